@@ -1,0 +1,63 @@
+# Pilotage CTI — the two commands of the README are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The tests run on PostgreSQL (the local server unless told otherwise).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
+DEMO_ENV := DEBUG=1 DEMO_BANNER=1 SITE_URL=http://127.0.0.1:$(PORT)
+
+.PHONY: demo test lint format messages install bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Python packages from the lock file; re-run only when it changes.
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+# Front-end packages from package-lock.json (served by the app: no CDN).
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Compiled translations (.mo) are built, not committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard pilotage/locale/*/LC_MESSAGES/django.po))
+pilotage/locale/%/LC_MESSAGES/django.mo: pilotage/locale/%/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
+
+install: $(VENV)/.installed node_modules/.installed $(MO_FILES)
+
+demo: install
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(BIN)/python manage.py createcachetable
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	@echo "Pilotage CTI: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@$(DEMO_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+# Chromium from Debian for the browser tests, installed when missing.
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install /usr/bin/chromium lint
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l fr -l ar -l en --no-obsolete --ignore=node_modules --ignore=.venv
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 $(MO_FILES)

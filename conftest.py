@@ -1,0 +1,79 @@
+"""The fixed cast of every test (STYLE.md): the same people and organisations everywhere.
+
+CTI A (CTPC, co-managed by FMP) is "ours"; CTI B (CETIEV, AMICA) is the outsider's.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+
+from pilotage.core.roles import OrganisationKind, Role
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Real hashing costs ~0.3 s a password; tests make dozens of people.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
+@pytest.fixture
+def cast(db):
+    from pilotage.core.tests.factories import OrganisationFactory, member
+
+    org = OrganisationFactory
+    ministry = org(acronym="MIC", kind=OrganisationKind.MINISTRY, city="Rabat", region="04")
+    network = org(acronym="RECTIM", kind=OrganisationKind.NETWORK)
+    federation_a = org(acronym="FMP", kind=OrganisationKind.FEDERATION)
+    federation_b = org(acronym="AMICA", kind=OrganisationKind.FEDERATION)
+    cti_a = org(acronym="CTPC", kind=OrganisationKind.CTI, sector="Plasturgie")
+    cti_a.federations.set([federation_a])
+    cti_b = org(acronym="CETIEV", kind=OrganisationKind.CTI, sector="Automobile")
+    cti_b.federations.set([federation_b])
+    cid = org(acronym="CID", kind=OrganisationKind.CID, city="Rabat", region="04")
+    partner = org(acronym="CAPGEMINI-MA", kind=OrganisationKind.PARTNER)
+    people = {
+        "admin": member(ministry, Role.MINISTRY_ADMIN, email="admin@test.example"),
+        "officer": member(ministry, Role.MINISTRY_OFFICER, email="officer@test.example"),
+        "committee": member(network, Role.COMMITTEE_MEMBER, email="committee@test.example"),
+        "cti_a_manager": member(cti_a, Role.CTI_MANAGER, email="manager.a@test.example"),
+        "cti_a_staff": member(cti_a, Role.CTI_STAFF, email="staff.a@test.example"),
+        "cti_b_manager": member(cti_b, Role.CTI_MANAGER, email="manager.b@test.example"),
+        "cti_b_staff": member(cti_b, Role.CTI_STAFF, email="staff.b@test.example"),
+        "federation_viewer": member(
+            federation_b, Role.FEDERATION_VIEWER, email="fed.b@test.example"
+        ),
+        "cid_manager": member(cid, Role.CID_MANAGER, email="cid@test.example"),
+        "partner_viewer": member(partner, Role.PARTNER_VIEWER, email="partner@test.example"),
+        "auditor": member(ministry, Role.AUDITOR, email="auditor@test.example"),
+    }
+    return SimpleNamespace(
+        ministry=ministry,
+        network=network,
+        federation_a=federation_a,
+        federation_b=federation_b,
+        cti_a=cti_a,
+        cti_b=cti_b,
+        cid=cid,
+        partner=partner,
+        **people,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)`: the test client signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

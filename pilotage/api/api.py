@@ -1,0 +1,83 @@
+"""The HTTP API (`/api/v1/`): one NinjaAPI object; each app contributes its router (app/api.py).
+
+Errors are mapped to HTTP here and only here: ServiceError codes (404 for rows the caller may not
+see, 403, 409, 422 with field-level messages in the caller's language).
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from pilotage.api.auth import API_AUTH
+from pilotage.core.errors import ErrorCode, ServiceError
+
+api = NinjaAPI(
+    title="Pilotage CTI API",
+    version="1",
+    description=(
+        "Plans, contracts, KPIs, the FACET fund and services of Morocco's industrial technical "
+        "centres. Authenticate with your browser session or a personal token "
+        "(`Authorization: Bearer pct_…`, created on the API tokens page)."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs=Swagger(settings={"persistAuthorization": False}),
+)
+
+# Pydantic's messages are English; these say the same in the caller's language.
+_PYDANTIC_MESSAGES = {
+    "missing": lambda: _("This field is required."),
+    "string_type": lambda: _("Enter text."),
+    "int_parsing": lambda: _("Enter a whole number."),
+    "int_type": lambda: _("Enter a whole number."),
+    "bool_parsing": lambda: _("Enter true or false."),
+    "bool_type": lambda: _("Enter true or false."),
+    "decimal_parsing": lambda: _("Enter a number."),
+    "list_type": lambda: _("Enter a list."),
+    "string_too_long": lambda: _("This text is too long."),
+    "json_invalid": lambda: _("The request body is not valid JSON."),
+}
+
+
+def _field_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        field = location[-1] if location else "__all__"
+        if field in ("query", "path"):
+            field = "__all__"
+        message = _PYDANTIC_MESSAGES.get(error.get("type", ""), lambda: _("Enter a valid value."))
+        errors.setdefault(field, []).append(str(message()))
+    return errors
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    error = ServiceError(ErrorCode.INVALID, field_errors=_field_errors(exc))
+    return api.create_response(request, error.as_dict(), status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {
+        "code": "unauthenticated",
+        "message": _("Sign in or send a valid API token."),
+        "errors": {},
+    }
+    return api.create_response(request, body, status=401)
+
+
+def _register_routers() -> None:
+    from pilotage.core.api import router as core_router
+
+    api.add_router("/", core_router)
+
+
+_register_routers()

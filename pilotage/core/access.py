@@ -1,0 +1,242 @@
+"""THE access rules (DESIGN §5): who may see and change which rows. Nothing else filters by organisation.
+
+Each model declares how its rows relate to organisations with `@access_rule(...)` and uses
+`AccessQuerySet` as its default manager; pages, API, exports, admin and form choices then read
+through `Model.objects.visible_to(user)` and write through `editable_by(user)`. A model without a
+rule is visible to nobody. Roles and scopes:
+
+- global roles (ministry, committee, auditor) reach every organisation;
+- CTI, CID and partner roles reach their own organisation;
+- a federation viewer reaches the federation and the CTIs it co-manages;
+- a rule's `readers` / `editors` say which roles may read / change that model at all; read-only
+  roles (auditor, committee, viewers) never change anything, whatever a rule says.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
+
+from pilotage.core.errors import AccessDenied
+from pilotage.core.roles import (
+    EVERY_ROLE,
+    GLOBAL_ROLES,
+    MINISTRY_ROLES,
+    READ_ONLY_ROLES,
+    OrganisationKind,
+    Role,
+)
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """How one model's rows relate to organisations, and which roles may read or change them."""
+
+    owner: tuple[str, ...]  # lookups from the model to the Organisation(s) a row belongs to
+    readers: frozenset[str] = EVERY_ROLE
+    editors: frozenset[str] = MINISTRY_ROLES
+    directory: bool = False  # every signed-in user reads every row (reference data)
+    public: bool = False  # anonymous visitors read every row (catalogue, open data)
+    personal: str | None = None  # lookup to a User who always reads the row (their own token)
+    personal_edit: bool = False  # ... and may change it
+
+
+_rules: dict[type[models.Model], AccessRule] = {}
+
+
+def access_rule(
+    *,
+    owner: str | Iterable[str],
+    readers: Iterable[str] = EVERY_ROLE,
+    editors: Iterable[str] = MINISTRY_ROLES,
+    directory: bool = False,
+    public: bool = False,
+    personal: str | None = None,
+    personal_edit: bool = False,
+):
+    """Class decorator: register the model's access rule."""
+    owners = (owner,) if isinstance(owner, str) else tuple(owner)
+    editor_roles = frozenset(editors)
+    if editor_roles & READ_ONLY_ROLES:
+        raise ValueError(f"read-only roles cannot edit: {sorted(editor_roles & READ_ONLY_ROLES)}")
+
+    def register(model: type[models.Model]) -> type[models.Model]:
+        _rules[model] = AccessRule(
+            owner=owners,
+            readers=frozenset(readers),
+            editors=editor_roles,
+            directory=directory,
+            public=public,
+            personal=personal,
+            personal_edit=personal_edit,
+        )
+        return model
+
+    return register
+
+
+def rule_for(model: type[models.Model]) -> AccessRule | None:
+    return _rules.get(model)
+
+
+def registered_models() -> list[type[models.Model]]:
+    return list(_rules)
+
+
+@cache
+def _multivalued(model: type[models.Model]) -> bool:
+    """Does a lookup of the rule cross a to-many relation (so a row may match more than once)?"""
+    rule = _rules[model]
+    paths = [*rule.owner, *([rule.personal] if rule.personal else [])]
+    return any(_crosses_many(model, path) for path in paths)
+
+
+def _crosses_many(model: type[models.Model], path: str) -> bool:
+    current = model
+    for name in path.split(LOOKUP_SEP):
+        if name == "pk":
+            return False
+        f = current._meta.get_field(name)
+        if f.many_to_many or f.one_to_many:
+            return True
+        if not f.is_relation:
+            return False
+        current = f.related_model
+    return False
+
+
+# --- who the user is -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    organisation_id: int
+    organisation_kind: str
+
+
+def grants_of(user: Any) -> list[Grant]:
+    """The user's (role, organisation) pairs, read once per request and cached on the user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_access_grants", None)
+    if cached is None:
+        cached = [
+            Grant(role, org_id, kind)
+            for role, org_id, kind in user.memberships.values_list(
+                "role", "organisation_id", "organisation__kind"
+            )
+        ]
+        user._access_grants = cached
+    return cached
+
+
+def roles_of(user: Any) -> set[str]:
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return {Role.MINISTRY_ADMIN}
+    return {g.role for g in grants_of(user)}
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def _reach(user: Any, roles: frozenset[str]) -> tuple[bool, set[int]]:
+    """(whole platform?, organisation ids) that the user's grants in `roles` reach."""
+    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+        return True, set()
+    grants = [g for g in grants_of(user) if g.role in roles]
+    if any(g.role in GLOBAL_ROLES for g in grants):
+        return True, set()
+    org_ids = {g.organisation_id for g in grants}
+    federations = {g.organisation_id for g in grants if g.role == Role.FEDERATION_VIEWER}
+    if federations:
+        from pilotage.core.models import Organisation
+
+        org_ids |= set(
+            Organisation.objects.filter(
+                kind=OrganisationKind.CTI, federations__in=federations
+            ).values_list("pk", flat=True)
+        )
+    return False, org_ids
+
+
+def _filter(qs: models.QuerySet, user: Any, *, write: bool) -> models.QuerySet:
+    rule = rule_for(qs.model)
+    if rule is None:
+        return qs.none()
+    authenticated = user is not None and user.is_authenticated and user.is_active
+    if not write and (rule.public or (rule.directory and authenticated)):
+        return qs
+    if not authenticated:
+        return qs.none()
+    roles = (rule.editors - READ_ONLY_ROLES) if write else rule.readers
+    everywhere, org_ids = _reach(user, roles)
+    if everywhere:
+        return qs
+    condition = Q(pk__in=[])
+    for path in rule.owner if org_ids else ():
+        condition |= Q(**{f"{path}__in": org_ids})
+    if rule.personal and (rule.personal_edit or not write):
+        condition |= Q(**{rule.personal: user.pk})
+    if _multivalued(qs.model):
+        # A row reached through several organisations must still come back once.
+        return qs.filter(pk__in=qs.model._base_manager.filter(condition).values("pk"))
+    return qs.filter(condition)
+
+
+class AccessQuerySet(models.QuerySet):
+    """Default manager of every domain model: the only door for reads and writes."""
+
+    def visible_to(self, user: Any) -> "AccessQuerySet":
+        return _filter(self, user, write=False)
+
+    def editable_by(self, user: Any) -> "AccessQuerySet":
+        return _filter(self, user, write=True)
+
+
+# --- checks used by services and views ------------------------------------------------------
+
+
+def can_view(user: Any, obj: models.Model) -> bool:
+    return type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists()
+
+
+def can_edit(user: Any, obj: models.Model) -> bool:
+    return type(obj)._default_manager.editable_by(user).filter(pk=obj.pk).exists()
+
+
+def can_create(user: Any, model: type[models.Model]) -> bool:
+    """May the user create rows of this model somewhere (the row itself is re-checked on save)."""
+    rule = rule_for(model)
+    if rule is None or user is None or not user.is_authenticated:
+        return False
+    return bool(roles_of(user) & (rule.editors - READ_ONLY_ROLES))
+
+
+def get_visible(model: type[models.Model], user: Any, pk: Any) -> models.Model:
+    """Fetch a row the user may see, or raise AccessDenied(404) as if it did not exist."""
+    try:
+        return model._default_manager.visible_to(user).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise AccessDenied(visible=False) from None
+
+
+def get_editable(model: type[models.Model], user: Any, pk: Any) -> models.Model:
+    """Fetch a row the user may change: 404 if they cannot see it, 403 if they only can see it."""
+    obj = get_visible(model, user, pk)
+    if not can_edit(user, obj):
+        raise AccessDenied(visible=True)
+    return obj
+
+
+def ensure_editable(user: Any, obj: models.Model) -> None:
+    """Re-check a row after saving it, inside the service's transaction: outside the user's reach,
+    the whole transaction rolls back (a posted id of another CTI's record, say)."""
+    assert transaction.get_connection().in_atomic_block, "call ensure_editable inside atomic()"
+    if not can_edit(user, obj):
+        raise AccessDenied(visible=can_view(user, obj))

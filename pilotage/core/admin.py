@@ -1,0 +1,97 @@
+"""The Django admin, for ministry administrators, reading and writing through the same access rules."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from pilotage.core import access
+from pilotage.core.audit import stamp
+from pilotage.core.models import ApiToken, Membership, Organisation, User
+from pilotage.core.roles import Role
+
+
+class PilotageAdminSite(admin.AdminSite):
+    site_header = _("Pilotage CTI — administration")
+    site_title = _("Pilotage CTI")
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or access.has_role(user, Role.MINISTRY_ADMIN))
+
+
+admin_site = PilotageAdminSite(name="admin")
+
+
+class AccessModelAdmin(SimpleHistoryAdmin):
+    """Rows come from `visible_to`, changes are checked with `editable_by`; nothing is deleted here
+    (removals go through the services, which keep their reasons)."""
+
+    def get_queryset(self, request: HttpRequest):
+        return self.model._default_manager.visible_to(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None or access.can_view(request.user, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return access.can_create(request.user, self.model)
+        return access.can_edit(request.user, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return access.can_create(request.user, self.model)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return True
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # The admin wraps this in a transaction: a row outside the user's reach rolls back.
+        stamp(obj, actor=request.user, reason=str(_("Changed in the administration")))
+        super().save_model(request, obj, form, change)
+        access.ensure_editable(request.user, obj)
+
+
+@admin.register(Organisation, site=admin_site)
+class OrganisationAdmin(AccessModelAdmin):
+    list_display = ["acronym", "name", "kind", "city", "is_active"]
+    list_filter = ["kind", "region", "is_active"]
+    search_fields = ["acronym", "name", "sector"]
+    filter_horizontal = ["federations"]
+
+
+@admin.register(User, site=admin_site)
+class UserAdmin(AccessModelAdmin):
+    list_display = ["email", "full_name", "is_active", "last_login"]
+    search_fields = ["email", "full_name"]
+    fields = ["email", "full_name", "preferred_language", "is_active", "last_login"]
+    readonly_fields = ["email", "last_login"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # people are invited from the People page, with their first role
+
+
+@admin.register(Membership, site=admin_site)
+class MembershipAdmin(AccessModelAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role", "organisation"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # roles are given on the People page, where the role/kind rules apply
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ApiToken, site=admin_site)
+class ApiTokenAdmin(AccessModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a key is only ever shown to its owner, on the tokens page

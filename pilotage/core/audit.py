@@ -1,0 +1,109 @@
+"""The generic change history: who changed which field, when, from what to what, and why.
+
+Every domain model declares `history = history_records()`. The acting user comes from, in order:
+the instance (`_history_user`, set by services), the `acting_as()` block (commands, background
+tasks, imports: work done outside a request), and the request (simple-history's middleware).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+_actor: ContextVar[Any] = ContextVar("pilotage_actor", default=None)
+
+
+def current_actor(instance: Any = None, request: Any = None, **kwargs: Any) -> Any:
+    user = getattr(instance, "_history_user", None) or _actor.get()
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and not getattr(user, "is_authenticated", False):
+        return None
+    return user
+
+
+@contextmanager
+def acting_as(user: Any) -> Iterator[None]:
+    """Attribute every change made inside the block to `user` (for commands and tasks)."""
+    token = _actor.set(user)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def history_records(**kwargs: Any) -> HistoricalRecords:
+    return HistoricalRecords(get_user=current_actor, **kwargs)
+
+
+def stamp(instance: models.Model, *, actor: Any, reason: str = "") -> None:
+    """Tell the history who is about to save `instance` and why."""
+    instance._history_user = actor  # type: ignore[attr-defined]
+    instance._change_reason = reason  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    record: Any
+    changes: list[FieldChange]
+
+    @property
+    def kind(self) -> str:
+        return self.record.get_history_type_display()
+
+
+def _display(model: type[models.Model], field_name: str, value: Any) -> Any:
+    try:
+        field = model._meta.get_field(field_name)
+    except Exception:
+        return value
+    if field.choices and value is not None:
+        return dict(field.flatchoices).get(value, value)
+    if field.many_to_many and isinstance(value, list):
+        related = field.related_model
+        ids = [row[field.m2m_reverse_field_name()] for row in value if isinstance(row, dict)]
+        return ", ".join(str(o) for o in related._base_manager.filter(pk__in=ids)) or "—"
+    if field.is_relation and value is not None:
+        related = field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related else value
+    return value
+
+
+def history_of(obj: models.Model) -> list[HistoryEntry]:
+    """The object's history, newest first, each record with its field changes against the one before."""
+    model = type(obj)
+    records = list(
+        obj.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    entries: list[HistoryEntry] = []
+    previous = None
+    for record in records:
+        changes: list[FieldChange] = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                label = str(model._meta.get_field(change.field).verbose_name)
+                changes.append(
+                    FieldChange(
+                        change.field,
+                        label,
+                        _display(model, change.field, change.old),
+                        _display(model, change.field, change.new),
+                    )
+                )
+        entries.append(HistoryEntry(record, changes))
+        previous = record
+    entries.reverse()
+    return entries

@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from pilotage.core.navigation import menu_for
+
+
+def platform(request):
+    user = getattr(request, "user", None)
+    return {
+        "platform_name": settings.PLATFORM_NAME,
+        "demo_banner": settings.DEMO_BANNER,
+        "menu": menu_for(user) if user is not None and user.is_authenticated else [],
+    }

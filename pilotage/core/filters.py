@@ -1,0 +1,69 @@
+"""List filters. `SearchFilterSet` gives every list a free-text box and visible-only choices."""
+
+from functools import reduce
+from operator import or_
+from typing import Any
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pilotage.core.models import Organisation, User
+from pilotage.core.regions import Region
+from pilotage.core.roles import OrganisationKind, Role
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    search_fields: tuple[str, ...] = ()
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        for f in self.form.fields.values():
+            queryset = getattr(f, "queryset", None)
+            if queryset is not None and hasattr(queryset, "visible_to"):
+                f.queryset = queryset.visible_to(user)
+            css = "form-select" if hasattr(f, "choices") else "form-control"
+            f.widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+    def search(self, queryset, name: str, value: str):
+        terms = value.split()
+        for term in terms:
+            queryset = queryset.filter(
+                reduce(or_, (Q(**{f"{field}__icontains": term}) for field in self.search_fields))
+            )
+        return queryset
+
+
+class OrganisationFilter(SearchFilterSet):
+    search_fields = ("name", "acronym", "sector", "city")
+
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
+    region = django_filters.ChoiceFilter(label=_("Region"), choices=Region.choices)
+    federations = django_filters.ModelChoiceFilter(
+        label=_("Federation"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.FEDERATION),
+    )
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "region", "federations", "is_active"]
+
+
+class UserFilter(SearchFilterSet):
+    search_fields = ("full_name", "email")
+
+    memberships__organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"), queryset=Organisation.objects.all(), distinct=True
+    )
+    memberships__role = django_filters.ChoiceFilter(
+        label=_("Role"), choices=Role.choices, distinct=True
+    )
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = User
+        fields = ["q", "memberships__organisation", "memberships__role", "is_active"]

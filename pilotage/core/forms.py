@@ -1,0 +1,131 @@
+"""Forms: parse and validate input (in the user's language); services do the saving."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from pilotage.core.models import Organisation, User
+from pilotage.core.roles import OrganisationKind, Role
+
+
+class StyledFormMixin:
+    """Bootstrap classes on every widget, and choices that only list rows the user may see."""
+
+    def style_fields(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def restrict_choices(self, user: Any) -> None:
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "visible_to"):
+                field.queryset = queryset.visible_to(user)
+
+
+class ReasonField(forms.CharField):
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Reason for the change"))
+        kwargs.setdefault("help_text", _("Kept in the history with your name."))
+        kwargs.setdefault("max_length", 500)
+        super().__init__(**kwargs)
+
+
+class StyledModelForm(StyledFormMixin, forms.ModelForm):
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.restrict_choices(user)
+        self.style_fields()
+
+    def service_fields(self) -> dict[str, Any]:
+        """Cleaned data for the service, without form-only fields."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
+
+
+class StyledForm(StyledFormMixin, forms.Form):
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any):
+        kwargs.pop("instance", None)
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.restrict_choices(user)
+        self.style_fields()
+
+
+class OrganisationForm(StyledModelForm):
+    reason = ReasonField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "acronym", "kind", "sector", "federations", "city", "region", "website",
+            "email", "description", "is_active",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["federations"].queryset = self.fields["federations"].queryset.filter(
+            kind=OrganisationKind.FEDERATION
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("federations") and data.get("kind") != OrganisationKind.CTI:
+            self.add_error("federations", _("Only a CTI is attached to federations."))
+        return data
+
+
+class InvitationForm(StyledForm):
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True)
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+    )
+    reason = ReasonField()
+
+
+class MembershipForm(StyledForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True)
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    reason = ReasonField()
+
+
+class UserForm(StyledModelForm):
+    reason = ReasonField()
+
+    class Meta:
+        model = User
+        fields = ["full_name", "preferred_language", "is_active"]
+
+
+class ApiTokenForm(StyledForm):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “monthly export script”."),
+    )
+
+
+def validated(form: Any) -> Any:
+    """The form if valid; otherwise its field errors as the application error (API handlers)."""
+    from pilotage.core.errors import form_errors
+
+    if not form.is_valid():
+        raise form_errors(form)
+    return form

@@ -1,0 +1,182 @@
+"""Shared base views: a concrete page declares its model, filters, columns, form and service.
+
+List, detail, edit and history pages read through the access layer (`visible_to`), answer 404 for
+rows the user may not see and 403 for rows they may see but not change.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from pilotage.core import access
+from pilotage.core.audit import history_of
+from pilotage.core.errors import AccessDenied, ErrorCode, ServiceError
+from pilotage.core.exports import EXPORT_FORMATS, export_response
+from pilotage.core.tables import Column, sort_queryset
+
+
+class AccessMixin(LoginRequiredMixin):
+    """Turns the application's access errors into 404 / 403 pages."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except AccessDenied as exc:
+            if exc.code == ErrorCode.NOT_FOUND:
+                raise Http404 from None
+            raise PermissionDenied from None
+
+
+class ObjectMixin(AccessMixin):
+    model: type[models.Model]
+
+    def get_object(self) -> models.Model:
+        return access.get_visible(self.model, self.request.user, self.kwargs["pk"])
+
+
+class ObjectListView(AccessMixin, View):
+    model: type[models.Model]
+    filterset_class: Any = None
+    columns: list[Column]
+    default_sort: str
+    title: Any
+    related: tuple[str, ...] = ()
+    prefetch: tuple[str, ...] = ()
+    paginate_by = 25
+    create_url_name: str | None = None
+    export_name: str = "export"
+    template_name = "core/object_list.html"
+    partial_template_name = "core/partials/object_table.html"
+
+    def get_queryset(self) -> models.QuerySet:
+        qs = self.model._default_manager.visible_to(self.request.user)
+        return qs.select_related(*self.related).prefetch_related(*self.prefetch)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        queryset = self.get_queryset()
+        filterset = None
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(
+                request.GET or None, queryset=queryset, request=request
+            )
+            queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+            if filterset.is_bound and not filterset.is_valid():
+                queryset = queryset.none()
+        queryset, sort = sort_queryset(
+            queryset, self.columns, request.GET.get("sort", ""), self.default_sort
+        )
+        fmt = request.GET.get("export")
+        if fmt in EXPORT_FORMATS:
+            return export_response(fmt, self.columns, queryset, self.export_name)
+        page = Paginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
+        context = {
+            "title": self.title,
+            "filterset": filterset,
+            "columns": self.columns,
+            "rows": [(obj, [c.value(obj) for c in self.columns]) for obj in page.object_list],
+            "page": page,
+            "sort": sort,
+            "query": _query_without(request, "page", "sort", "export"),
+            "can_create": bool(self.create_url_name)
+            and access.can_create(request.user, self.model),
+            "create_url_name": self.create_url_name,
+        }
+        template = self.partial_template_name if request.htmx else self.template_name
+        return render(request, template, context)
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+class ObjectDetailView(ObjectMixin, View):
+    template_name: str
+
+    def get_context(self, obj: models.Model) -> dict[str, Any]:
+        return {}
+
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        obj = self.get_object()
+        context = {
+            "object": obj,
+            "can_edit": access.can_edit(request.user, obj),
+            **self.get_context(obj),
+        }
+        return render(request, self.template_name, context)
+
+
+class ObjectFormView(ObjectMixin, View):
+    """Create (no pk in the URL) or edit a row: the form validates, a service saves."""
+
+    form_class: Any
+    template_name = "core/object_form.html"
+    title_create: Any = ""
+    title_edit: Any = ""
+
+    def create(self, form: Any) -> models.Model:
+        raise NotImplementedError
+
+    def update(self, obj: models.Model, form: Any) -> models.Model:
+        raise NotImplementedError
+
+    def get_target(self) -> models.Model | None:
+        if "pk" not in self.kwargs:
+            if not access.can_create(self.request.user, self.model):
+                raise PermissionDenied
+            return None
+        return access.get_editable(self.model, self.request.user, self.kwargs["pk"])
+
+    def get_form(self, obj: models.Model | None, data: Any = None, files: Any = None) -> Any:
+        return self.form_class(data, files, instance=obj, user=self.request.user)
+
+    def render_form(self, form: Any, obj: models.Model | None, status: int = 200) -> HttpResponse:
+        title = self.title_edit if obj is not None else self.title_create
+        context = {"form": form, "object": obj, "title": title}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        obj = self.get_target()
+        return self.render_form(self.get_form(obj), obj)
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        obj = self.get_target()
+        form = self.get_form(obj, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                saved = self.update(obj, form) if obj is not None else self.create(form)
+            except AccessDenied:
+                raise
+            except ServiceError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(saved.get_absolute_url())
+        return self.render_form(form, obj, status=422)
+
+
+def add_service_errors(form: Any, exc: ServiceError) -> None:
+    """Show a service's refusal on the form, next to the fields it names."""
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+    for field, errors in exc.field_errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+class ObjectHistoryView(ObjectMixin, View):
+    template_name = "core/object_history.html"
+
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        obj = self.get_object()
+        return render(request, self.template_name, {"object": obj, "entries": history_of(obj)})

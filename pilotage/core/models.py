@@ -1,0 +1,205 @@
+"""Organisations, people and their roles, and personal API tokens."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pilotage.core.access import AccessQuerySet, access_rule
+from pilotage.core.audit import history_records
+from pilotage.core.regions import Region
+from pilotage.core.roles import OrganisationKind, Role
+
+
+@access_rule(owner="pk", directory=True)
+class Organisation(models.Model):
+    """A body taking part in the plans: the ministry, RECTIM, a CTI, a federation, the CID, a partner."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    sector = models.CharField(_("sector"), max_length=255, blank=True)
+    federations = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="member_ctis",
+        limit_choices_to={"kind": OrganisationKind.FEDERATION},
+        verbose_name=_("federations"),
+        help_text=_(
+            "For a CTI: the federation(s) or professional association(s) that co-manage it."
+        ),
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=2, choices=Region.choices, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records(m2m_fields=[federations])
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.acronym
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:organisation_detail", args=[self.pk])
+
+
+class UserManager(BaseUserManager.from_queryset(AccessQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password) if password else user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str) -> "User":
+        return self.get(email__iexact=username)
+
+
+@access_rule(
+    owner="memberships__organisation",
+    readers={Role.MINISTRY_ADMIN, Role.MINISTRY_OFFICER, Role.AUDITOR, Role.CTI_MANAGER},
+    editors={Role.MINISTRY_ADMIN},
+    personal="pk",
+    personal_edit=True,
+)
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person, signing in with an e-mail address; what they may do comes from their memberships."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    preferred_language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+    history = history_records(excluded_fields=["password", "last_login"])
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:user_detail", args=[self.pk])
+
+    @property
+    def is_staff(self) -> bool:
+        # The Django admin is for ministry administrators only (core/admin.py applies the rules).
+        from pilotage.core.access import has_role
+
+        return self.is_active and has_role(self, Role.MINISTRY_ADMIN)
+
+
+@access_rule(
+    owner="organisation",
+    readers={Role.MINISTRY_ADMIN, Role.MINISTRY_OFFICER, Role.AUDITOR, Role.CTI_MANAGER},
+    editors={Role.MINISTRY_ADMIN},
+    personal="user",
+)
+class Membership(models.Model):
+    """A user's role in an organisation (DESIGN §5): the only source of permissions."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["organisation__acronym", "role"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.organisation})"
+
+
+TOKEN_PREFIX = "pct"
+
+
+def hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@access_rule(
+    owner="user__memberships__organisation",
+    readers={Role.AUDITOR},
+    editors=set(),
+    personal="user",
+    personal_edit=True,
+)
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the key is shown once, at creation."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records(excluded_fields=["key_hash", "last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @staticmethod
+    def new_key() -> tuple[str, str]:
+        """(prefix, full key): the prefix identifies the token in lists, the rest is the secret."""
+        prefix = secrets.token_hex(4)
+        return prefix, f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"

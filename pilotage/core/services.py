@@ -1,0 +1,276 @@
+"""Every state change of organisations, people and tokens; the shared save path other apps use too."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from pilotage.core import access
+from pilotage.core.audit import stamp
+from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.models import (
+    TOKEN_PREFIX,
+    ApiToken,
+    Membership,
+    Organisation,
+    User,
+    hash_token,
+)
+from pilotage.core.roles import ROLE_ORGANISATION_KINDS, OrganisationKind, Role
+from pilotage.core.tasks import send_invitation
+
+# --- the shared save path --------------------------------------------------------------------
+
+
+def invalid(exc: ValidationError) -> ServiceError:
+    """A model ValidationError as the application error, field by field."""
+    if hasattr(exc, "error_dict"):
+        errors = {
+            ("__all__" if field == NON_FIELD_ERRORS else field): [str(m) for m in messages]
+            for field, messages in exc.message_dict.items()
+        }
+    else:
+        errors = {"__all__": [str(m) for m in exc.messages]}
+    return ServiceError(ErrorCode.INVALID, field_errors=errors)
+
+
+def persist(
+    obj: models.Model,
+    *,
+    actor: Any,
+    reason: str = "",
+    m2m: dict[str, Iterable[Any]] | None = None,
+) -> models.Model:
+    """Validate, save with who and why for the history, set many-to-many fields, then re-check that
+    the saved row is one the actor may change. Call inside `transaction.atomic()`."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise invalid(exc) from None
+    stamp(obj, actor=actor, reason=reason)
+    obj.save()
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+    access.ensure_editable(actor, obj)
+    return obj
+
+
+def _require_create(actor: Any, model: type[models.Model]) -> None:
+    if not access.can_create(actor, model):
+        raise ServiceError(ErrorCode.FORBIDDEN)
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+ORGANISATION_FIELDS = (
+    "name", "acronym", "kind", "sector", "city", "region", "website", "email", "description",
+    "is_active",
+)  # fmt: skip
+
+
+@transaction.atomic
+def organisation_create(*, actor: User, reason: str = "", federations=(), **fields) -> Organisation:
+    _require_create(actor, Organisation)
+    organisation = Organisation(**{k: v for k, v in fields.items() if k in ORGANISATION_FIELDS})
+    _check_federations(organisation, federations)
+    return persist(organisation, actor=actor, reason=reason, m2m={"federations": federations})
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: User, organisation: Organisation, reason: str = "", federations=None, **fields
+) -> Organisation:
+    organisation = access.get_editable(Organisation, actor, organisation.pk)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    for name, value in fields.items():
+        if name in ORGANISATION_FIELDS:
+            setattr(organisation, name, value)
+    m2m = {}
+    if federations is not None:
+        _check_federations(organisation, federations)
+        m2m["federations"] = federations
+    return persist(organisation, actor=actor, reason=reason, m2m=m2m)
+
+
+def _check_federations(organisation: Organisation, federations: Iterable[Organisation]) -> None:
+    federations = list(federations)
+    if federations and organisation.kind != OrganisationKind.CTI:
+        raise ServiceError(
+            ErrorCode.INVALID,
+            field_errors={"federations": [_("Only a CTI is attached to federations.")]},
+        )
+    if any(f.kind != OrganisationKind.FEDERATION for f in federations):
+        raise ServiceError(
+            ErrorCode.INVALID,
+            field_errors={"federations": [_("Choose federations only.")]},
+        )
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def _check_role_fits(organisation: Organisation, role: str) -> None:
+    kinds = ROLE_ORGANISATION_KINDS[Role(role)]
+    if kinds is not None and organisation.kind not in kinds:
+        raise ServiceError(
+            ErrorCode.INVALID,
+            field_errors={
+                "role": [
+                    _("The role “%(role)s” cannot be held in a %(kind)s.")
+                    % {"role": Role(role).label, "kind": organisation.get_kind_display()}
+                ]
+            },
+        )
+
+
+def _forget_cached_grants(user: User) -> None:
+    user.__dict__.pop("_access_grants", None)
+
+
+@transaction.atomic
+def membership_create(
+    *, actor: User, user: User, organisation: Organisation, role: str, reason: str = ""
+) -> Membership:
+    _require_create(actor, Membership)
+    _check_role_fits(organisation, role)
+    if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            field_errors={"role": [_("This person already holds this role there.")]},
+        )
+    membership = persist(
+        Membership(user=user, organisation=organisation, role=role), actor=actor, reason=reason
+    )
+    _forget_cached_grants(user)
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, actor: User, membership: Membership, reason: str = "") -> None:
+    membership = access.get_editable(Membership, actor, membership.pk)
+    if membership.user_id == actor.pk and membership.role == Role.MINISTRY_ADMIN:
+        # Nobody locks themselves (and possibly everyone) out of administration by accident.
+        raise ServiceError(ErrorCode.CONFLICT, _("You cannot remove your own administrator role."))
+    stamp(membership, actor=actor, reason=reason)
+    membership.delete()
+    _forget_cached_grants(membership.user)
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    organisation: Organisation,
+    role: str,
+    preferred_language: str = "fr",
+    reason: str = "",
+) -> User:
+    """Create an account without a password and e-mail a link to choose one (sent after commit)."""
+    _require_create(actor, User)
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            field_errors={"email": [_("A user with this e-mail already exists.")]},
+        )
+    user = User(email=email, full_name=full_name, preferred_language=preferred_language)
+    user.set_unusable_password()
+    _check_role_fits(organisation, role)
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise invalid(exc) from None
+    stamp(user, actor=actor, reason=reason)
+    user.save()
+    membership_create(actor=actor, user=user, organisation=organisation, role=role, reason=reason)
+    access.ensure_editable(actor, user)
+    transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk, invited_by=actor.pk))
+    return user
+
+
+def invitation_link(user: User) -> str:
+    from django.conf import settings
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, reason: str = "", **fields) -> User:
+    user = access.get_editable(User, actor, user.pk)
+    allowed = {"full_name", "preferred_language"}
+    if access.has_role(actor, Role.MINISTRY_ADMIN) or actor.is_superuser:
+        allowed.add("is_active")
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ServiceError(ErrorCode.FORBIDDEN)
+        setattr(user, name, value)
+    if user.pk == actor.pk and fields.get("is_active") is False:
+        raise ServiceError(ErrorCode.CONFLICT, _("You cannot deactivate your own account."))
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise invalid(exc) from None
+    stamp(user, actor=actor, reason=reason)
+    user.save()
+    access.ensure_editable(actor, user)
+    return user
+
+
+def user_set_language(*, actor: User, language: str) -> None:
+    """Remember the interface language the signed-in user chose (it follows them across devices)."""
+    if language not in dict(translation.trans_real.get_languages()):
+        raise ServiceError(ErrorCode.INVALID, field_errors={"language": [_("Unknown language.")]})
+    if actor.preferred_language != language:
+        user_update(actor=actor, user=actor, preferred_language=language)
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for the actor; returns it with its key, which is never shown again."""
+    if not actor.is_authenticated:
+        raise ServiceError(ErrorCode.FORBIDDEN)
+    prefix, key = ApiToken.new_key()
+    token = ApiToken(user=actor, name=name.strip(), prefix=prefix, key_hash=hash_token(key))
+    persist(token, actor=actor)
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    token = access.get_editable(ApiToken, actor, token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        persist(token, actor=actor)
+    return token
+
+
+def api_token_authenticate(key: str) -> User | None:
+    """The active user behind a token key, or None. Bumps `last_used_at` at most once a minute."""
+    if not key or not key.startswith(f"{TOKEN_PREFIX}_"):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,36 @@
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from pilotage.core.money import format_mad, format_mdh
+
+register = template.Library()
+
+
+@register.filter
+def index(sequence: Any, position: int) -> Any:
+    return sequence[position]
+
+
+@register.filter
+def cell(value: Any) -> Any:
+    """How a table cell shows a value: yes/no, dd/mm/yyyy, empty for None."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return value
+
+
+register.filter("mad", format_mad)
+register.filter("mdh", format_mdh)

@@ -1,0 +1,129 @@
+"""Test helpers shared by every app: the fixed cast and the access matrix (DESIGN §5).
+
+The matrix walks every URL pattern and API operation that takes an object id. An app joins it by
+(1) naming URL kwargs `pk` (the view's `model`) or `<model_name>_id`, and (2) registering, in its
+`tests/factories.py`, how to make a row that belongs to a given CTI with `@owned_object_factory`.
+Nothing else: new routes are covered without new test code.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.forms.models import model_to_dict
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.module_loading import autodiscover_modules
+
+from pilotage.core import access
+
+_owned_factories: dict[type[models.Model], Callable[[Any], models.Model]] = {}
+
+
+def owned_object_factory(model: type[models.Model]):
+    def register(func: Callable[[Any], models.Model]):
+        _owned_factories[model] = func
+        return func
+
+    return register
+
+
+def owned_object(model: type[models.Model], cti: Any) -> models.Model:
+    autodiscover_modules("tests.factories")
+    if model not in _owned_factories:
+        raise LookupError(
+            f"No @owned_object_factory for {model.__name__}: register one in its app's "
+            "tests/factories.py so the access matrix can cover it."
+        )
+    return _owned_factories[model](cti)
+
+
+def model_for_kwarg(kwarg: str, view_model: type[models.Model] | None) -> type[models.Model]:
+    if kwarg == "pk" and view_model is not None:
+        return view_model
+    name = kwarg.removesuffix("_id")
+    matches = [m for m in access.registered_models() if m._meta.model_name == name]
+    if len(matches) != 1:
+        raise LookupError(f"URL kwarg {kwarg!r} names no single access-registered model")
+    return matches[0]
+
+
+@dataclass(frozen=True)
+class ObjectRoute:
+    name: str  # namespaced URL name
+    kwarg: str
+    model: type[models.Model]
+
+
+def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, inner)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def object_routes() -> list[ObjectRoute]:
+    """Every named page route with exactly one object id in its path (admin and API apart)."""
+    routes = []
+    for name, pattern in _walk(get_resolver()):
+        if name.startswith(("admin:", "api:")):
+            continue
+        converters = pattern.pattern.converters
+        kwargs = [k for k in converters if k == "pk" or k.endswith("_id")]
+        if len(kwargs) != 1:
+            continue
+        view = getattr(pattern.callback, "view_class", None)
+        routes.append(
+            ObjectRoute(name, kwargs[0], model_for_kwarg(kwargs[0], getattr(view, "model", None)))
+        )
+    return routes
+
+
+@dataclass(frozen=True)
+class ApiOperation:
+    method: str
+    path: str  # with `{x_id}` placeholders
+    param: str
+    model: type[models.Model]
+    body_fields: tuple[str, ...]
+
+
+def api_operations(api: Any) -> list[ApiOperation]:
+    schema = api.get_openapi_schema()
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, spec in methods.items():
+            params = [p["name"] for p in spec.get("parameters", []) if p["in"] == "path"]
+            if len(params) != 1:
+                continue
+            body = spec.get("requestBody", {}).get("content", {}).get("application/json", {})
+            ref = body.get("schema", {}).get("$ref", "")
+            fields = ()
+            if ref:
+                component = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+                fields = tuple(component.get("properties", {}))
+            operations.append(
+                ApiOperation(method, path, params[0], model_for_kwarg(params[0], None), fields)
+            )
+    return operations
+
+
+def snapshot(obj: models.Model) -> tuple[dict[str, Any], int]:
+    """The row's current values and history length: both must be unchanged after a refused write."""
+    fresh = type(obj)._base_manager.get(pk=obj.pk)
+    history = fresh.history.count() if hasattr(fresh, "history") else 0
+    return model_to_dict(fresh), history
+
+
+def all_models_registered() -> list[str]:
+    """Domain models (ours) that have no access rule: each of them is a defect."""
+    missing = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("pilotage.") or model.__name__.startswith("Historical"):
+            continue
+        if access.rule_for(model) is None:
+            missing.append(model._meta.label)
+    return missing

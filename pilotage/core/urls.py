@@ -1,0 +1,30 @@
+from django.urls import path
+
+from pilotage.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("organisations/", views.OrganisationList.as_view(), name="organisation_list"),
+    path("organisations/new/", views.OrganisationEdit.as_view(), name="organisation_create"),
+    path("organisations/<int:pk>/", views.OrganisationDetail.as_view(), name="organisation_detail"),
+    path(
+        "organisations/<int:pk>/edit/", views.OrganisationEdit.as_view(), name="organisation_edit"
+    ),
+    path(
+        "organisations/<int:pk>/history/",
+        views.OrganisationHistory.as_view(),
+        name="organisation_history",
+    ),
+    path("people/", views.UserList.as_view(), name="user_list"),
+    path("people/invite/", views.UserInvite.as_view(), name="user_invite"),
+    path("people/<int:pk>/", views.UserDetail.as_view(), name="user_detail"),
+    path("people/<int:pk>/edit/", views.UserEdit.as_view(), name="user_edit"),
+    path("people/<int:pk>/history/", views.UserHistory.as_view(), name="user_history"),
+    path("people/<int:pk>/memberships/", views.MembershipAdd.as_view(), name="membership_add"),
+    path(
+        "memberships/<int:pk>/remove/", views.MembershipRemove.as_view(), name="membership_remove"
+    ),
+    path("tokens/", views.TokenList.as_view(), name="token_list"),
+    path("tokens/<int:pk>/revoke/", views.TokenRevoke.as_view(), name="token_revoke"),
+]

@@ -1,0 +1,249 @@
+"""Pages of the core app: home, organisations directory, people, API tokens, language."""
+
+from contextlib import suppress
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from pilotage.core import access, selectors, services
+from pilotage.core.errors import ServiceError
+from pilotage.core.filters import OrganisationFilter, UserFilter
+from pilotage.core.forms import (
+    ApiTokenForm,
+    InvitationForm,
+    MembershipForm,
+    OrganisationForm,
+    UserForm,
+)
+from pilotage.core.generic_views import (
+    AccessMixin,
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectHistoryView,
+    ObjectListView,
+    ObjectMixin,
+    add_service_errors,
+)
+from pilotage.core.models import ApiToken, Membership, Organisation, User
+from pilotage.core.roles import Role
+from pilotage.core.tables import Column
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    summary = selectors.home_summary(request.user)
+    return render(request, "core/home.html", {"summary": summary})
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Switch language; a signed-in user's choice is also saved on their account."""
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated:
+        # Django's view below ignores an unknown language the same way.
+        with suppress(ServiceError):
+            services.user_set_language(actor=request.user, language=code)
+    return set_language(request)
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+class OrganisationList(ObjectListView):
+    model = Organisation
+    filterset_class = OrganisationFilter
+    title = gettext_lazy("Organisations")
+    prefetch = ("federations",)
+    columns = [
+        Column("acronym", gettext_lazy("Acronym"), sort="acronym", link=True),
+        Column("name", gettext_lazy("Name"), sort="name"),
+        Column("kind", gettext_lazy("Kind"), sort="kind"),
+        Column("sector", gettext_lazy("Sector"), sort="sector"),
+        Column("federations", gettext_lazy("Federations")),
+        Column("city", gettext_lazy("City"), sort="city"),
+        Column("region", gettext_lazy("Region"), sort="region"),
+        Column("is_active", gettext_lazy("Active"), sort="is_active"),
+    ]
+    default_sort = "acronym"
+    create_url_name = "core:organisation_create"
+    export_name = "organisations"
+
+
+class OrganisationDetail(ObjectDetailView):
+    model = Organisation
+    template_name = "core/organisation_detail.html"
+
+    def get_context(self, obj: Organisation) -> dict[str, Any]:
+        return {
+            "members": selectors.organisation_members(self.request.user, obj),
+            "federations": obj.federations.all(),
+            "member_ctis": obj.member_ctis.all(),
+        }
+
+
+class OrganisationEdit(ObjectFormView):
+    model = Organisation
+    form_class = OrganisationForm
+    title_create = gettext_lazy("New organisation")
+    title_edit = gettext_lazy("Edit organisation")
+
+    def create(self, form: OrganisationForm) -> Organisation:
+        return services.organisation_create(
+            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
+        )
+
+    def update(self, obj: Organisation, form: OrganisationForm) -> Organisation:
+        return services.organisation_update(
+            actor=self.request.user,
+            organisation=obj,
+            reason=form.cleaned_data["reason"],
+            **form.service_fields(),
+        )
+
+
+class OrganisationHistory(ObjectHistoryView):
+    model = Organisation
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+class UserList(ObjectListView):
+    model = User
+    filterset_class = UserFilter
+    title = gettext_lazy("People")
+    prefetch = ("memberships__organisation",)
+    columns = [
+        Column("full_name", gettext_lazy("Name"), sort="full_name", link=True),
+        Column("email", gettext_lazy("E-mail"), sort="email"),
+        Column(
+            "memberships",
+            gettext_lazy("Roles"),
+            accessor=lambda u: "; ".join(
+                f"{m.get_role_display()} ({m.organisation})" for m in u.memberships.all()
+            ),
+        ),
+        Column("is_active", gettext_lazy("Active"), sort="is_active"),
+        Column("last_login", gettext_lazy("Last sign-in"), sort="last_login"),
+    ]
+    default_sort = "full_name"
+    create_url_name = "core:user_invite"
+    export_name = "people"
+
+
+class UserDetail(ObjectDetailView):
+    model = User
+    template_name = "core/user_detail.html"
+
+    def get_context(self, obj: User) -> dict[str, Any]:
+        user = self.request.user
+        return {
+            "memberships": Membership.objects.visible_to(user)
+            .filter(user=obj)
+            .select_related("organisation"),
+            "can_manage_memberships": access.can_create(user, Membership),
+            "membership_form": MembershipForm(user=user),
+        }
+
+
+class UserEdit(ObjectFormView):
+    model = User
+    form_class = UserForm
+    title_edit = gettext_lazy("Edit person")
+
+    def update(self, obj: User, form: UserForm) -> User:
+        fields = form.service_fields()
+        if not access.has_role(self.request.user, Role.MINISTRY_ADMIN):
+            fields.pop("is_active", None)
+        return services.user_update(
+            actor=self.request.user, user=obj, reason=form.cleaned_data["reason"], **fields
+        )
+
+
+class UserInvite(ObjectFormView):
+    model = User
+    form_class = InvitationForm
+    title_create = gettext_lazy("Invite a person")
+
+    def create(self, form: InvitationForm) -> User:
+        data = form.cleaned_data
+        return services.user_invite(actor=self.request.user, **data)
+
+
+class UserHistory(ObjectHistoryView):
+    model = User
+
+
+class MembershipAdd(ObjectMixin, View):
+    """POST a new membership for the user in the URL (ministry administrators)."""
+
+    model = User
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        person = access.get_editable(User, request.user, pk)
+        form = MembershipForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.membership_create(actor=request.user, user=person, **form.cleaned_data)
+            except ServiceError as exc:
+                add_service_errors(form, exc)
+        if form.errors:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            messages.success(request, _("Role added."))
+        return redirect(person.get_absolute_url())
+
+
+class MembershipRemove(AccessMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        membership = access.get_editable(Membership, request.user, pk)
+        try:
+            services.membership_delete(
+                actor=request.user, membership=membership, reason=request.POST.get("reason", "")
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Role removed."))
+        return redirect(membership.user.get_absolute_url())
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+class TokenList(AccessMixin, View):
+    template_name = "core/token_list.html"
+
+    def render_page(self, form: ApiTokenForm, new_key: str = "", status: int = 200):
+        tokens = ApiToken.objects.visible_to(self.request.user).filter(user=self.request.user)
+        context = {"form": form, "tokens": tokens, "new_key": new_key}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render_page(ApiTokenForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(form, status=422)
+        _token, key = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+        return self.render_page(ApiTokenForm(), new_key=key)
+
+
+class TokenRevoke(AccessMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        token = access.get_editable(ApiToken, request.user, pk)
+        services.api_token_revoke(actor=request.user, token=token)
+        messages.success(request, _("Token revoked."))
+        return HttpResponseRedirect(reverse("core:token_list"))
