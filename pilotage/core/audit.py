@@ -36,8 +36,29 @@ def acting_as(user: Any) -> Iterator[None]:
         _actor.reset(token)
 
 
+class AuditedRecords(HistoricalRecords):
+    """simple-history's descriptor, reachable from the model so services can write one record."""
+
+    def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
+        super().contribute_to_class(cls, name)
+        cls._audited_records = self  # type: ignore[attr-defined]
+
+
 def history_records(**kwargs: Any) -> HistoricalRecords:
-    return HistoricalRecords(get_user=current_actor, **kwargs)
+    return AuditedRecords(get_user=current_actor, **kwargs)
+
+
+def save_as_one_change(instance: models.Model, m2m: dict[str, Any]) -> None:
+    """Save a row and its many-to-many fields as ONE history record (not one per relation)."""
+    creating = instance._state.adding
+    instance.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        instance.save()
+        for name, values in m2m.items():
+            getattr(instance, name).set(values)
+    finally:
+        del instance.skip_history_when_saving  # type: ignore[attr-defined]
+    type(instance)._audited_records.create_historical_record(instance, "+" if creating else "~")
 
 
 def stamp(instance: models.Model, *, actor: Any, reason: str = "") -> None:

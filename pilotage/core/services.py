@@ -13,7 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from pilotage.core import access
-from pilotage.core.audit import stamp
+from pilotage.core.audit import save_as_one_change, stamp
 from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.models import (
     TOKEN_PREFIX,
@@ -55,9 +55,10 @@ def persist(
     except ValidationError as exc:
         raise invalid(exc) from None
     stamp(obj, actor=actor, reason=reason)
-    obj.save()
-    for name, values in (m2m or {}).items():
-        getattr(obj, name).set(values)
+    if m2m:
+        save_as_one_change(obj, m2m)
+    else:
+        obj.save()
     access.ensure_editable(actor, obj)
     return obj
 

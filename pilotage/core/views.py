@@ -206,6 +206,8 @@ class MembershipAdd(ObjectMixin, View):
 
 
 class MembershipRemove(AccessMixin, View):
+    model = Membership
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         membership = access.get_editable(Membership, request.user, pk)
         try:
@@ -242,6 +244,8 @@ class TokenList(AccessMixin, View):
 
 
 class TokenRevoke(AccessMixin, View):
+    model = ApiToken
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         token = access.get_editable(ApiToken, request.user, pk)
         services.api_token_revoke(actor=request.user, token=token)

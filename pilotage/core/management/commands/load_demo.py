@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from pilotage.core.audit import acting_as, stamp
+from pilotage.core.audit import acting_as, save_as_one_change, stamp
 from pilotage.core.models import Membership, Organisation, User
 from pilotage.core.roles import OrganisationKind, Role
 
@@ -132,9 +132,8 @@ class Command(BaseCommand):
             description=org.description,
         )
         stamp(organisation, actor=None, reason=REASON)
-        organisation.save()
-        if org.federation:
-            organisation.federations.set([Organisation.objects.get(acronym=org.federation)])
+        federations = Organisation.objects.filter(acronym=org.federation) if org.federation else []
+        save_as_one_change(organisation, {"federations": federations})
         return organisation
 
     def _user(self, email: str, name: str) -> User:

@@ -1,0 +1,76 @@
+"""Platform-wide guarantees: deploy checks, admin access, upload limits, money formatting."""
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from pilotage.core.money import format_mad, format_mdh
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "a-production-secret-" + "k3y!" * 12,
+        "ALLOWED_HOSTS": "pilotage.example.ma",
+        "SECURE_SSL_REDIRECT": "1",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("person, status", [("admin", 200), ("officer", 302), ("cti_a_manager", 302)])
+def test_the_admin_is_for_ministry_admins(cast, client_for, person, status):
+    assert client_for(getattr(cast, person)).get("/admin/").status_code == status
+
+
+def test_the_admin_lists_through_the_access_rules_and_cannot_delete(cast, client_for):
+    client = client_for(cast.admin)
+    page = client.get("/admin/core/organisation/")
+    assert page.status_code == 200 and b"CETIEV" in page.content
+    delete = client.get(f"/admin/core/organisation/{cast.cti_a.pk}/delete/")
+    assert delete.status_code == 403
+
+
+def test_the_admin_records_changes_in_the_history(cast, client_for):
+    client = client_for(cast.admin)
+    url = f"/admin/core/organisation/{cast.cti_b.pk}/change/"
+    response = client.post(url, {"name": "CETIEV renamed", "acronym": "CETIEV", "kind": "cti",
+                                 "federations": [cast.federation_b.pk], "is_active": "on"})  # fmt: skip
+    assert response.status_code == 302
+    assert cast.cti_b.history.latest().history_user == cast.admin
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(cast, client_for, settings):
+    settings.MAX_UPLOAD_SIZE = 1024
+    response = client_for(cast.officer).post(
+        reverse("core:organisation_create"), {"name": "x" * 4096, "acronym": "BIG", "kind": "cti"}
+    )
+    assert response.status_code == 413
+    assert "1" in response.content.decode() or response.content
+
+
+@pytest.mark.parametrize(
+    "amount, text",
+    [(Decimal("1234567.891"), "1 234 567,89 DH"), (0, "0,00 DH"), (Decimal("-50.5"), "-50,50 DH")],
+)
+def test_amounts_are_formatted_the_moroccan_way(amount, text):
+    assert format_mad(amount).replace("\u00a0", " ") == text
+
+
+def test_summaries_use_mdh():
+    assert format_mdh(Decimal("12500000")).replace("\u00a0", " ") == "12,5 MDH"
+    assert format_mdh(Decimal("250000000")).replace("\u00a0", " ") == "250 MDH"

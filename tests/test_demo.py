@@ -1,0 +1,186 @@
+"""The README's first command, for real: `make demo` starts a working, signed-in-able demo, twice.
+
+The demo runs on a throwaway SQLite file, in its own process group (make, the task worker and the
+development server), which is killed whatever happens.
+"""
+
+import http.client
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
+
+PROJECT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 120  # seconds, for `make demo` to answer on the sign-in page
+ADMIN_EMAIL = "admin@ministere.example"
+ADMIN_NAME = "Samira Admin (fictive)"
+DEMO_PASSWORD = "demo-pilotage-2025"
+DEMO_EMAILS = [
+    "admin@ministere.example",
+    "officer@ministere.example",
+    "comite@rectim.example",
+    "directeur@ctpc.example",
+    "staff@ctpc.example",
+    "staff@cetiev.example",
+    "federation@fmp.example",
+    "manager@cid.example",
+    "partner@capgemini.example",
+    "auditeur@ministere.example",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Demo:
+    def __init__(self, process: subprocess.Popen, base_url: str, stdout: Path, stderr: Path):
+        self.process = process
+        self.base_url = base_url
+        self.stdout_path = stdout
+        self.stderr_path = stderr
+
+    @property
+    def stdout(self) -> str:
+        return self.stdout_path.read_text(errors="replace")
+
+    def logs(self) -> str:
+        stderr = self.stderr_path.read_text(errors="replace")
+        return f"--- stdout ---\n{self.stdout}\n--- stderr ---\n{stderr[-4000:]}"
+
+    def wait_until_up(self) -> None:
+        url = f"{self.base_url}/accounts/login/"
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"make demo exited with {self.process.returncode}\n{self.logs()}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except (OSError, http.client.HTTPException):  # not listening yet, or refusing
+                pass
+            time.sleep(0.5)
+        pytest.fail(f"{url} did not answer 200 within {START_TIMEOUT} s\n{self.logs()}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate the whole process group (make, db_worker, runserver), then kill what remains."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        pass
+    # The group outlives make if a child ignored SIGTERM: make sure nothing is left behind.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait(timeout=15)
+
+
+@contextmanager
+def make_demo(database: Path, logs: Path):
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "PORT"}}
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    logs.mkdir(parents=True, exist_ok=True)
+    stdout, stderr = logs / "stdout.txt", logs / "stderr.txt"
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        process = subprocess.Popen(
+            ["make", "demo", f"PORT={port}"],
+            cwd=PROJECT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,  # its own process group, killed as one
+        )
+    try:
+        demo = Demo(process, f"http://127.0.0.1:{port}", stdout, stderr)
+        demo.wait_until_up()
+        yield demo
+    finally:
+        stop(process)
+
+
+def sign_in(base_url: str, email: str, password: str) -> urllib.request.OpenerDirector:
+    """Sign in through the real form (CSRF token and cookie included) with urllib alone."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    with opener.open(f"{base_url}/accounts/login/", timeout=10) as response:
+        form = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token, form
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token[1], "username": email, "password": password, "next": "/"}
+    ).encode()
+    with opener.open(f"{base_url}/accounts/login/", data=data, timeout=10) as response:
+        assert response.status == 200
+        assert urllib.parse.urlsplit(response.url).path == "/", response.url
+    return opener
+
+
+def count_rows(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database) as connection:
+        return {
+            table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("core_organisation", "core_user")
+        }
+
+
+def test_make_demo_serves_a_working_demo_and_is_idempotent(tmp_path):
+    database = tmp_path / "demo.sqlite3"
+
+    with make_demo(database, tmp_path / "first") as demo:
+        stdout = demo.stdout
+        assert "Demo accounts (password for all: demo-pilotage-2025)" in stdout, demo.logs()
+        for email in DEMO_EMAILS:
+            assert email in stdout, demo.logs()
+        assert f"Pilotage CTI: {demo.base_url}/" in stdout
+
+        opener = sign_in(demo.base_url, ADMIN_EMAIL, DEMO_PASSWORD)
+        with opener.open(f"{demo.base_url}/", timeout=10) as response:
+            assert response.status == 200
+            home = response.read().decode()
+        assert ADMIN_NAME in home
+        assert 'id="demo-banner"' in home
+        assert 'id="account-menu"' in home
+    first = count_rows(database)
+    assert first == {"core_organisation": 22, "core_user": len(DEMO_EMAILS)}
+
+    # The same command again on the same database: it starts, and adds nothing.
+    with make_demo(database, tmp_path / "second") as demo:
+        assert "Demo accounts" in demo.stdout, demo.logs()
+        with urllib.request.urlopen(f"{demo.base_url}/accounts/login/", timeout=10) as response:
+            assert response.status == 200
+        assert count_rows(database) == first
+        sign_in(demo.base_url, ADMIN_EMAIL, DEMO_PASSWORD)
+    assert count_rows(database) == first
