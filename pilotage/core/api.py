@@ -5,7 +5,7 @@ from typing import Any
 
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pilotage.core import access, services
@@ -143,7 +143,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
     organisation = services.organisation_create(
         actor=request.user, reason=payload.reason, **form.service_fields()
     )
-    return 201, organisation
+    return Status(201, organisation)
 
 
 def _update(request: HttpRequest, organisation_id: int, changes: dict[str, Any], reason: str):

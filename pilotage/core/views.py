@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,7 +122,6 @@ class UserList(ObjectListView):
     model = User
     filterset_class = UserFilter
     title = gettext_lazy("People")
-    prefetch = ("memberships__organisation",)
     columns = [
         Column("full_name", gettext_lazy("Name"), sort="full_name", link=True),
         Column("email", gettext_lazy("E-mail"), sort="email"),
@@ -137,6 +137,16 @@ class UserList(ObjectListView):
     ]
     default_sort = "full_name"
     create_url_name = "core:user_invite"
+
+    def get_queryset(self):
+        # Only the roles the viewer may see: a CTI manager does not learn a person's other roles.
+        memberships = Membership.objects.visible_to(self.request.user).select_related(
+            "organisation"
+        )
+        return (
+            super().get_queryset().prefetch_related(Prefetch("memberships", queryset=memberships))
+        )
+
     export_name = "people"
 
 

@@ -41,7 +41,8 @@ def test_an_admin_invites_a_person_who_gets_a_link_to_choose_a_password(
     )
     assert done.status_code == 302
     signed_in = client.post(
-        reverse("login"), {"username": "new.person@test.example", "password": "a-long-Passphrase-42"}
+        reverse("login"),
+        {"username": "new.person@test.example", "password": "a-long-Passphrase-42"},
     )
     assert signed_in.status_code == 302 and signed_in["Location"] == reverse("home")
 
@@ -64,7 +65,9 @@ def test_a_role_must_fit_the_organisation_kind(cast, client_for):
 
 
 def test_an_e_mail_already_used_is_refused(cast, client_for):
-    response = invite(client_for(cast.admin), organisation=cast.cti_a.pk, email=cast.cti_b_staff.email)
+    response = invite(
+        client_for(cast.admin), organisation=cast.cti_a.pk, email=cast.cti_b_staff.email
+    )
     assert response.status_code == 422
     assert "email" in response.context["form"].errors
 
@@ -91,7 +94,9 @@ def test_an_admin_adds_and_removes_a_role_with_a_reason(cast, client_for):
 
 def test_an_admin_cannot_remove_their_own_admin_role(cast, client_for):
     own = cast.admin.memberships.get()
-    response = client_for(cast.admin).post(reverse("core:membership_remove", args=[own.pk]), follow=True)
+    response = client_for(cast.admin).post(
+        reverse("core:membership_remove", args=[own.pk]), follow=True
+    )
     assert Membership.objects.filter(pk=own.pk).exists()
     assert any("administrat" in str(m) for m in response.context["messages"])
 
@@ -116,3 +121,12 @@ def test_a_person_edits_their_own_name_and_language_but_not_their_status(cast, c
     cast.cti_a_staff.refresh_from_db()
     assert cast.cti_a_staff.full_name == "Leila B." and cast.cti_a_staff.is_active
     assert cast.cti_a_staff.preferred_language == "en"
+
+
+def test_the_people_list_shows_only_roles_the_viewer_may_see(cast, client_for):
+    from pilotage.core.tests.factories import MembershipFactory
+
+    MembershipFactory(user=cast.cti_a_staff, organisation=cast.cid, role="cid_manager")
+    page = client_for(cast.cti_a_manager).get(reverse("core:user_list"), {"q": "staff.a"})
+    [(_obj, cells)] = page.context["rows"]
+    assert "CTPC" in cells[2] and "CID" not in cells[2]

@@ -32,7 +32,9 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("person, status", [("admin", 200), ("officer", 302), ("cti_a_manager", 302)])
+@pytest.mark.parametrize(
+    "person, status", [("admin", 200), ("officer", 302), ("cti_a_manager", 302)]
+)
 def test_the_admin_is_for_ministry_admins(cast, client_for, person, status):
     assert client_for(getattr(cast, person)).get("/admin/").status_code == status
 

@@ -33,9 +33,11 @@ def test_a_revoked_token_gets_401(cast, client_for, client):
 
 
 def test_a_deactivated_users_token_gets_401(cast, client_for, client):
-    key = client_for(cast.cti_a_staff).post(reverse("core:token_list"), {"name": "t"}).context[
-        "new_key"
-    ]
+    key = (
+        client_for(cast.cti_a_staff)
+        .post(reverse("core:token_list"), {"name": "t"})
+        .context["new_key"]
+    )
     cast.cti_a_staff.is_active = False
     cast.cti_a_staff.save()
     client.logout()

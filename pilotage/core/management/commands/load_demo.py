@@ -146,8 +146,6 @@ class Command(BaseCommand):
         return user
 
     def _print_accounts(self) -> None:
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for email, _name, acronym, role in PEOPLE:
             self.stdout.write(f"  {Role(role).label:<28} {acronym:<13} {email}")
