@@ -62,8 +62,10 @@ def save_as_one_change(instance: models.Model, m2m: dict[str, Any]) -> None:
 
 
 def stamp(instance: models.Model, *, actor: Any, reason: str = "") -> None:
-    """Tell the history who is about to save `instance` and why."""
-    instance._history_user = actor  # type: ignore[attr-defined]
+    """Tell the history who is about to save `instance` and why. Without an actor the surrounding
+    `acting_as()` block or the request decides (simple-history prefers `_history_user` if set)."""
+    if actor is not None:
+        instance._history_user = actor  # type: ignore[attr-defined]
     instance._change_reason = reason  # type: ignore[attr-defined]
 
 

@@ -5,6 +5,7 @@ from operator import or_
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +26,9 @@ class SearchFilterSet(django_filters.FilterSet):
             queryset = getattr(f, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):
                 f.queryset = queryset.visible_to(user)
-            css = "form-select" if hasattr(f, "choices") else "form-control"
-            f.widget.attrs.setdefault("class", f"{css} form-control-sm")
+            is_select = isinstance(f.widget, forms.Select | forms.SelectMultiple)
+            css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            f.widget.attrs.setdefault("class", css)
 
     def search(self, queryset, name: str, value: str):
         terms = value.split()

@@ -1,5 +1,6 @@
 """Platform-wide guarantees: deploy checks, admin access, upload limits, money formatting."""
 
+import io
 import os
 import subprocess
 import sys
@@ -76,3 +77,19 @@ def test_amounts_are_formatted_the_moroccan_way(amount, text):
 def test_summaries_use_mdh():
     assert format_mdh(Decimal("12500000")).replace("\u00a0", " ") == "12,5 MDH"
     assert format_mdh(Decimal("250000000")).replace("\u00a0", " ") == "250 MDH"
+
+
+def test_the_demo_loader_is_idempotent_and_attributes_its_changes(db):
+    from django.core.management import call_command
+
+    from pilotage.core.models import Membership, Organisation, User
+
+    call_command("load_demo", stdout=io.StringIO())
+    counts = (Organisation.objects.count(), User.objects.count(), Membership.objects.count())
+    call_command("load_demo", stdout=io.StringIO())
+    assert counts == (22, 10, 10)
+    assert (Organisation.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    ctpc = Organisation.objects.get(acronym="CTPC")
+    assert [f.acronym for f in ctpc.federations.all()] == ["FMP"]
+    record = ctpc.history.get()
+    assert record.history_user.email == "admin@ministere.example"
