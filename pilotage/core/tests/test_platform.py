@@ -88,7 +88,11 @@ def test_the_demo_loader_is_idempotent_and_attributes_its_changes(db):
     counts = (Organisation.objects.count(), User.objects.count(), Membership.objects.count())
     call_command("load_demo", stdout=io.StringIO())
     assert counts == (22, 10, 10)
-    assert (Organisation.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    assert (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    ) == counts
     ctpc = Organisation.objects.get(acronym="CTPC")
     assert [f.acronym for f in ctpc.federations.all()] == ["FMP"]
     record = ctpc.history.get()
