@@ -13,8 +13,9 @@ from pilotage.core.env import env, env_bool, env_int, env_list
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-# The demo and the tests run with a throwaway key; production must set SECRET_KEY (check --deploy).
-SECRET_KEY = env("SECRET_KEY", "insecure-demo-key-change-me-" + "x" * 30)
+# The demo and the tests run with a throwaway key; production must set SECRET_KEY: the
+# "django-insecure-" prefix makes `check --deploy` fail while this default is in use.
+SECRET_KEY = env("SECRET_KEY", "django-insecure-demo-key-change-me-" + "x" * 30)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
@@ -113,6 +114,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+if env_bool("BEHIND_PROXY"):
+    # Behind the HTTPS proxy every request comes from the proxy: lock out by the client's address.
+    AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("ar", "العربية"), ("en", "English")]
@@ -190,6 +195,7 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is append-only, also in the admin
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.urls import include, path
 from pilotage.api.api import api
 from pilotage.core import views as core_views
 from pilotage.core.admin import admin_site
+from pilotage.core.forms import PasswordResetForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,7 +15,7 @@ urlpatterns = [
     path(
         "accounts/password/reset/",
         auth_views.PasswordResetView.as_view(
-            html_email_template_name=None, extra_email_context={"site_url": settings.SITE_URL}
+            form_class=PasswordResetForm, extra_email_context={"site_url": settings.SITE_URL}
         ),
         name="password_reset",
     ),

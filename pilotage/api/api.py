@@ -44,10 +44,12 @@ _PYDANTIC_MESSAGES = {
 def _field_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
-        field = location[-1] if location else "__all__"
-        if field in ("query", "path"):
-            field = "__all__"
+        # loc is e.g. ("body", "payload", "federations", 0): the field is the first named part.
+        location = [
+            part for part in error.get("loc", ())
+            if isinstance(part, str) and part not in ("body", "payload", "query", "path", "filters")
+        ]  # fmt: skip
+        field = location[0] if location else "__all__"
         message = _PYDANTIC_MESSAGES.get(error.get("type", ""), lambda: _("Enter a valid value."))
         errors.setdefault(field, []).append(str(message()))
     return errors

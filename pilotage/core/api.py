@@ -62,7 +62,7 @@ class OrganisationIn(Schema):
     email: str = ""
     description: str = ""
     is_active: bool = True
-    reason: str = Field("", description="Why: kept in the history.")
+    reason: str = Field("", max_length=500, description="Why: kept in the history.")
 
 
 class OrganisationPatch(Schema):
@@ -77,7 +77,7 @@ class OrganisationPatch(Schema):
     email: str | None = None
     description: str | None = None
     is_active: bool | None = None
-    reason: str = ""
+    reason: str = Field("", max_length=500, description="Why: kept in the history.")
 
 
 class OrganisationQuery(FilterSchema):
@@ -129,7 +129,8 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationQuery]):
     # The same filters as the page, so the API and the screen agree on what a filter means.
     data = {k: v for k, v in filters.dict().items() if v is not None}
     filterset = OrganisationFilter(data, queryset=queryset, request=request)
-    return filterset.qs if filterset.is_valid() else queryset.none()
+    validated(filterset.form)  # a bad filter is a 422 with its field, as on the page
+    return filterset.qs
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
@@ -139,6 +140,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisat
 
 @router.post("/organisations", response={201: OrganisationOut})
 def organisation_create(request: HttpRequest, payload: OrganisationIn):
+    access.ensure_can_create(request.user, Organisation)  # 403 before any validation detail
     form = validated(OrganisationForm(data=payload.dict(), user=request.user))
     organisation = services.organisation_create(
         actor=request.user, reason=payload.reason, **form.service_fields()

@@ -8,6 +8,27 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        self.record_sign_ins_outside_the_history()
+        self.register_menu()
+
+    @staticmethod
+    def record_sign_ins_outside_the_history() -> None:
+        """Django saves the whole user at each sign-in, which would add an empty "changed" record
+        to the person's history every time; the sign-in time is stored with a plain UPDATE."""
+        from django.contrib.auth.models import update_last_login
+        from django.contrib.auth.signals import user_logged_in
+        from django.utils import timezone
+
+        def record_last_login(sender, user, **kwargs) -> None:
+            type(user)._base_manager.filter(pk=user.pk).update(last_login=timezone.now())
+
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        user_logged_in.connect(
+            record_last_login, dispatch_uid="pilotage_record_last_login", weak=False
+        )
+
+    @staticmethod
+    def register_menu() -> None:
         from pilotage.core import access
         from pilotage.core.models import User
         from pilotage.core.navigation import MenuItem, register_menu

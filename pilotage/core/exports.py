@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from pilotage.core.tables import Column
@@ -84,6 +85,9 @@ def xlsx_bytes(columns: list[Column], rows: Iterable[Any], title: str) -> Iterat
         cells = []
         for column in columns:
             value = _plain(column.value(obj))
+            if isinstance(value, str):
+                # Control characters are illegal in XLSX: one would break the whole file.
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.models import Organisation, User
+from pilotage.core.models import Membership, Organisation, User
 from pilotage.core.regions import Region
 from pilotage.core.roles import OrganisationKind, Role
 
@@ -58,14 +58,32 @@ class OrganisationFilter(SearchFilterSet):
 class UserFilter(SearchFilterSet):
     search_fields = ("full_name", "email")
 
-    memberships__organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), queryset=Organisation.objects.all(), distinct=True
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"), queryset=Organisation.objects.all(), method="by_membership"
     )
-    memberships__role = django_filters.ChoiceFilter(
-        label=_("Role"), choices=Role.choices, distinct=True
+    role = django_filters.ChoiceFilter(
+        label=_("Role"), choices=Role.choices, method="by_membership"
     )
     is_active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:
         model = User
-        fields = ["q", "memberships__organisation", "memberships__role", "is_active"]
+        fields = ["q", "organisation", "role", "is_active"]
+
+    def by_membership(self, queryset, name: str, value):
+        # Both filters match on ONE membership, and only on memberships the viewer may see:
+        # filtering must not reveal roles held in organisations outside the viewer's reach.
+        if self._membership_filtered:
+            return queryset
+        self._membership_filtered = True
+        criteria = {
+            key: self.form.cleaned_data[key]
+            for key in ("organisation", "role")
+            if self.form.cleaned_data.get(key)
+        }
+        memberships = Membership.objects.visible_to(getattr(self.request, "user", None))
+        return queryset.filter(pk__in=memberships.filter(**criteria).values("user_id"))
+
+    def filter_queryset(self, queryset):
+        self._membership_filtered = False
+        return super().filter_queryset(queryset)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from pilotage.core.models import Organisation, User
@@ -59,6 +60,18 @@ class StyledForm(StyledFormMixin, forms.Form):
         self.user = user
         self.restrict_choices(user)
         self.style_fields()
+
+
+class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
+    """Also reaches invited people who never chose a password (their invitation may have expired);
+    Django's form skips accounts without a usable password."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def get_users(self, email: str):
+        return User.objects.filter(email__iexact=email, is_active=True)
 
 
 class OrganisationForm(StyledModelForm):

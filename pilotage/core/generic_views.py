@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -89,8 +90,12 @@ class ObjectListView(AccessMixin, View):
             and access.can_create(request.user, self.model),
             "create_url_name": self.create_url_name,
         }
-        template = self.partial_template_name if request.htmx else self.template_name
-        return render(request, template, context)
+        # A history-restore request (back button) needs the whole page, not the fragment.
+        fragment = request.htmx and not request.htmx.history_restore_request
+        template = self.partial_template_name if fragment else self.template_name
+        response = render(request, template, context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
@@ -177,6 +182,10 @@ def add_service_errors(form: Any, exc: ServiceError) -> None:
 class ObjectHistoryView(ObjectMixin, View):
     template_name = "core/object_history.html"
 
+    def get_context(self, obj: models.Model) -> dict[str, Any]:
+        return {}
+
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
         obj = self.get_object()
-        return render(request, self.template_name, {"object": obj, "entries": history_of(obj)})
+        context = {"object": obj, "entries": history_of(obj), **self.get_context(obj)}
+        return render(request, self.template_name, context)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from pilotage.core import access
 from pilotage.core.models import ApiToken, Membership, Organisation, User
@@ -42,3 +42,17 @@ def organisation_members(user: Any, organisation: Organisation) -> list[Membersh
         .select_related("user")
         .order_by("role", "user__full_name")
     )
+
+
+def membership_timeline(viewer: Any, person: User) -> QuerySet:
+    """Roles given to and taken from `person`, newest first, in organisations the viewer reaches
+    (history rows outlive deleted memberships, so they are filtered here, not by `visible_to`)."""
+    rows = (
+        Membership.history.filter(user_id=person.pk)
+        .select_related("history_user", "organisation")
+        .order_by("-history_date")
+    )
+    everywhere, org_ids = access.reading_reach(viewer, Membership)
+    if everywhere or viewer.pk == person.pk:
+        return rows
+    return rows.filter(organisation_id__in=org_ids)

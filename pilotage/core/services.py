@@ -63,11 +63,6 @@ def persist(
     return obj
 
 
-def _require_create(actor: Any, model: type[models.Model]) -> None:
-    if not access.can_create(actor, model):
-        raise ServiceError(ErrorCode.FORBIDDEN)
-
-
 # --- organisations ---------------------------------------------------------------------------
 
 ORGANISATION_FIELDS = (
@@ -78,7 +73,7 @@ ORGANISATION_FIELDS = (
 
 @transaction.atomic
 def organisation_create(*, actor: User, reason: str = "", federations=(), **fields) -> Organisation:
-    _require_create(actor, Organisation)
+    access.ensure_can_create(actor, Organisation)
     organisation = Organisation(**{k: v for k, v in fields.items() if k in ORGANISATION_FIELDS})
     _check_federations(organisation, federations)
     return persist(organisation, actor=actor, reason=reason, m2m={"federations": federations})
@@ -90,6 +85,8 @@ def organisation_update(
 ) -> Organisation:
     organisation = access.get_editable(Organisation, actor, organisation.pk)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if fields.get("kind", organisation.kind) != organisation.kind:
+        _check_kind_change(organisation, fields["kind"], federations)
     for name, value in fields.items():
         if name in ORGANISATION_FIELDS:
             setattr(organisation, name, value)
@@ -98,6 +95,26 @@ def organisation_update(
         _check_federations(organisation, federations)
         m2m["federations"] = federations
     return persist(organisation, actor=actor, reason=reason, m2m=m2m)
+
+
+def _check_kind_change(organisation: Organisation, kind: str, federations) -> None:
+    """A new kind must still fit what hangs on the organisation: its members' roles, the CTIs it
+    co-manages (a federation), the federations it has (a CTI)."""
+    problems = []
+    if kind != OrganisationKind.FEDERATION and organisation.member_ctis.exists():
+        problems.append(_("It co-manages CTIs: detach them first."))
+    keeps_federations = organisation.federations.exists() if federations is None else federations
+    if kind != OrganisationKind.CTI and keeps_federations:
+        problems.append(_("It is attached to federations: detach them first."))
+    for role in organisation.memberships.values_list("role", flat=True).distinct():
+        kinds = ROLE_ORGANISATION_KINDS[Role(role)]
+        if kinds is not None and kind not in kinds:
+            problems.append(
+                _("Some of its members hold the role “%(role)s”, which does not fit this kind.")
+                % {"role": Role(role).label}
+            )
+    if problems:
+        raise ServiceError(ErrorCode.CONFLICT, field_errors={"kind": problems})
 
 
 def _check_federations(organisation: Organisation, federations: Iterable[Organisation]) -> None:
@@ -139,7 +156,7 @@ def _forget_cached_grants(user: User) -> None:
 def membership_create(
     *, actor: User, user: User, organisation: Organisation, role: str, reason: str = ""
 ) -> Membership:
-    _require_create(actor, Membership)
+    access.ensure_can_create(actor, Membership)
     _check_role_fits(organisation, role)
     if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
         raise ServiceError(
@@ -176,7 +193,7 @@ def user_invite(
     reason: str = "",
 ) -> User:
     """Create an account without a password and e-mail a link to choose one (sent after commit)."""
-    _require_create(actor, User)
+    access.ensure_can_create(actor, User)
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ServiceError(

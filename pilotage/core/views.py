@@ -170,10 +170,17 @@ class UserEdit(ObjectFormView):
     form_class = UserForm
     title_edit = gettext_lazy("Edit person")
 
+    def get_form(self, obj: User | None, data: Any = None, files: Any = None) -> UserForm:
+        form = super().get_form(obj, data, files)
+        if not (
+            self.request.user.is_superuser
+            or access.has_role(self.request.user, Role.MINISTRY_ADMIN)
+        ):
+            del form.fields["is_active"]  # people do not (de)activate accounts, their own included
+        return form
+
     def update(self, obj: User, form: UserForm) -> User:
         fields = form.service_fields()
-        if not access.has_role(self.request.user, Role.MINISTRY_ADMIN):
-            fields.pop("is_active", None)
         return services.user_update(
             actor=self.request.user, user=obj, reason=form.cleaned_data["reason"], **fields
         )
@@ -191,6 +198,10 @@ class UserInvite(ObjectFormView):
 
 class UserHistory(ObjectHistoryView):
     model = User
+    template_name = "core/user_history.html"
+
+    def get_context(self, obj: User) -> dict[str, Any]:
+        return {"roles": selectors.membership_timeline(self.request.user, obj)}
 
 
 class MembershipAdd(ObjectMixin, View):
@@ -249,7 +260,13 @@ class TokenList(AccessMixin, View):
         form = ApiTokenForm(request.POST)
         if not form.is_valid():
             return self.render_page(form, status=422)
-        _token, key = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+        try:
+            _token, key = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except ServiceError as exc:
+            add_service_errors(form, exc)
+            return self.render_page(form, status=422)
         return self.render_page(ApiTokenForm(), new_key=key)
 
 

@@ -131,3 +131,41 @@ def test_the_openapi_document_and_docs_work_offline(client):
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower() and b"/static/ninja/swagger-ui" in docs.content
+
+
+@pytest.mark.parametrize(
+    "acronym, kind",
+    [("FMP", "partner"), ("CTPC", "cid")],  # a federation co-managing a CTI; a CTI with CTI staff
+)
+def test_a_kind_change_must_fit_what_hangs_on_the_organisation(cast, client, acronym, kind):
+    organisation = Organisation.objects.get(acronym=acronym)
+    organisation.federations.clear()  # so only the rule under test can refuse
+    response = client.patch(
+        f"{BASE}/{organisation.pk}", {"kind": kind}, content_type="application/json",
+        headers=bearer(cast.officer),
+    )  # fmt: skip
+    assert response.status_code == 409
+    assert response.json()["errors"]["kind"]
+    organisation.refresh_from_db()
+    assert organisation.kind != kind
+
+
+def test_a_bad_list_item_is_reported_on_its_field(cast, client):
+    response = client.post(
+        BASE, {"name": "X", "acronym": "X", "kind": "cti", "federations": ["abc"]},
+        content_type="application/json", headers=bearer(cast.officer),
+    )  # fmt: skip
+    assert list(response.json()["errors"]) == ["federations"]
+
+
+def test_a_bad_filter_is_a_422_on_its_field(cast, client):
+    response = client.get(BASE, {"kind": "bogus"}, headers=bearer(cast.officer))
+    assert response.status_code == 422 and "kind" in response.json()["errors"]
+
+
+def test_the_reason_is_limited_as_on_the_page(cast, client):
+    response = client.patch(
+        f"{BASE}/{cast.cti_a.pk}", {"city": "Fès", "reason": "x" * 501},
+        content_type="application/json", headers=bearer(cast.officer),
+    )  # fmt: skip
+    assert response.status_code == 422 and "reason" in response.json()["errors"]

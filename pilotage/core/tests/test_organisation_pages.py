@@ -177,3 +177,10 @@ def test_editing_records_who_what_before_after_and_why(cast, client_for):
 def test_the_history_page_follows_the_object_access_rule(cast, client_for):
     url = reverse("core:organisation_history", args=[cast.cti_a.pk])
     assert client_for(cast.auditor).get(url).status_code == 200
+
+
+def test_a_control_character_does_not_break_the_xlsx_export(cast, client_for):
+    Organisation.objects.filter(pk=cast.partner.pk).update(name="Bad\u0007name")
+    response = client_for(cast.officer).get(LIST, {"kind": "partner", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.cell(row=2, column=2).value == "Badname"

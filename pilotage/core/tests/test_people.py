@@ -130,3 +130,48 @@ def test_the_people_list_shows_only_roles_the_viewer_may_see(cast, client_for):
     page = client_for(cast.cti_a_manager).get(reverse("core:user_list"), {"q": "staff.a"})
     [(_obj, cells)] = page.context["rows"]
     assert "CTPC" in cells[2] and "CID" not in cells[2]
+
+
+def test_people_filters_do_not_reveal_roles_held_elsewhere(cast, client_for):
+    from pilotage.core.tests.factories import MembershipFactory
+
+    MembershipFactory(user=cast.cti_a_staff, organisation=cast.cti_b, role="cti_manager")
+    client = client_for(cast.cti_a_manager)
+    by_other_cti = client.get(reverse("core:user_list"), {"organisation": cast.cti_b.pk})
+    assert by_other_cti.context["rows"] == []  # CETIEV is not even a valid choice for them
+    by_role = client.get(reverse("core:user_list"), {"role": "cti_manager"})
+    assert [obj for obj, _cells in by_role.context["rows"]] == [cast.cti_a_manager]
+
+
+def test_organisation_and_role_filters_match_the_same_membership(cast, client_for):
+    from pilotage.core.tests.factories import MembershipFactory
+
+    MembershipFactory(user=cast.cti_a_staff, organisation=cast.cti_b, role="cti_manager")
+    page = client_for(cast.admin).get(
+        reverse("core:user_list"), {"organisation": cast.cti_a.pk, "role": "cti_manager"}
+    )
+    assert [obj for obj, _cells in page.context["rows"]] == [cast.cti_a_manager]
+
+
+def test_the_persons_history_shows_roles_given_and_removed_with_reasons(cast, client_for):
+    admin = client_for(cast.admin)
+    admin.post(
+        reverse("core:membership_add", args=[cast.cti_a_staff.pk]),
+        {"organisation": cast.cti_a.pk, "role": "cti_manager", "reason": "promotion"},
+    )
+    membership = Membership.objects.get(user=cast.cti_a_staff, role="cti_manager")
+    admin.post(reverse("core:membership_remove", args=[membership.pk]), {"reason": "erreur"})
+
+    page = client_for(cast.auditor).get(reverse("core:user_history", args=[cast.cti_a_staff.pk]))
+    rows = [(r.history_type, r.role, r.history_change_reason) for r in page.context["roles"]]
+    assert rows[:2] == [("-", "cti_manager", "erreur"), ("+", "cti_manager", "promotion")]
+
+
+def test_role_history_elsewhere_stays_hidden_from_a_cti_manager(cast, client_for):
+    from pilotage.core.tests.factories import MembershipFactory
+
+    MembershipFactory(user=cast.cti_a_staff, organisation=cast.cid, role="cid_manager")
+    page = client_for(cast.cti_a_manager).get(
+        reverse("core:user_history", args=[cast.cti_a_staff.pk])
+    )
+    assert {r.organisation_id for r in page.context["roles"]} == {cast.cti_a.pk}

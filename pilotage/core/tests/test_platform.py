@@ -48,13 +48,27 @@ def test_the_admin_lists_through_the_access_rules_and_cannot_delete(cast, client
     assert delete.status_code == 403
 
 
-def test_the_admin_records_changes_in_the_history(cast, client_for):
+def test_the_admin_is_read_only_so_changes_go_through_the_services(cast, client_for):
     client = client_for(cast.admin)
     url = f"/admin/core/organisation/{cast.cti_b.pk}/change/"
-    response = client.post(url, {"name": "CETIEV renamed", "acronym": "CETIEV", "kind": "cti",
-                                 "federations": [cast.federation_b.pk], "is_active": "on"})  # fmt: skip
-    assert response.status_code == 302
-    assert cast.cti_b.history.latest().history_user == cast.admin
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"name": "CETIEV renamed", "acronym": "CETIEV", "kind": "cid"})
+    assert response.status_code == 403
+    cast.cti_b.refresh_from_db()
+    assert cast.cti_b.name != "CETIEV renamed"
+
+
+def test_a_superuser_is_bound_by_rules_that_leave_ministry_admins_out(cast, client_for):
+    from pilotage.core.models import ApiToken, User
+    from pilotage.core.tests.factories import api_token
+
+    api_token(cast.cti_a_manager)
+    token = ApiToken.objects.get()
+    root = User.objects.create_superuser("root@test.example", "x", full_name="Root")
+    response = client_for(root).post(reverse("core:token_revoke", args=[token.pk]))
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
 
 
 def test_an_oversized_request_is_refused_before_it_is_read(cast, client_for, settings):

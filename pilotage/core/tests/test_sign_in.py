@@ -92,3 +92,18 @@ def test_the_home_page_depends_on_the_role(cast, client_for):
     assert 'data-role="ministry_admin"' in admin_home and 'href="/admin/"' in admin_home
     staff_home = client_for(cast.cti_a_staff).get(reverse("home")).content.decode()
     assert 'data-role="cti_staff"' in staff_home and 'href="/admin/"' not in staff_home
+
+
+def test_signing_in_records_the_time_without_an_empty_history_entry(cast, client):
+    records = cast.cti_a_staff.history.count()
+    sign_in(client, cast.cti_a_staff.email)
+    cast.cti_a_staff.refresh_from_db()
+    assert cast.cti_a_staff.last_login is not None
+    assert cast.cti_a_staff.history.count() == records
+
+
+def test_an_invited_person_whose_link_expired_can_ask_for_a_new_one(cast, client):
+    cast.cti_a_staff.set_unusable_password()
+    cast.cti_a_staff.save()
+    client.post(reverse("password_reset"), {"email": cast.cti_a_staff.email})
+    assert len(mail.outbox) == 1

@@ -148,4 +148,4 @@ class Command(BaseCommand):
     def _print_accounts(self) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for email, _name, acronym, role in PEOPLE:
-            self.stdout.write(f"  {Role(role).label:<28} {acronym:<13} {email}")
+            self.stdout.write(f"  {Role(role).label:<34} {acronym:<13} {email}")
