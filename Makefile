@@ -25,10 +25,13 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Compiled translations (.mo) are built, not committed.
+# Compiled translations (.mo) are built, not committed; msgfmt comes from Debian's gettext.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard pilotage/locale/*/LC_MESSAGES/django.po))
-pilotage/locale/%/LC_MESSAGES/django.mo: pilotage/locale/%/LC_MESSAGES/django.po
+pilotage/locale/%/LC_MESSAGES/django.mo: pilotage/locale/%/LC_MESSAGES/django.po | /usr/bin/msgfmt
 	msgfmt --check -o $@ $<
+
+/usr/bin/msgfmt:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null
 
 install: $(VENV)/.installed node_modules/.installed $(MO_FILES)
 

@@ -94,7 +94,7 @@ class OrganisationForm(StyledModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("federations") and data.get("kind") != OrganisationKind.CTI:
-            self.add_error("federations", _("Only a CTI is attached to federations."))
+            self.add_error("federations", _("Only a CTI can be attached to federations."))
         return data
 
 

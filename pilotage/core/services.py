@@ -122,7 +122,7 @@ def _check_federations(organisation: Organisation, federations: Iterable[Organis
     if federations and organisation.kind != OrganisationKind.CTI:
         raise ServiceError(
             ErrorCode.INVALID,
-            field_errors={"federations": [_("Only a CTI is attached to federations.")]},
+            field_errors={"federations": [_("Only a CTI can be attached to federations.")]},
         )
     if any(f.kind != OrganisationKind.FEDERATION for f in federations):
         raise ServiceError(
@@ -141,7 +141,7 @@ def _check_role_fits(organisation: Organisation, role: str) -> None:
             ErrorCode.INVALID,
             field_errors={
                 "role": [
-                    _("The role “%(role)s” cannot be held in a %(kind)s.")
+                    _("The role “%(role)s” cannot be held in an organisation of kind “%(kind)s”.")
                     % {"role": Role(role).label, "kind": organisation.get_kind_display()}
                 ]
             },
