@@ -12,7 +12,7 @@ from pilotage.core.roles import OrganisationKind, Role
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings):
+def _isolated(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
@@ -22,6 +22,7 @@ def _isolated(settings):
     # Real hashing costs ~0.3 s a password; tests make dozens of people.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploaded files never land in the checkout
     cache.clear()
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "pilotage.core",
+    "pilotage.programmes",
 ]
 
 MIDDLEWARE = [

@@ -47,4 +47,5 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("api/v1/", api.urls),
     path("", include("pilotage.core.urls")),
+    path("", include("pilotage.programmes.urls")),
 ]

@@ -78,8 +78,10 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 
 def _register_routers() -> None:
     from pilotage.core.api import router as core_router
+    from pilotage.programmes.api import router as programmes_router
 
     api.add_router("/", core_router)
+    api.add_router("/", programmes_router)
 
 
 _register_routers()

@@ -35,3 +35,12 @@ def format_mdh(value: Decimal | int | str | None) -> str:
     millions = (Decimal(value) / Decimal(1_000_000)).quantize(Decimal("0.1"), ROUND_HALF_UP)
     text = f"{millions:.1f}".replace(".", ",").removesuffix(",0")
     return f"{text}{NBSP}MDH"
+
+
+def money_field(verbose_name, **kwargs):
+    """A MAD amount column: 14 digits with 2 decimals (up to 999 999 999 999,99 DH)."""
+    from django.db import models
+
+    kwargs.setdefault("max_digits", 14)
+    kwargs.setdefault("decimal_places", 2)
+    return models.DecimalField(verbose_name, **kwargs)

@@ -41,15 +41,15 @@ def invalid(exc: ValidationError) -> ServiceError:
     return ServiceError(ErrorCode.INVALID, field_errors=errors)
 
 
-def persist(
+def save_audited(
     obj: models.Model,
     *,
     actor: Any,
     reason: str = "",
     m2m: dict[str, Iterable[Any]] | None = None,
 ) -> models.Model:
-    """Validate, save with who and why for the history, set many-to-many fields, then re-check that
-    the saved row is one the actor may change. Call inside `transaction.atomic()`."""
+    """Validate, then save with who and why for the history (many-to-many fields included, as one
+    history record). Services that build several rows re-check access once all exist."""
     try:
         obj.full_clean()
     except ValidationError as exc:
@@ -59,6 +59,19 @@ def persist(
         save_as_one_change(obj, m2m)
     else:
         obj.save()
+    return obj
+
+
+def persist(
+    obj: models.Model,
+    *,
+    actor: Any,
+    reason: str = "",
+    m2m: dict[str, Iterable[Any]] | None = None,
+) -> models.Model:
+    """`save_audited`, then re-check that the saved row is one the actor may change: outside
+    their reach, the whole transaction rolls back. Call inside `transaction.atomic()`."""
+    save_audited(obj, actor=actor, reason=reason, m2m=m2m)
     access.ensure_editable(actor, obj)
     return obj
 

@@ -89,6 +89,7 @@ class ApiOperation:
     param: str
     model: type[models.Model]
     body_fields: tuple[str, ...]
+    placeholder: dict[str, Any]  # a structurally valid body, so refusals cannot come from a 422
 
 
 def api_operations(api: Any) -> list[ApiOperation]:
@@ -101,14 +102,33 @@ def api_operations(api: Any) -> list[ApiOperation]:
                 continue
             body = spec.get("requestBody", {}).get("content", {}).get("application/json", {})
             ref = body.get("schema", {}).get("$ref", "")
-            fields = ()
+            properties: dict[str, Any] = {}
             if ref:
                 component = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
-                fields = tuple(component.get("properties", {}))
+                properties = component.get("properties", {})
+            placeholder = {name: _placeholder(spec) for name, spec in properties.items()}
             operations.append(
-                ApiOperation(method, path, params[0], model_for_kwarg(params[0], None), fields)
+                ApiOperation(
+                    method,
+                    path,
+                    params[0],
+                    model_for_kwarg(params[0], None),
+                    tuple(properties),
+                    placeholder,
+                )
             )
     return operations
+
+
+_PLACEHOLDERS = {"string": "x", "integer": 1, "number": 1, "boolean": True, "array": []}
+
+
+def _placeholder(spec: dict[str, Any]) -> Any:
+    kinds = [spec.get("type")] + [option.get("type") for option in spec.get("anyOf", [])]
+    for kind in kinds:
+        if kind in _PLACEHOLDERS:
+            return _PLACEHOLDERS[kind]
+    return None
 
 
 def snapshot(obj: models.Model) -> tuple[dict[str, Any], int]:

@@ -97,11 +97,13 @@ def test_the_demo_loader_is_idempotent_and_attributes_its_changes(db):
     from django.core.management import call_command
 
     from pilotage.core.models import Membership, Organisation, User
+    from pilotage.programmes.models import Agreement, StrategicAxis
 
     call_command("load_demo", stdout=io.StringIO())
     counts = (Organisation.objects.count(), User.objects.count(), Membership.objects.count())
     call_command("load_demo", stdout=io.StringIO())
     assert counts == (22, 10, 10)
+    assert (Agreement.objects.count(), StrategicAxis.objects.count()) == (21, 5)
     assert (
         Organisation.objects.count(),
         User.objects.count(),

@@ -5,6 +5,7 @@ so running it twice adds nothing and never overwrites what people changed since.
 """
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -99,6 +100,10 @@ PEOPLE = [
 ]
 
 
+# Each app's demo module has `load(actor)`; order matters (agreements need organisations).
+APP_DEMOS = ["pilotage.programmes.demo"]
+
+
 class Command(BaseCommand):
     help = "Load the demo organisations and one demo account per role (idempotent)."
 
@@ -107,16 +112,21 @@ class Command(BaseCommand):
         admin_email, admin_name, _org, _role = PEOPLE[0]
         admin = self._user(admin_email, admin_name)
         with acting_as(admin):
-            for org in [*OTHERS, *FEDERATIONS, *CTIS]:
-                self._organisation(org)
-            for email, name, acronym, role in PEOPLE:
-                user = self._user(email, name)
-                organisation = Organisation.objects.get(acronym=acronym)
-                if not Membership.objects.filter(user=user, organisation=organisation, role=role):
-                    membership = Membership(user=user, organisation=organisation, role=role)
-                    stamp(membership, actor=admin, reason=REASON)
-                    membership.save()
+            self._core(admin)
+            for module in APP_DEMOS:
+                import_module(module).load(admin)
         self._print_accounts()
+
+    def _core(self, admin: User) -> None:
+        for org in [*OTHERS, *FEDERATIONS, *CTIS]:
+            self._organisation(org)
+        for email, name, acronym, role in PEOPLE:
+            user = self._user(email, name)
+            organisation = Organisation.objects.get(acronym=acronym)
+            if not Membership.objects.filter(user=user, organisation=organisation, role=role):
+                membership = Membership(user=user, organisation=organisation, role=role)
+                stamp(membership, actor=admin, reason=REASON)
+                membership.save()
 
     def _organisation(self, org: Org) -> Organisation:
         existing = Organisation.objects.filter(acronym=org.acronym).first()

@@ -1,0 +1,302 @@
+"""Plans (programmes) and their strategic axes; agreements with their parties and amendments."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pilotage.core.access import AccessQuerySet, access_rule
+from pilotage.core.audit import history_records
+from pilotage.core.models import Organisation
+from pilotage.core.money import money_field
+from pilotage.core.roles import MINISTRY_ROLES, Role
+
+
+# A plan belongs to no single organisation: only global roles write it; everyone signed in reads it.
+@access_rule(owner=(), directory=True)
+class Programme(models.Model):
+    """A development plan, e.g. the 2022-2025 plan (250 MDH). Periods and envelopes are data."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    envelope = money_field(_("envelope (MAD)"))
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("predecessor"),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["-start_year", "code"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="programme_years_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(envelope__gte=0), name="programme_envelope_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.start_year}-{self.end_year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:programme_detail", args=[self.pk])
+
+
+@access_rule(owner=(), directory=True)
+class StrategicAxis(models.Model):
+    """An axis of a plan, with its share of the envelope (Σ axes ≤ plan envelope)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="axes", verbose_name=_("plan")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=500)
+    envelope = money_field(_("envelope (MAD)"))
+    description = models.TextField(_("description"), blank=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["programme", "number"]
+        verbose_name = _("strategic axis")
+        verbose_name_plural = _("strategic axes")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="axis_number_unique"),
+            models.CheckConstraint(condition=Q(envelope__gte=0), name="axis_envelope_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Axis %(number)s — %(title)s") % {"number": self.number, "title": self.title}
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:programme_detail", args=[self.programme_id]) + f"#axis-{self.pk}"
+
+
+class AgreementKind(models.TextChoices):
+    CONVENTION_CADRE = "convention_cadre", _("Convention-cadre")
+    CONTRAT_OBJECTIFS = "contrat_objectifs", _("Contrat-objectifs")
+    CONTRAT_SPECIFIQUE = "contrat_specifique", _("Contrat spécifique")
+    PROTOCOLE = "protocole", _("Protocole de collaboration")
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+    IN_FORCE = "in_force", _("In force")
+    SUSPENDED = "suspended", _("Suspended")
+    CLOSED = "closed", _("Closed")
+
+
+# The lifecycle: which status may follow which (DESIGN §4).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    AgreementStatus.DRAFT: frozenset({AgreementStatus.SIGNED}),
+    AgreementStatus.SIGNED: frozenset({AgreementStatus.IN_FORCE, AgreementStatus.SUSPENDED}),
+    AgreementStatus.IN_FORCE: frozenset({AgreementStatus.SUSPENDED, AgreementStatus.CLOSED}),
+    AgreementStatus.SUSPENDED: frozenset({AgreementStatus.IN_FORCE, AgreementStatus.CLOSED}),
+    AgreementStatus.CLOSED: frozenset(),
+}
+
+AGREEMENT_EDITORS = MINISTRY_ROLES | {Role.CID_MANAGER}
+
+
+@access_rule(owner="parties__organisation", editors=AGREEMENT_EDITORS)
+class Agreement(models.Model):
+    """A convention-cadre, contrat-objectifs, contrat spécifique or protocol between parties.
+    Visible to the organisations that are party to it (and to the global roles)."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=AgreementKind.choices)
+    reference = models.CharField(_("reference"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=500)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("plan"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent agreement"),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    ceiling = money_field(_("ceiling (MAD)"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["-signed_on", "reference"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="agreement_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(ceiling__isnull=True) | Q(ceiling__gte=0),
+                name="agreement_ceiling_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:agreement_detail", args=[self.pk])
+
+    @property
+    def next_statuses(self) -> list[AgreementStatus]:
+        return [AgreementStatus(s) for s in TRANSITIONS[self.status]]
+
+
+class PartyRole(models.TextChoices):
+    SIGNATORY = "signatory", _("Signatory")
+    BENEFICIARY = "beneficiary", _("Beneficiary")
+    FUNDER = "funder", _("Funder")
+    PROVIDER = "provider", _("Provider")
+    PARTNER = "partner", _("Partner")
+
+
+@access_rule(owner="agreement__parties__organisation", editors=AGREEMENT_EDITORS)
+class AgreementParty(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("agreement")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=PartyRole.choices)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["agreement", "role", "organisation__acronym"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation", "role"], name="party_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    def get_absolute_url(self) -> str:
+        return self.agreement.get_absolute_url()
+
+
+class AmendmentKind(models.TextChoices):
+    TARGETS = "targets", _("Targets")
+    CEILING = "ceiling", _("Ceiling")
+    DURATION = "duration", _("Duration")
+    PARTIES = "parties", _("Parties")
+    OTHER = "other", _("Other")
+
+
+@access_rule(owner="agreement__parties__organisation", editors=AGREEMENT_EDITORS)
+class Amendment(models.Model):
+    """A numbered avenant. It may change the ceiling or the end date; targets it changes are
+    versioned against it (results), so a report can say which version of a target it used."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="amendments", verbose_name=_("agreement")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AmendmentKind.choices)
+    signed_on = models.DateField(_("signed on"))
+    reason = models.TextField(_("reason"))
+    new_ceiling = money_field(_("new ceiling (MAD)"), null=True, blank=True)
+    new_ends_on = models.DateField(_("new end"), null=True, blank=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="amendment_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return _("Amendment no. %(number)s to %(reference)s") % {
+            "number": self.number,
+            "reference": self.agreement.reference,
+        }
+
+    def get_absolute_url(self) -> str:
+        return self.agreement.get_absolute_url() + f"#amendment-{self.pk}"
+
+
+def document_path(document: "AgreementDocument", filename: str) -> str:
+    return f"agreements/{document.agreement_id}/{document.sha256[:12]}-{filename}"
+
+
+@access_rule(owner="agreement__parties__organisation", editors=AGREEMENT_EDITORS)
+class AgreementDocument(models.Model):
+    """A signed document, stored with its SHA-256 so anyone can check the copy they hold."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="documents", verbose_name=_("agreement")
+    )
+    amendment = models.ForeignKey(
+        Amendment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("amendment"),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["agreement", "-uploaded_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:document_download", args=[self.pk])

@@ -1,0 +1,321 @@
+"""Every state change of plans, axes and agreements, with the rules that guard them."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils.translation import gettext as _
+
+from pilotage.core import access
+from pilotage.core.audit import stamp
+from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.files import check_upload, sha256_of
+from pilotage.core.models import Organisation, User
+from pilotage.core.money import format_mad
+from pilotage.core.roles import MINISTRY_ROLES
+from pilotage.core.services import persist, save_audited
+from pilotage.programmes.models import (
+    TRANSITIONS,
+    Agreement,
+    AgreementDocument,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+    Amendment,
+    Programme,
+    StrategicAxis,
+)
+
+PROGRAMME_FIELDS = (
+    "code",
+    "title",
+    "start_year",
+    "end_year",
+    "envelope",
+    "predecessor",
+    "description",
+)
+AXIS_FIELDS = ("number", "title", "envelope", "description")
+AGREEMENT_FIELDS = (
+    "kind", "reference", "title", "programme", "parent", "signed_on", "starts_on", "ends_on",
+    "ceiling", "description",
+)  # fmt: skip
+# The CID runs its own contracts and protocols; conventions-cadres and contrats-objectifs are the
+# ministry's to write.
+CID_KINDS = frozenset({AgreementKind.CONTRAT_SPECIFIQUE, AgreementKind.PROTOCOLE})
+
+
+def _assign(obj: Any, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    for name, value in fields.items():
+        if name in allowed:
+            setattr(obj, name, value)
+
+
+# --- plans and axes --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(*, actor: User, reason: str = "", **fields) -> Programme:
+    access.ensure_can_create(actor, Programme)
+    programme = Programme()
+    _assign(programme, fields, PROGRAMME_FIELDS)
+    return persist(programme, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def programme_update(*, actor: User, programme: Programme, reason: str = "", **fields) -> Programme:
+    access.get_editable(Programme, actor, programme.pk)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    _assign(programme, fields, PROGRAMME_FIELDS)
+    allocated = programme.axes.aggregate(total=Sum("envelope"))["total"] or Decimal(0)
+    if programme.envelope < allocated:
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            field_errors={
+                "envelope": [
+                    _("The axes already share %(allocated)s: the envelope cannot be smaller.")
+                    % {"allocated": format_mad(allocated)}
+                ]
+            },
+        )
+    return persist(programme, actor=actor, reason=reason)
+
+
+def _check_axes_fit(programme: Programme, axis: StrategicAxis) -> None:
+    """Σ axis envelopes ≤ plan envelope; says by how much a change would exceed it."""
+    others = programme.axes.exclude(pk=axis.pk).aggregate(total=Sum("envelope"))[
+        "total"
+    ] or Decimal(0)
+    excess = others + axis.envelope - programme.envelope
+    if excess > 0:
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            field_errors={
+                "envelope": [
+                    _("The axes would exceed the plan's envelope of %(envelope)s by %(excess)s.")
+                    % {"envelope": format_mad(programme.envelope), "excess": format_mad(excess)}
+                ]
+            },
+        )
+
+
+@transaction.atomic
+def axis_create(*, actor: User, programme: Programme, reason: str = "", **fields) -> StrategicAxis:
+    access.ensure_can_create(actor, StrategicAxis)
+    # The plan row is the lock: two axes added at once cannot both squeeze under the envelope.
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    axis = StrategicAxis(programme=programme)
+    _assign(axis, fields, AXIS_FIELDS)
+    if axis.envelope is not None:
+        _check_axes_fit(programme, axis)
+    return persist(axis, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def axis_update(*, actor: User, axis: StrategicAxis, reason: str = "", **fields) -> StrategicAxis:
+    axis = access.get_editable(StrategicAxis, actor, axis.pk)
+    programme = Programme.objects.select_for_update().get(pk=axis.programme_id)
+    _assign(axis, fields, AXIS_FIELDS)
+    if axis.envelope is not None:
+        _check_axes_fit(programme, axis)
+    return persist(axis, actor=actor, reason=reason)
+
+
+# --- agreements ------------------------------------------------------------------------------
+
+
+def _check_kind_allowed(actor: User, kind: str) -> None:
+    if kind not in CID_KINDS and not (
+        actor.is_superuser or access.has_role(actor, *MINISTRY_ROLES)
+    ):
+        raise ServiceError(
+            ErrorCode.FORBIDDEN,
+            field_errors={
+                "kind": [_("Only the ministry writes conventions-cadres and contrats-objectifs.")]
+            },
+        )
+
+
+def _check_parent(agreement: Agreement) -> None:
+    parent = agreement.parent
+    while parent is not None:
+        if parent.pk == agreement.pk:
+            raise ServiceError(
+                ErrorCode.INVALID,
+                field_errors={"parent": [_("An agreement cannot be its own ancestor.")]},
+            )
+        parent = parent.parent
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: User,
+    parties: list[tuple[Organisation, str]],
+    reason: str = "",
+    **fields,
+) -> Agreement:
+    """A new agreement (draft) with its parties; the actor's own organisation must be reachable:
+    the re-check refuses a CID manager creating an agreement the CID is not party to."""
+    access.ensure_can_create(actor, Agreement)
+    agreement = Agreement(status=AgreementStatus.DRAFT)
+    _assign(agreement, fields, AGREEMENT_FIELDS)
+    _check_kind_allowed(actor, agreement.kind)
+    if not parties:
+        raise ServiceError(
+            ErrorCode.INVALID,
+            field_errors={"parties": [_("An agreement needs at least one party.")]},
+        )
+    save_audited(agreement, actor=actor, reason=reason)
+    for organisation, role in parties:
+        party = AgreementParty(agreement=agreement, organisation=organisation, role=role)
+        save_audited(party, actor=actor, reason=reason)
+    # Only now does the agreement belong to its parties' organisations: check it is the actor's.
+    access.ensure_editable(actor, agreement)
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, actor: User, agreement: Agreement, reason: str = "", **fields) -> Agreement:
+    access.get_editable(Agreement, actor, agreement.pk)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _check_kind_allowed(actor, fields.get("kind", agreement.kind))
+    _check_kind_allowed(actor, agreement.kind)
+    if agreement.status == AgreementStatus.CLOSED:
+        raise ServiceError(ErrorCode.CONFLICT, _("A closed agreement cannot be changed."))
+    _assign(agreement, fields, AGREEMENT_FIELDS)
+    _check_parent(agreement)
+    return persist(agreement, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def agreement_transition(
+    *, actor: User, agreement: Agreement, status: str, reason: str = ""
+) -> Agreement:
+    """Move an agreement along its lifecycle: draft → signed → in force → closed; suspended."""
+    access.get_editable(Agreement, actor, agreement.pk)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _check_kind_allowed(actor, agreement.kind)
+    if status not in TRANSITIONS[agreement.status]:
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            _("An agreement cannot go from “%(old)s” to “%(new)s”.")
+            % {
+                "old": AgreementStatus(agreement.status).label,
+                "new": AgreementStatus(status).label
+                if status in AgreementStatus.values
+                else status,
+            },
+        )
+    if status == AgreementStatus.SIGNED and agreement.signed_on is None:
+        raise ServiceError(
+            ErrorCode.INVALID, field_errors={"signed_on": [_("Give the signature date first.")]}
+        )
+    if status == AgreementStatus.SUSPENDED and not reason.strip():
+        raise ServiceError(
+            ErrorCode.INVALID, field_errors={"reason": [_("Say why the agreement is suspended.")]}
+        )
+    agreement.status = status
+    return persist(agreement, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def party_add(
+    *, actor: User, agreement: Agreement, organisation: Organisation, role: str, reason: str = ""
+) -> AgreementParty:
+    agreement = access.get_editable(Agreement, actor, agreement.pk)
+    _check_kind_allowed(actor, agreement.kind)
+    if agreement.parties.filter(organisation=organisation, role=role).exists():
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            field_errors={"organisation": [_("This organisation already has this role here.")]},
+        )
+    return persist(
+        AgreementParty(agreement=agreement, organisation=organisation, role=role),
+        actor=actor,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def party_remove(*, actor: User, party: AgreementParty, reason: str = "") -> None:
+    party = access.get_editable(AgreementParty, actor, party.pk)
+    _check_kind_allowed(actor, party.agreement.kind)
+    if party.agreement.status != AgreementStatus.DRAFT:
+        raise ServiceError(
+            ErrorCode.CONFLICT, _("Parties of a signed agreement change only by an amendment.")
+        )
+    if party.agreement.parties.count() == 1:
+        raise ServiceError(ErrorCode.CONFLICT, _("An agreement needs at least one party."))
+    stamp(party, actor=actor, reason=reason)
+    party.delete()
+
+
+@transaction.atomic
+def amendment_create(
+    *,
+    actor: User,
+    agreement: Agreement,
+    kind: str,
+    signed_on: date,
+    reason: str,
+    new_ceiling: Decimal | None = None,
+    new_ends_on: date | None = None,
+) -> Amendment:
+    """Number the next amendment and apply what it changes to the agreement, in one transaction."""
+    access.get_editable(Agreement, actor, agreement.pk)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _check_kind_allowed(actor, agreement.kind)
+    if agreement.status in (AgreementStatus.DRAFT, AgreementStatus.CLOSED):
+        raise ServiceError(
+            ErrorCode.CONFLICT, _("Only a signed agreement, not yet closed, can be amended.")
+        )
+    number = (agreement.amendments.aggregate(last=Max("number"))["last"] or 0) + 1
+    amendment = Amendment(
+        agreement=agreement,
+        number=number,
+        kind=kind,
+        signed_on=signed_on,
+        reason=reason,
+        new_ceiling=new_ceiling,
+        new_ends_on=new_ends_on,
+    )
+    persist(amendment, actor=actor, reason=reason)
+    if new_ceiling is not None or new_ends_on is not None:
+        if new_ceiling is not None:
+            agreement.ceiling = new_ceiling
+        if new_ends_on is not None:
+            agreement.ends_on = new_ends_on
+        persist(agreement, actor=actor, reason=str(amendment))
+    return amendment
+
+
+@transaction.atomic
+def document_attach(
+    *,
+    actor: User,
+    agreement: Agreement,
+    title: str,
+    upload: UploadedFile,
+    amendment: Amendment | None = None,
+) -> AgreementDocument:
+    agreement = access.get_editable(Agreement, actor, agreement.pk)
+    check_upload(upload)
+    if amendment is not None and amendment.agreement_id != agreement.pk:
+        raise ServiceError(
+            ErrorCode.INVALID,
+            field_errors={"amendment": [_("This amendment belongs to another agreement.")]},
+        )
+    document = AgreementDocument(
+        agreement=agreement,
+        amendment=amendment,
+        title=title,
+        sha256=sha256_of(upload),
+        size=upload.size,
+    )
+    document.file = upload
+    persist(document, actor=actor)
+    return document

@@ -1,0 +1,316 @@
+"""Pages of plans, axes and agreements. Workflow steps are small POST views calling one service."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from pilotage.core import access
+from pilotage.core.errors import ServiceError
+from pilotage.core.generic_views import (
+    AccessMixin,
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectHistoryView,
+    ObjectListView,
+    ObjectMixin,
+    add_service_errors,
+)
+from pilotage.core.money import format_mad
+from pilotage.core.tables import Column
+from pilotage.programmes import selectors, services
+from pilotage.programmes.filters import AgreementFilter, ProgrammeFilter
+from pilotage.programmes.forms import (
+    AgreementCreateForm,
+    AgreementForm,
+    AmendmentForm,
+    AxisForm,
+    DocumentForm,
+    PartyForm,
+    ProgrammeForm,
+    TransitionForm,
+)
+from pilotage.programmes.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementParty,
+    Programme,
+    StrategicAxis,
+)
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+class ProgrammeList(ObjectListView):
+    model = Programme
+    filterset_class = ProgrammeFilter
+    title = gettext_lazy("Plans")
+    related = ("predecessor",)
+    columns = [
+        Column("code", gettext_lazy("Code"), sort="code", link=True),
+        Column("title", gettext_lazy("Title"), sort="title"),
+        Column("start_year", gettext_lazy("First year"), sort="start_year"),
+        Column("end_year", gettext_lazy("Last year"), sort="end_year"),
+        Column("envelope", gettext_lazy("Envelope"), sort="envelope"),
+        Column("predecessor", gettext_lazy("Predecessor")),
+    ]
+    default_sort = "-start_year"
+    create_url_name = "programmes:programme_create"
+    export_name = "plans"
+
+
+class ProgrammeDetail(ObjectDetailView):
+    model = Programme
+    template_name = "programmes/programme_detail.html"
+
+    def get_context(self, obj: Programme) -> dict[str, Any]:
+        user = self.request.user
+        return {
+            "split": selectors.envelope_split(obj, user),
+            "agreements": selectors.programme_agreements(obj, user),
+            "can_add_axis": access.can_create(user, StrategicAxis),
+        }
+
+
+class ProgrammeEdit(ObjectFormView):
+    model = Programme
+    form_class = ProgrammeForm
+    title_create = gettext_lazy("New plan")
+    title_edit = gettext_lazy("Edit plan")
+
+    def create(self, form: ProgrammeForm) -> Programme:
+        return services.programme_create(
+            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
+        )
+
+    def update(self, obj: Programme, form: ProgrammeForm) -> Programme:
+        return services.programme_update(
+            actor=self.request.user,
+            programme=obj,
+            reason=form.cleaned_data["reason"],
+            **form.service_fields(),
+        )
+
+
+class ProgrammeHistory(ObjectHistoryView):
+    model = Programme
+
+
+class AxisCreate(ObjectFormView):
+    """A new axis of the plan in the URL (`programme_id`)."""
+
+    model = StrategicAxis
+    form_class = AxisForm
+    title_create = gettext_lazy("New strategic axis")
+
+    def get_target(self) -> StrategicAxis | None:
+        self.programme = access.get_visible(
+            Programme, self.request.user, self.kwargs["programme_id"]
+        )
+        return super().get_target()
+
+    def create(self, form: AxisForm) -> StrategicAxis:
+        return services.axis_create(
+            actor=self.request.user,
+            programme=self.programme,
+            reason=form.cleaned_data["reason"],
+            **form.service_fields(),
+        )
+
+
+class AxisEdit(ObjectFormView):
+    model = StrategicAxis
+    form_class = AxisForm
+    title_edit = gettext_lazy("Edit strategic axis")
+
+    def update(self, obj: StrategicAxis, form: AxisForm) -> StrategicAxis:
+        return services.axis_update(
+            actor=self.request.user,
+            axis=obj,
+            reason=form.cleaned_data["reason"],
+            **form.service_fields(),
+        )
+
+
+class AxisHistory(ObjectHistoryView):
+    model = StrategicAxis
+
+
+# --- agreements ------------------------------------------------------------------------------
+
+
+def _parties(agreement: Agreement) -> str:
+    return ", ".join(sorted({p.organisation.acronym for p in agreement.parties.all()}))
+
+
+class AgreementList(ObjectListView):
+    model = Agreement
+    filterset_class = AgreementFilter
+    title = gettext_lazy("Agreements")
+    related = ("programme",)
+    prefetch = ("parties__organisation",)
+    columns = [
+        Column("reference", gettext_lazy("Reference"), sort="reference", link=True),
+        Column("kind", gettext_lazy("Kind"), sort="kind"),
+        Column("title", gettext_lazy("Title"), sort="title"),
+        Column("parties", gettext_lazy("Parties"), accessor=_parties),
+        Column("signed_on", gettext_lazy("Signed on"), sort="signed_on"),
+        Column("status", gettext_lazy("Status"), sort="status"),
+        Column("ceiling", gettext_lazy("Ceiling"), sort="ceiling"),
+    ]
+    default_sort = "reference"
+    create_url_name = "programmes:agreement_create"
+    export_name = "agreements"
+
+
+class AgreementDetail(ObjectDetailView):
+    model = Agreement
+    template_name = "programmes/agreement_detail.html"
+
+    def get_context(self, obj: Agreement) -> dict[str, Any]:
+        user = self.request.user
+        transition_form = TransitionForm(user=user)
+        transition_form.fields["status"].choices = [(s.value, s.label) for s in obj.next_statuses]
+        document_form = DocumentForm(user=user)
+        document_form.fields["amendment"].queryset = obj.amendments.all()
+        return {
+            "parties": AgreementParty.objects.visible_to(user)
+            .filter(agreement=obj)
+            .select_related("organisation"),
+            "children": Agreement.objects.visible_to(user).filter(parent=obj),
+            "amendments": obj.amendments.all(),
+            "documents": AgreementDocument.objects.visible_to(user).filter(agreement=obj),
+            "transition_form": transition_form,
+            "party_form": PartyForm(user=user),
+            "amendment_form": AmendmentForm(user=user),
+            "document_form": document_form,
+            "ceiling_display": format_mad(obj.ceiling) if obj.ceiling is not None else "",
+        }
+
+
+class AgreementEdit(ObjectFormView):
+    model = Agreement
+    title_create = gettext_lazy("New agreement")
+    title_edit = gettext_lazy("Edit agreement")
+
+    @property
+    def form_class(self):  # type: ignore[override]
+        return AgreementForm if "pk" in self.kwargs else AgreementCreateForm
+
+    def create(self, form: AgreementCreateForm) -> Agreement:
+        return services.agreement_create(
+            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
+        )
+
+    def update(self, obj: Agreement, form: AgreementForm) -> Agreement:
+        return services.agreement_update(
+            actor=self.request.user,
+            agreement=obj,
+            reason=form.cleaned_data["reason"],
+            **form.service_fields(),
+        )
+
+
+class AgreementHistory(ObjectHistoryView):
+    model = Agreement
+
+
+class AgreementStep(ObjectMixin, View):
+    """Base of the POST steps on an agreement page: parse a form, call a service, go back."""
+
+    model = Agreement
+    form_class: Any
+    done_message = gettext_lazy("Saved.")
+
+    def apply(self, agreement: Agreement, form: Any) -> None:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        agreement = access.get_editable(Agreement, request.user, pk)
+        form = self.form_class(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            try:
+                self.apply(agreement, form)
+            except ServiceError as exc:
+                add_service_errors(form, exc)
+        if form.errors:
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else error)
+        else:
+            messages.success(request, self.done_message)
+        return redirect(agreement.get_absolute_url())
+
+
+class AgreementTransition(AgreementStep):
+    form_class = TransitionForm
+    done_message = gettext_lazy("Status changed.")
+
+    def apply(self, agreement: Agreement, form: TransitionForm) -> None:
+        services.agreement_transition(
+            actor=self.request.user, agreement=agreement, **form.cleaned_data
+        )
+
+
+class PartyAdd(AgreementStep):
+    form_class = PartyForm
+    done_message = gettext_lazy("Party added.")
+
+    def apply(self, agreement: Agreement, form: PartyForm) -> None:
+        services.party_add(actor=self.request.user, agreement=agreement, **form.cleaned_data)
+
+
+class AmendmentAdd(AgreementStep):
+    form_class = AmendmentForm
+    done_message = gettext_lazy("Amendment recorded.")
+
+    def apply(self, agreement: Agreement, form: AmendmentForm) -> None:
+        services.amendment_create(actor=self.request.user, agreement=agreement, **form.cleaned_data)
+
+
+class DocumentAdd(AgreementStep):
+    form_class = DocumentForm
+    done_message = gettext_lazy("Document stored.")
+
+    def apply(self, agreement: Agreement, form: DocumentForm) -> None:
+        data = form.cleaned_data
+        services.document_attach(
+            actor=self.request.user,
+            agreement=agreement,
+            title=data["title"],
+            upload=data["upload"],
+            amendment=data["amendment"],
+        )
+
+
+class PartyRemove(AccessMixin, View):
+    model = AgreementParty
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        party = access.get_editable(AgreementParty, request.user, pk)
+        try:
+            services.party_remove(
+                actor=request.user, party=party, reason=request.POST.get("reason", "")
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Party removed."))
+        return redirect(party.agreement.get_absolute_url())
+
+
+class DocumentDownload(ObjectMixin, View):
+    model = AgreementDocument
+
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        document = self.get_object()
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.file.name.rsplit("/", 1)[-1],
+        )
