@@ -226,8 +226,9 @@ def aggregate_periods(rule: IndicatorRule, observations: Iterable[Observation]) 
     Periods are ordered by ``key``, whatever order they come in; two observations for the same
     key raise ``ValueError`` (which one is "the latest" would be a coin toss, and a sum would count
     the period twice). Unreported periods are skipped, not counted as zero: the average of 10 and
-    a missing quarter is 10. Percentages sum numerators and denominators whatever the rule's
-    aggregation says.
+    a missing quarter is 10. Percentages sum numerators and denominators (a flow, e.g. tests
+    passed / tests run), except a cumulative_latest percentage, which is a stock measured at a
+    date (e.g. taux d'encadrement): its latest numerator and denominator stand for the period.
     """
     ordered = sorted(observations, key=lambda o: o.key)
     for before, after in pairwise(ordered):
@@ -241,6 +242,8 @@ def aggregate_periods(rule: IndicatorRule, observations: Iterable[Observation]) 
             for o in ordered
             if o.numerator is not None and o.denominator is not None
         ]
+        if rule.aggregation is Aggregation.CUMULATIVE_LATEST:
+            pairs = pairs[-1:]
         return _ratio_aggregate(pairs, expected=len(ordered))
     if any(o.numerator is not None for o in ordered):
         raise ValueError(f"{rule.kind} observations carry a value, not a numerator/denominator")

@@ -111,11 +111,21 @@ def test_percentage_is_summed_numerators_over_summed_denominators():
     assert result.value != D(50)
 
 
-@pytest.mark.parametrize("aggregation", list(Aggregation))
-def test_percentage_ignores_the_aggregation_setting(aggregation):
+@pytest.mark.parametrize(
+    "aggregation", [a for a in Aggregation if a is not Aggregation.CUMULATIVE_LATEST]
+)
+def test_a_flow_percentage_sums_over_periods_whatever_the_aggregation(aggregation):
     rule = IndicatorRule(Kind.PERCENTAGE, Direction.UP, aggregation)
     result = aggregate_periods(rule, [ratio((2024, 1), 1, 4), ratio((2024, 2), 3, 4)])
     assert result.value == D(50)
+
+
+def test_a_stock_percentage_takes_the_latest_numerator_and_denominator():
+    # Taux d'encadrement measured at each quarter's end: the year's figure is the last one,
+    # 30 of 100 staff, not (20 + 30) / (80 + 100).
+    rule = IndicatorRule(Kind.PERCENTAGE, Direction.UP, Aggregation.CUMULATIVE_LATEST)
+    result = aggregate_periods(rule, [ratio((2024, 2), 30, 100), ratio((2024, 1), 20, 80)])
+    assert (result.numerator, result.denominator, result.value) == (D(30), D(100), D(30))
 
 
 def test_percentage_with_zero_denominators_is_undefined_but_reported():
@@ -380,7 +390,10 @@ def test_sum_average_and_max_only_see_present_values(observations):
 
 
 @FAST
-@given(observations=ratio_observations(), aggregation=st.sampled_from(list(Aggregation)))
+@given(
+    observations=ratio_observations(),
+    aggregation=st.sampled_from([a for a in Aggregation if a is not Aggregation.CUMULATIVE_LATEST]),
+)
 def test_percentage_over_periods_is_summed_numerators_over_summed_denominators(
     observations, aggregation
 ):
