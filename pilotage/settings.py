@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ninja",
     "pilotage.core",
     "pilotage.programmes",
+    "pilotage.results",
 ]
 
 MIDDLEWARE = [

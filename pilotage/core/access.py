@@ -41,6 +41,7 @@ class AccessRule:
     editors: frozenset[str] = MINISTRY_ROLES
     directory: bool = False  # every signed-in user reads every row (reference data)
     public: bool = False  # anonymous visitors read every row (catalogue, open data)
+    shared: Q | None = None  # rows matching this are read by every signed-in user (plan-wide rows)
     personal: str | None = None  # lookup to a User who always reads the row (their own token)
     personal_edit: bool = False  # ... and may change it
 
@@ -55,6 +56,7 @@ def access_rule(
     editors: Iterable[str] = MINISTRY_ROLES,
     directory: bool = False,
     public: bool = False,
+    shared: Q | None = None,
     personal: str | None = None,
     personal_edit: bool = False,
 ):
@@ -71,6 +73,7 @@ def access_rule(
             editors=editor_roles,
             directory=directory,
             public=public,
+            shared=shared,
             personal=personal,
             personal_edit=personal_edit,
         )
@@ -195,6 +198,8 @@ def _filter(qs: models.QuerySet, user: Any, *, write: bool) -> models.QuerySet:
         condition |= Q(**{f"{path}__in": org_ids})
     if rule.personal and (rule.personal_edit or not write):
         condition |= Q(**{rule.personal: user.pk})
+    if rule.shared is not None and not write:
+        condition |= rule.shared
     if _multivalued(qs.model):
         # A row reached through several organisations must still come back once.
         return qs.filter(pk__in=qs.model._base_manager.filter(condition).values("pk"))

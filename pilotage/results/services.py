@@ -1,0 +1,229 @@
+"""The reporting workflow: CTIs record and submit values, the ministry validates or returns them.
+
+draft → submitted → validated | returned (→ draft again when corrected) ; a validated value is
+locked and corrected only by a new revision. Every step writes a MeasurementEvent (the timeline)
+besides the field history, in the same transaction.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilotage.core import access
+from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.models import Organisation, User
+from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
+from pilotage.core.services import persist
+from pilotage.results.models import (
+    EventKind,
+    Indicator,
+    Measurement,
+    MeasurementEvent,
+    MeasurementStatus,
+    ReportingPeriod,
+)
+from pilotage.results.selectors import current_target, latest_revision
+from pilotage.results.semantics import Kind
+
+EDITABLE = (MeasurementStatus.DRAFT, MeasurementStatus.RETURNED)
+
+
+def _refuse(message: str, field: str | None = None, code: ErrorCode = ErrorCode.CONFLICT):
+    if field:
+        return ServiceError(code, field_errors={field: [message]})
+    return ServiceError(code, message)
+
+
+def _require_role(actor: User, roles: frozenset[str], message: str) -> None:
+    if not access.has_role(actor, *roles):
+        raise _refuse(message, code=ErrorCode.FORBIDDEN)
+
+
+def _event(measurement: Measurement, kind: str, actor: User, before: str, reason: str = "") -> None:
+    MeasurementEvent.objects.create(
+        measurement=measurement,
+        kind=kind,
+        actor=actor,
+        status_before=before,
+        status_after=measurement.status,
+        reason=reason,
+    )
+
+
+def _typed_values(
+    indicator: Indicator,
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """The values the indicator's kind calls for, and nothing else (never free text)."""
+    if indicator.kind == Kind.PERCENTAGE:
+        errors = {}
+        if numerator is None:
+            errors["numerator"] = [_("Give the numerator.")]
+        if denominator is None:
+            errors["denominator"] = [_("Give the denominator.")]
+        elif denominator <= 0:
+            errors["denominator"] = [_("The denominator must be greater than zero.")]
+        if numerator is not None and numerator < 0:
+            errors["numerator"] = [_("The numerator cannot be negative.")]
+        if errors:
+            raise ServiceError(ErrorCode.INVALID, field_errors=errors)
+        return None, numerator, denominator
+    if value is None:
+        raise _refuse(_("Give the value."), "value", ErrorCode.INVALID)
+    if value < 0:
+        raise _refuse(_("The value cannot be negative."), "value", ErrorCode.INVALID)
+    if indicator.kind == Kind.COUNT and value != value.to_integral_value():
+        raise _refuse(_("A count is a whole number."), "value", ErrorCode.INVALID)
+    if indicator.kind == Kind.MONEY and value != value.quantize(Decimal("0.01")):
+        raise _refuse(_("An amount has at most two decimals."), "value", ErrorCode.INVALID)
+    return value, None, None
+
+
+def _check_reporting(
+    indicator: Indicator, period: ReportingPeriod, organisation: Organisation, *, correcting: bool
+) -> None:
+    # A correction of a validated value may come after its period has closed.
+    if not period.is_open and not correcting:
+        raise _refuse(_("This reporting period is closed."), "period")
+    if period.programme_id != indicator.objective.programme_id:
+        raise _refuse(_("This period belongs to another plan."), "period", ErrorCode.INVALID)
+    agreement = indicator.objective.agreement
+    if agreement is not None and not agreement.parties.filter(organisation=organisation).exists():
+        raise _refuse(
+            _("This indicator belongs to another organisation's contract."),
+            "indicator",
+            ErrorCode.INVALID,
+        )
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    actor: User,
+    indicator: Indicator,
+    period: ReportingPeriod,
+    organisation: Organisation,
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    comment: str = "",
+) -> Measurement:
+    """Enter or correct the CTI's value (a draft, or a returned value being fixed)."""
+    _require_role(actor, CTI_ROLES, _("Only the CTI's own staff enter its values."))
+    indicator = access.get_visible(Indicator, actor, indicator.pk)
+    measurement = latest_revision(indicator, period, organisation)
+    _check_reporting(
+        indicator, period, organisation, correcting=bool(measurement and measurement.revision > 1)
+    )
+    value, numerator, denominator = _typed_values(indicator, value, numerator, denominator)
+    if measurement is None:
+        measurement = Measurement(indicator=indicator, period=period, organisation=organisation)
+    else:
+        measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
+        if measurement.status not in EDITABLE:
+            raise _refuse(
+                _(
+                    "A submitted or validated value is locked: ask for it back, or open a correction."
+                )
+            )
+    before = measurement.status if measurement.pk else ""
+    measurement.value, measurement.numerator, measurement.denominator = (
+        value,
+        numerator,
+        denominator,
+    )
+    measurement.comment = comment
+    measurement.status = MeasurementStatus.DRAFT
+    persist(measurement, actor=actor)
+    _event(measurement, EventKind.SAVED, actor, before)
+    return measurement
+
+
+def _locked(measurement: Measurement, actor: User) -> Measurement:
+    access.get_visible(Measurement, actor, measurement.pk)
+    return Measurement.objects.select_for_update().get(pk=measurement.pk)
+
+
+@transaction.atomic
+def measurement_submit(*, actor: User, measurement: Measurement) -> Measurement:
+    """The CTI manager sends the value to the ministry; the target version in force is recorded."""
+    measurement = _locked(measurement, actor)
+    _require_role(actor, frozenset({Role.CTI_MANAGER}), _("Only the CTI manager submits values."))
+    if measurement.status not in EDITABLE:
+        raise _refuse(_("Only a draft or returned value can be submitted."))
+    before = measurement.status
+    measurement.status = MeasurementStatus.SUBMITTED
+    measurement.submitted_by, measurement.submitted_at = actor, timezone.now()
+    measurement.target = current_target(measurement.indicator, measurement.period.year)
+    persist(measurement, actor=actor)
+    _event(measurement, EventKind.SUBMITTED, actor, before)
+    return measurement
+
+
+def _review(actor: User, measurement: Measurement) -> Measurement:
+    measurement = _locked(measurement, actor)
+    _require_role(actor, MINISTRY_ROLES, _("Only ministry officers review reported values."))
+    if measurement.status != MeasurementStatus.SUBMITTED:
+        raise _refuse(_("Only a submitted value can be validated or returned."))
+    return measurement
+
+
+@transaction.atomic
+def measurement_validate(*, actor: User, measurement: Measurement) -> Measurement:
+    measurement = _review(actor, measurement)
+    if measurement.submitted_by_id == actor.pk:
+        # Separation of duties: nobody validates what they submitted.
+        raise _refuse(
+            _("You submitted this value: someone else must validate it."), code=ErrorCode.FORBIDDEN
+        )
+    measurement.status = MeasurementStatus.VALIDATED
+    measurement.validated_by, measurement.validated_at = actor, timezone.now()
+    persist(measurement, actor=actor)
+    _event(measurement, EventKind.VALIDATED, actor, MeasurementStatus.SUBMITTED)
+    return measurement
+
+
+@transaction.atomic
+def measurement_return(*, actor: User, measurement: Measurement, reason: str) -> Measurement:
+    measurement = _review(actor, measurement)
+    if not reason.strip():
+        raise _refuse(_("Say what must be corrected."), "reason", ErrorCode.INVALID)
+    measurement.status = MeasurementStatus.RETURNED
+    measurement.return_reason = reason
+    persist(measurement, actor=actor, reason=reason)
+    _event(measurement, EventKind.RETURNED, actor, MeasurementStatus.SUBMITTED, reason)
+    return measurement
+
+
+@transaction.atomic
+def measurement_revise(*, actor: User, measurement: Measurement, reason: str) -> Measurement:
+    """Open a correction of a validated value: a new draft revision; the validated one stays."""
+    measurement = _locked(measurement, actor)
+    _require_role(actor, CTI_ROLES, _("Only the CTI's own staff open a correction."))
+    if measurement.status != MeasurementStatus.VALIDATED:
+        raise _refuse(_("Only a validated value is corrected by a new revision."))
+    if hasattr(measurement, "superseded_by"):
+        raise _refuse(_("A correction of this value is already open."))
+    if not reason.strip():
+        raise _refuse(
+            _("Say why the validated value must be corrected."), "reason", ErrorCode.INVALID
+        )
+    revision = Measurement(
+        indicator=measurement.indicator,
+        period=measurement.period,
+        organisation=measurement.organisation,
+        revision=measurement.revision + 1,
+        supersedes=measurement,
+        value=measurement.value,
+        numerator=measurement.numerator,
+        denominator=measurement.denominator,
+        comment=measurement.comment,
+        revision_reason=reason,
+    )
+    persist(revision, actor=actor, reason=reason)
+    _event(revision, EventKind.REVISED, actor, "", reason)
+    return revision
