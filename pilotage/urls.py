@@ -48,4 +48,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("pilotage.core.urls")),
     path("", include("pilotage.programmes.urls")),
+    path("", include("pilotage.results.urls")),
 ]

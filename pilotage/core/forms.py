@@ -8,6 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from pilotage.core.models import Organisation, User
+from pilotage.core.numbers import parse_decimal
 from pilotage.core.roles import OrganisationKind, Role
 
 
@@ -39,6 +40,19 @@ class ReasonField(forms.CharField):
         kwargs.setdefault("help_text", _("Kept in the history with your name."))
         kwargs.setdefault("max_length", 500)
         super().__init__(**kwargs)
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """A number typed the French way or the plain way (`1 234,50`, `1234.50`); text is refused."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        try:
+            value = parse_decimal(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(str(value))
 
 
 class StyledModelForm(StyledFormMixin, forms.ModelForm):

@@ -19,21 +19,26 @@ from django.views import View
 
 from pilotage.core import access
 from pilotage.core.audit import history_of
-from pilotage.core.errors import AccessDenied, ErrorCode, ServiceError
+from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.exports import EXPORT_FORMATS, export_response
 from pilotage.core.tables import Column, sort_queryset
 
+ACCESS_CODES = (ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN)
+
 
 class AccessMixin(LoginRequiredMixin):
-    """Turns the application's access errors into 404 / 403 pages."""
+    """Turns the application's access errors (404, 403) into error pages: a refusal for lack of
+    rights is never shown as a form error."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return super().dispatch(request, *args, **kwargs)
-        except AccessDenied as exc:
+        except ServiceError as exc:
             if exc.code == ErrorCode.NOT_FOUND:
                 raise Http404 from None
-            raise PermissionDenied from None
+            if exc.code == ErrorCode.FORBIDDEN:
+                raise PermissionDenied from None
+            raise
 
 
 class ObjectMixin(AccessMixin):
@@ -160,9 +165,9 @@ class ObjectFormView(ObjectMixin, View):
         if form.is_valid():
             try:
                 saved = self.update(obj, form) if obj is not None else self.create(form)
-            except AccessDenied:
-                raise
             except ServiceError as exc:
+                if exc.code in ACCESS_CODES:
+                    raise
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))

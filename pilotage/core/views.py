@@ -26,6 +26,7 @@ from pilotage.core.forms import (
     UserForm,
 )
 from pilotage.core.generic_views import (
+    ACCESS_CODES,
     AccessMixin,
     ObjectDetailView,
     ObjectFormView,
@@ -216,6 +217,8 @@ class MembershipAdd(ObjectMixin, View):
             try:
                 services.membership_create(actor=request.user, user=person, **form.cleaned_data)
             except ServiceError as exc:
+                if exc.code in ACCESS_CODES:
+                    raise
                 add_service_errors(form, exc)
         if form.errors:
             for errors in form.errors.values():
@@ -236,6 +239,8 @@ class MembershipRemove(AccessMixin, View):
                 actor=request.user, membership=membership, reason=request.POST.get("reason", "")
             )
         except ServiceError as exc:
+            if exc.code in ACCESS_CODES:
+                raise
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Role removed."))
@@ -265,6 +270,8 @@ class TokenList(AccessMixin, View):
                 actor=request.user, name=form.cleaned_data["name"]
             )
         except ServiceError as exc:
+            if exc.code in ACCESS_CODES:
+                raise
             add_service_errors(form, exc)
             return self.render_page(form, status=422)
         return self.render_page(ApiTokenForm(), new_key=key)

@@ -12,6 +12,7 @@ from django.views import View
 from pilotage.core import access
 from pilotage.core.errors import ServiceError
 from pilotage.core.generic_views import (
+    ACCESS_CODES,
     AccessMixin,
     ObjectDetailView,
     ObjectFormView,
@@ -236,6 +237,8 @@ class AgreementStep(ObjectMixin, View):
             try:
                 self.apply(agreement, form)
             except ServiceError as exc:
+                if exc.code in ACCESS_CODES:
+                    raise
                 add_service_errors(form, exc)
         if form.errors:
             for field, errors in form.errors.items():
@@ -298,6 +301,8 @@ class PartyRemove(AccessMixin, View):
                 actor=request.user, party=party, reason=request.POST.get("reason", "")
             )
         except ServiceError as exc:
+            if exc.code in ACCESS_CODES:
+                raise
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Party removed."))

@@ -1,8 +1,24 @@
 """Reads of the results framework that need more than a filter."""
 
-from django.db.models import F
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
-from pilotage.results.models import Indicator, Measurement, Target
+from django.db.models import F, Q
+from django.utils import timezone
+
+from pilotage.core.models import Organisation
+from pilotage.core.roles import OrganisationKind
+from pilotage.programmes.models import Agreement
+from pilotage.results import semantics
+from pilotage.results.models import (
+    Indicator,
+    Measurement,
+    MeasurementStatus,
+    ReportingPeriod,
+    Target,
+)
 
 
 def current_target(indicator: Indicator, year: int) -> Target | None:
@@ -19,4 +35,141 @@ def latest_revision(indicator: Indicator, period, organisation) -> Measurement |
         Measurement.objects.filter(indicator=indicator, period=period, organisation=organisation)
         .order_by("-revision")
         .first()
+    )
+
+
+# --- contract reporting sheet and scorecard ---------------------------------------------------
+
+
+NOT_STARTED, OVERDUE = "not_started", "overdue"
+
+
+def contract_cti(agreement: Agreement) -> Organisation | None:
+    """The CTI whose contract this is (its party of kind CTI)."""
+    party = agreement.parties.filter(organisation__kind=OrganisationKind.CTI).select_related(
+        "organisation"
+    )
+    return party[0].organisation if party else None
+
+
+def reporting_status(measurement: Measurement | None, period: ReportingPeriod, today: date) -> str:
+    """Not started / draft / submitted / returned / validated, and overdue when the window has
+    closed without a submitted or validated value."""
+    done = measurement is not None and measurement.status in (
+        MeasurementStatus.SUBMITTED,
+        MeasurementStatus.VALIDATED,
+    )
+    if not done and period.closes_on < today:
+        return OVERDUE
+    return measurement.status if measurement is not None else NOT_STARTED
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    indicator: Indicator
+    measurement: Measurement | None
+    status: str
+    target: Target | None
+
+
+def reporting_sheet(agreement: Agreement, period: ReportingPeriod, user: Any) -> list[SheetRow]:
+    """One row per indicator of the contract: its latest revision for the period and status."""
+    cti = contract_cti(agreement)
+    indicators = list(
+        Indicator.objects.visible_to(user)
+        .filter(objective__agreement=agreement)
+        .select_related("objective")
+        .order_by("objective__code", "code")
+    )
+    latest: dict[int, Measurement] = {}
+    for m in (
+        Measurement.objects.visible_to(user)
+        .filter(indicator__in=indicators, period=period, organisation=cti)
+        .select_related("submitted_by", "validated_by")
+        .order_by("revision")
+    ):
+        latest[m.indicator_id] = m
+    targets = _targets_in_force([i.pk for i in indicators], period.year)
+    today = timezone.localdate()
+    return [
+        SheetRow(
+            i,
+            latest.get(i.pk),
+            reporting_status(latest.get(i.pk), period, today),
+            targets.get(i.pk),
+        )
+        for i in indicators
+    ]
+
+
+def _targets_in_force(indicator_ids: list[int], year: int) -> dict[int, Target]:
+    chosen: dict[int, Target] = {}
+    rows = Target.objects.filter(indicator_id__in=indicator_ids, year=year).select_related(
+        "amendment"
+    )
+    for target in sorted(rows, key=lambda t: t.amendment.number if t.amendment else 0):
+        chosen[target.indicator_id] = target  # the latest amendment wins
+    return chosen
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    indicator: Indicator
+    target: Target | None
+    actual: semantics.Aggregate
+    achievement: Decimal | None
+    status: semantics.Status
+    trend: list[tuple[int, Decimal | None]]
+
+
+def scorecard(
+    agreement: Agreement, year: int, user: Any, bands: semantics.Bands = semantics.DEFAULT_BANDS
+) -> list[ScoreRow]:
+    """Each indicator's target, validated actual for the year (by its aggregation rule),
+    achievement and status; plus the validated yearly figures for a trend line."""
+    cti = contract_cti(agreement)
+    indicators = list(
+        Indicator.objects.visible_to(user).filter(objective__agreement=agreement).order_by("code")
+    )
+    validated = (
+        Measurement.objects.visible_to(user)
+        .filter(indicator__in=indicators, organisation=cti, status=MeasurementStatus.VALIDATED)
+        # The validated revision in force: a correction still in progress does not hide it.
+        .filter(
+            Q(superseded_by__isnull=True) | ~Q(superseded_by__status=MeasurementStatus.VALIDATED)
+        )
+        .select_related("period")
+    )
+    by_indicator: dict[int, list[Measurement]] = {}
+    for m in validated:
+        by_indicator.setdefault(m.indicator_id, []).append(m)
+    targets = _targets_in_force([i.pk for i in indicators], year)
+    rows = []
+    for indicator in indicators:
+        rule = semantics.IndicatorRule(indicator.kind, indicator.direction, indicator.aggregation)
+        measurements = by_indicator.get(indicator.pk, [])
+        yearly: dict[int, semantics.Aggregate] = {}
+        for y in sorted({m.period.year for m in measurements}):
+            yearly[y] = semantics.aggregate_periods(
+                rule, [_observation(m) for m in measurements if m.period.year == y]
+            )
+        actual = yearly.get(year, semantics.Aggregate(None))
+        target = targets.get(indicator.pk)
+        achieved = semantics.achievement(rule, actual.value, target.value if target else None)
+        rows.append(
+            ScoreRow(
+                indicator,
+                target,
+                actual,
+                achieved,
+                semantics.status(achieved, bands),
+                [(y, a.value) for y, a in yearly.items()],
+            )
+        )
+    return rows
+
+
+def _observation(m: Measurement) -> semantics.Observation:
+    return semantics.Observation(
+        key=m.period.key, value=m.value, numerator=m.numerator, denominator=m.denominator
     )

@@ -227,3 +227,40 @@ def measurement_revise(*, actor: User, measurement: Measurement, reason: str) ->
     persist(revision, actor=actor, reason=reason)
     _event(revision, EventKind.REVISED, actor, "", reason)
     return revision
+
+
+@transaction.atomic
+def measurements_record_sheet(
+    *,
+    actor: User,
+    period: ReportingPeriod,
+    organisation: Organisation,
+    rows: list[dict],
+) -> list[Measurement]:
+    """Record a whole reporting sheet (the page or an uploaded template): every row is checked,
+    and either all are saved or none. Errors come back keyed `<field>-<indicator id>`."""
+    saved, errors = [], {}
+    for row in rows:
+        indicator = row["indicator"]
+        try:
+            with transaction.atomic():
+                saved.append(
+                    measurement_record(
+                        actor=actor,
+                        indicator=indicator,
+                        period=period,
+                        organisation=organisation,
+                        value=row.get("value"),
+                        numerator=row.get("numerator"),
+                        denominator=row.get("denominator"),
+                        comment=row.get("comment", ""),
+                    )
+                )
+        except ServiceError as exc:
+            if exc.code == ErrorCode.FORBIDDEN:
+                raise
+            for field, messages in (exc.field_errors or {"value": [exc.message]}).items():
+                errors.setdefault(f"{field}-{indicator.pk}", []).extend(messages)
+    if errors:
+        raise ServiceError(ErrorCode.INVALID, field_errors=errors)
+    return saved

@@ -1,0 +1,22 @@
+"""Numbers as people type them in Morocco's offices: `1 234,50`, `1.234,50`, `1234.5`, `12,5`."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Parse a French or plain number; raises ValueError for anything else (never guesses text)."""
+    cleaned = _SPACES.sub("", str(text))
+    if "," in cleaned:
+        # A comma is the decimal mark; dots before it can only be thousands separators.
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif cleaned.count(".") > 1:
+        cleaned = cleaned.replace(".", "")
+    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", cleaned):
+        raise ValueError(text)
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError(text) from exc

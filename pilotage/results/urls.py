@@ -1,0 +1,38 @@
+from django.urls import path
+
+from pilotage.results import views
+
+app_name = "results"
+
+urlpatterns = [
+    path(
+        "agreements/<int:pk>/reporting/",
+        views.ContractReporting.as_view(),
+        name="contract_reporting",
+    ),
+    path(
+        "agreements/<int:pk>/scorecard/",
+        views.ContractScorecard.as_view(),
+        name="contract_scorecard",
+    ),
+    path(
+        "measurements/<int:pk>/submit/",
+        views.MeasurementSubmit.as_view(),
+        name="measurement_submit",
+    ),
+    path(
+        "measurements/<int:pk>/validate/",
+        views.MeasurementValidate.as_view(),
+        name="measurement_validate",
+    ),
+    path(
+        "measurements/<int:pk>/return/",
+        views.MeasurementReturn.as_view(),
+        name="measurement_return",
+    ),
+    path(
+        "measurements/<int:pk>/revise/",
+        views.MeasurementRevise.as_view(),
+        name="measurement_revise",
+    ),
+]

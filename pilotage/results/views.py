@@ -1,0 +1,172 @@
+"""Reporting sheet, review steps and scorecard of a contract."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from pilotage.core import access
+from pilotage.core.errors import ServiceError
+from pilotage.core.generic_views import ACCESS_CODES, AccessMixin, ObjectMixin, add_service_errors
+from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
+from pilotage.programmes.models import Agreement
+from pilotage.results import selectors, services
+from pilotage.results.forms import ReportingSheetForm, ReturnForm, ReviseForm
+from pilotage.results.models import Measurement, ReportingPeriod
+
+
+def _period(request: HttpRequest, agreement: Agreement) -> tuple[ReportingPeriod | None, Any]:
+    periods = ReportingPeriod.objects.visible_to(request.user).filter(
+        programme=agreement.programme_id
+    )
+    chosen = request.GET.get("period")
+    period = periods.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    return period or periods.filter(is_open=True).order_by(
+        "-year", "-part"
+    ).first() or periods.last(), periods
+
+
+class ContractReporting(ObjectMixin, View):
+    """The CTI fills its contract's indicators for a period; the ministry reviews them here."""
+
+    model = Agreement
+    template_name = "results/reporting.html"
+
+    def render_sheet(self, agreement, period, periods, form, status=200) -> HttpResponse:
+        user = self.request.user
+        context = {
+            "object": agreement,
+            "period": period,
+            "periods": periods,
+            "form": form,
+            "rows": [(row, form.bound_row(row.indicator.pk)) for row in form.rows],
+            "cti": selectors.contract_cti(agreement),
+            "is_cti": access.has_role(user, *CTI_ROLES),
+            "is_manager": access.has_role(user, Role.CTI_MANAGER),
+            "is_reviewer": access.has_role(user, *MINISTRY_ROLES) or user.is_superuser,
+            "return_form": ReturnForm(),
+            "revise_form": ReviseForm(),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        agreement = self.get_object()
+        period, periods = _period(request, agreement)
+        rows = selectors.reporting_sheet(agreement, period, request.user) if period else []
+        return self.render_sheet(agreement, period, periods, ReportingSheetForm(rows=rows))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        agreement = self.get_object()
+        period, periods = _period(request, agreement)
+        if period is None:
+            raise Http404
+        rows = selectors.reporting_sheet(agreement, period, request.user)
+        form = ReportingSheetForm(request.POST, rows=rows)
+        if form.is_valid():
+            try:
+                services.measurements_record_sheet(
+                    actor=request.user,
+                    period=period,
+                    organisation=selectors.contract_cti(agreement),
+                    rows=form.sheet_rows(),
+                )
+            except ServiceError as exc:
+                if exc.code in ACCESS_CODES:
+                    raise
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, gettext_lazy("Values saved as draft."))
+                return redirect(f"{request.path}?period={period.pk}")
+        return self.render_sheet(agreement, period, periods, form, status=422)
+
+
+class MeasurementStep(AccessMixin, View):
+    """POST one workflow step on a measurement, then go back to its reporting sheet."""
+
+    model = Measurement
+    form_class: Any = None
+    done_message: Any
+
+    def apply(self, measurement: Measurement, data: dict) -> None:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        measurement = access.get_visible(Measurement, request.user, pk)
+        data = {}
+        if self.form_class is not None:
+            form = self.form_class(request.POST)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+                return self.back(measurement)
+            data = form.cleaned_data
+        try:
+            self.apply(measurement, data)
+        except ServiceError as exc:
+            if exc.code in ACCESS_CODES:
+                raise
+            for field_messages in exc.field_errors.values() or [[exc.message]]:
+                for message in field_messages:
+                    messages.error(request, message)
+        else:
+            messages.success(request, self.done_message)
+        return self.back(measurement)
+
+    def back(self, measurement: Measurement) -> HttpResponse:
+        agreement = measurement.indicator.objective.agreement
+        url = reverse("results:contract_reporting", args=[agreement.pk])
+        return redirect(f"{url}?period={measurement.period_id}")
+
+
+class MeasurementSubmit(MeasurementStep):
+    done_message = gettext_lazy("Submitted to the ministry.")
+
+    def apply(self, measurement, data):
+        services.measurement_submit(actor=self.request.user, measurement=measurement)
+
+
+class MeasurementValidate(MeasurementStep):
+    done_message = gettext_lazy("Validated.")
+
+    def apply(self, measurement, data):
+        services.measurement_validate(actor=self.request.user, measurement=measurement)
+
+
+class MeasurementReturn(MeasurementStep):
+    form_class = ReturnForm
+    done_message = gettext_lazy("Returned to the CTI.")
+
+    def apply(self, measurement, data):
+        services.measurement_return(actor=self.request.user, measurement=measurement, **data)
+
+
+class MeasurementRevise(MeasurementStep):
+    form_class = ReviseForm
+    done_message = gettext_lazy("Correction opened: enter the corrected value.")
+
+    def apply(self, measurement, data):
+        services.measurement_revise(actor=self.request.user, measurement=measurement, **data)
+
+
+class ContractScorecard(ObjectMixin, View):
+    model = Agreement
+    template_name = "results/scorecard.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        agreement = self.get_object()
+        programme = agreement.programme
+        years = list(range(programme.start_year, programme.end_year + 1)) if programme else []
+        chosen = request.GET.get("year", "")
+        year = (
+            int(chosen)
+            if chosen.isdigit() and int(chosen) in years
+            else (years[-1] if years else 0)
+        )
+        rows = selectors.scorecard(agreement, year, request.user) if year else []
+        context = {"object": agreement, "year": year, "years": years, "rows": rows}
+        return render(request, self.template_name, context)
