@@ -20,3 +20,20 @@ def parse_decimal(text: str) -> Decimal:
         return Decimal(cleaned)
     except InvalidOperation as exc:
         raise ValueError(text) from exc
+
+
+def format_decimal(value: Decimal | None) -> str:
+    """A number the French way without useless zeros: `1 234,5`, `12`, `0,75` (for fields and KPIs)."""
+    if value is None or value == "":
+        return ""
+    value = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    sign = "-" if text.startswith("-") else ""
+    units, _, decimals = text.lstrip("-").partition(".")
+    groups = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    return sign + "\u00a0".join(groups or ["0"]) + ("," + decimals if decimals else "")

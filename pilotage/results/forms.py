@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pilotage.core.forms import FrenchDecimalField, StyledForm
+from pilotage.core.numbers import format_decimal
 from pilotage.results.models import ReportingPeriod
 from pilotage.results.selectors import SheetRow
 from pilotage.results.semantics import Kind
@@ -33,12 +34,12 @@ class ReportingSheetForm(StyledForm):
                     indicator.denominator_label or _("Denominator")
                 )
                 if current:
-                    self.initial[f"numerator-{pk}"] = current.numerator
-                    self.initial[f"denominator-{pk}"] = current.denominator
+                    self.initial[f"numerator-{pk}"] = format_decimal(current.numerator)
+                    self.initial[f"denominator-{pk}"] = format_decimal(current.denominator)
             else:
                 self.fields[f"value-{pk}"] = _number(indicator.unit)
                 if current:
-                    self.initial[f"value-{pk}"] = current.value
+                    self.initial[f"value-{pk}"] = format_decimal(current.value)
             self.fields[f"comment-{pk}"] = forms.CharField(
                 label=_("Comment"), required=False, max_length=2000
             )

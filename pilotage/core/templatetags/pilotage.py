@@ -7,6 +7,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from pilotage.core.money import format_mad, format_mdh
+from pilotage.core.numbers import format_decimal
 
 register = template.Library()
 
@@ -33,4 +34,5 @@ def cell(value: Any) -> Any:
 
 
 register.filter("mad", format_mad)
+register.filter("num", format_decimal)
 register.filter("mdh", format_mdh)

@@ -35,3 +35,15 @@ def test_a_french_rendering_reads_back_to_the_same_number(number):
         units = units[:-3]
     text = ("-" if number < 0 else "") + "\u00a0".join(groups) + "," + cents
     assert parse_decimal(text) == number
+
+
+@pytest.mark.parametrize(
+    "number, text",
+    [("1234.5000", "1\u00a0234,5"), ("12.0000", "12"), ("0.75", "0,75"), ("-1000", "-1\u00a0000"),
+     ("10187049.6", "10\u00a0187\u00a0049,6"), ("100", "100")],
+)  # fmt: skip
+def test_numbers_are_shown_the_french_way_without_useless_zeros(number, text):
+    from pilotage.core.numbers import format_decimal
+
+    assert format_decimal(Decimal(number)) == text
+    assert parse_decimal(text) == Decimal(number)

@@ -101,7 +101,7 @@ PEOPLE = [
 
 
 # Each app's demo module has `load(actor)`; order matters (agreements need organisations).
-APP_DEMOS = ["pilotage.programmes.demo"]
+APP_DEMOS = ["pilotage.programmes.demo", "pilotage.results.demo"]
 
 
 class Command(BaseCommand):
