@@ -79,9 +79,11 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 def _register_routers() -> None:
     from pilotage.core.api import router as core_router
     from pilotage.programmes.api import router as programmes_router
+    from pilotage.results.api import router as results_router
 
     api.add_router("/", core_router)
     api.add_router("/", programmes_router)
+    api.add_router("/", results_router)
 
 
 _register_routers()

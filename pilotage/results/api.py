@@ -1,0 +1,127 @@
+"""API of the results framework: indicators and values you may see, and the reporting workflow."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from pilotage.core import access
+from pilotage.core.models import Organisation
+from pilotage.results import services
+from pilotage.results.models import Indicator, Measurement, ReportingPeriod
+
+router = Router(tags=["results"])
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    name: str
+    unit: str
+    kind: str
+    direction: str
+    aggregation: str
+    source: str
+    agreement_id: int | None = Field(alias="objective.agreement_id")
+    baseline_value: Decimal | None
+    baseline_year: int | None
+
+
+class MeasurementOut(Schema):
+    id: int
+    indicator_id: int
+    period_id: int
+    organisation_id: int
+    revision: int
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    comment: str
+    status: str
+    return_reason: str
+    target_id: int | None
+    submitted_by_id: int | None
+    submitted_at: datetime | None
+    validated_by_id: int | None
+    validated_at: datetime | None
+
+
+class MeasurementQuery(FilterSchema):
+    indicator: Annotated[int | None, FilterLookup("indicator_id")] = None
+    period: Annotated[int | None, FilterLookup("period_id")] = None
+    organisation: Annotated[int | None, FilterLookup("organisation_id")] = None
+    status: str | None = None
+
+
+class MeasurementIn(Schema):
+    indicator_id: int
+    period_id: int
+    organisation_id: int
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    comment: str = Field("", max_length=2000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., max_length=2000)
+
+
+@router.get("/indicators", response=list[IndicatorOut])
+@paginate(LimitOffsetPagination)
+def indicator_list(request: HttpRequest):
+    return Indicator.objects.visible_to(request.user).select_related("objective")
+
+
+@router.get("/measurements", response=list[MeasurementOut])
+@paginate(LimitOffsetPagination)
+def measurement_list(request: HttpRequest, filters: Query[MeasurementQuery]):
+    return filters.filter(Measurement.objects.visible_to(request.user))
+
+
+@router.get("/measurements/{measurement_id}", response=MeasurementOut)
+def measurement_detail(request: HttpRequest, measurement_id: int) -> Measurement:
+    return access.get_visible(Measurement, request.user, measurement_id)
+
+
+@router.post("/measurements", response=MeasurementOut, summary="Enter or correct a value (draft)")
+def measurement_record(request: HttpRequest, payload: MeasurementIn) -> Measurement:
+    data = payload.dict()
+    return services.measurement_record(
+        actor=request.user,
+        indicator=access.get_visible(Indicator, request.user, data.pop("indicator_id")),
+        period=access.get_visible(ReportingPeriod, request.user, data.pop("period_id")),
+        organisation=access.get_visible(Organisation, request.user, data.pop("organisation_id")),
+        **data,
+    )
+
+
+@router.post("/measurements/{measurement_id}/submit", response=MeasurementOut)
+def measurement_submit(request: HttpRequest, measurement_id: int) -> Measurement:
+    measurement = access.get_visible(Measurement, request.user, measurement_id)
+    return services.measurement_submit(actor=request.user, measurement=measurement)
+
+
+@router.post("/measurements/{measurement_id}/validate", response=MeasurementOut)
+def measurement_validate(request: HttpRequest, measurement_id: int) -> Measurement:
+    measurement = access.get_visible(Measurement, request.user, measurement_id)
+    return services.measurement_validate(actor=request.user, measurement=measurement)
+
+
+@router.post("/measurements/{measurement_id}/return", response=MeasurementOut)
+def measurement_return(request: HttpRequest, measurement_id: int, payload: ReasonIn) -> Measurement:
+    measurement = access.get_visible(Measurement, request.user, measurement_id)
+    return services.measurement_return(
+        actor=request.user, measurement=measurement, reason=payload.reason
+    )
+
+
+@router.post("/measurements/{measurement_id}/revise", response=MeasurementOut)
+def measurement_revise(request: HttpRequest, measurement_id: int, payload: ReasonIn) -> Measurement:
+    measurement = access.get_visible(Measurement, request.user, measurement_id)
+    return services.measurement_revise(
+        actor=request.user, measurement=measurement, reason=payload.reason
+    )
