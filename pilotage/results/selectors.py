@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pilotage.core.models import Organisation
 from pilotage.core.roles import OrganisationKind
-from pilotage.programmes.models import Agreement
+from pilotage.programmes.models import Agreement, AgreementParty
 from pilotage.results import semantics
 from pilotage.results.models import (
     Indicator,
@@ -173,3 +173,29 @@ def _observation(m: Measurement) -> semantics.Observation:
     return semantics.Observation(
         key=m.period.key, value=m.value, numerator=m.numerator, denominator=m.denominator
     )
+
+
+def pending_reports(period: ReportingPeriod) -> dict[Organisation, list[Indicator]]:
+    """For each CTI with a contract under the period's plan: its indicators without a submitted or
+    validated value for that period (a draft or returned value still counts as pending)."""
+    done = set(
+        Measurement.objects.filter(
+            period=period, status__in=(MeasurementStatus.SUBMITTED, MeasurementStatus.VALIDATED)
+        ).values_list("indicator_id", "organisation_id")
+    )
+    pending: dict[Organisation, list[Indicator]] = {}
+    indicators = Indicator.objects.filter(
+        objective__programme=period.programme_id, objective__agreement__isnull=False
+    ).select_related("objective__agreement")
+    ctis = {
+        party.agreement_id: party.organisation
+        for party in AgreementParty.objects.filter(
+            agreement__objectives__programme=period.programme_id,
+            organisation__kind=OrganisationKind.CTI,
+        ).select_related("organisation")
+    }
+    for indicator in indicators.order_by("code"):
+        cti = ctis.get(indicator.objective.agreement_id)
+        if cti is not None and (indicator.pk, cti.pk) not in done:
+            pending.setdefault(cti, []).append(indicator)
+    return pending
