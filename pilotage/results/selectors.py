@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from pilotage.core.models import Organisation
@@ -199,3 +199,86 @@ def pending_reports(period: ReportingPeriod) -> dict[Organisation, list[Indicato
         if cti is not None and (indicator.pk, cti.pk) not in done:
             pending.setdefault(cti, []).append(indicator)
     return pending
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    actual: semantics.Aggregate
+    target: Decimal | None
+    achievement: Decimal | None
+    status: semantics.Status
+
+
+@dataclass(frozen=True)
+class ProgrammeMatrix:
+    codes: list[tuple[str, str]]  # (indicator code, name)
+    rows: list[tuple[Organisation, dict[str, MatrixCell]]]
+    totals: dict[str, semantics.Aggregate]  # programme-wide, by each indicator's rule
+
+
+def _in_force(measurements: QuerySet) -> QuerySet:
+    return measurements.filter(status=MeasurementStatus.VALIDATED).filter(
+        Q(superseded_by__isnull=True) | ~Q(superseded_by__status=MeasurementStatus.VALIDATED)
+    )
+
+
+def programme_matrix(
+    programme, year: int, user: Any, axis=None, bands: semantics.Bands = semantics.DEFAULT_BANDS
+) -> ProgrammeMatrix:
+    """CTI × indicator achievement for a year: the rows the user may see, and programme-wide
+    totals rolled up by each indicator's rule from every CTI's validated values.
+
+    The totals read all CTIs on purpose: DESIGN §5 lets every user see programme-wide aggregates
+    (never another CTI's rows), so they are computed from an unrestricted query and only the
+    rolled-up figure leaves this function."""
+    indicators = Indicator.objects.filter(
+        objective__programme=programme, objective__agreement__isnull=False
+    )
+    if axis is not None:
+        indicators = indicators.filter(Q(objective__axis=axis) | Q(objective__parent__axis=axis))
+    rules = {
+        code: semantics.IndicatorRule(kind, direction, aggregation)
+        for code, kind, direction, aggregation in indicators.values_list(
+            "code", "kind", "direction", "aggregation"
+        )
+    }
+    names = dict(indicators.order_by("code").values_list("code", "name"))
+    targets = {
+        (t.indicator_id): t.value
+        for t in _targets_in_force(list(indicators.values_list("pk", flat=True)), year).values()
+    }
+
+    def aggregates(queryset) -> dict[tuple[int, str], tuple[int, semantics.Aggregate]]:
+        grouped: dict[tuple[int, str], tuple[int, list]] = {}
+        for m in queryset.select_related("indicator", "period"):
+            key = (m.organisation_id, m.indicator.code)
+            grouped.setdefault(key, (m.indicator_id, []))[1].append(_observation(m))
+        return {
+            key: (indicator_id, semantics.aggregate_periods(rules[key[1]], observations))
+            for key, (indicator_id, observations) in grouped.items()
+        }
+
+    scope = _in_force(Measurement.objects.filter(indicator__in=indicators, period__year=year))
+    everyone = aggregates(scope)
+    visible_ctis = Organisation.objects.visible_to(user).filter(
+        kind=OrganisationKind.CTI,
+        pk__in=Measurement.objects.visible_to(user)
+        .filter(indicator__in=indicators)
+        .values("organisation_id"),
+    )
+    rows = []
+    for cti in visible_ctis.order_by("acronym"):
+        cells = {}
+        for code, rule in rules.items():
+            indicator_id, actual = everyone.get((cti.pk, code), (None, semantics.Aggregate(None)))
+            target = targets.get(indicator_id) if indicator_id else None
+            achieved = semantics.achievement(rule, actual.value, target)
+            cells[code] = MatrixCell(actual, target, achieved, semantics.status(achieved, bands))
+        rows.append((cti, cells))
+    totals = {
+        code: semantics.roll_up(
+            rule, {cti: agg for (cti, c), (_i, agg) in everyone.items() if c == code}
+        )
+        for code, rule in rules.items()
+    }
+    return ProgrammeMatrix(sorted(names.items()), rows, totals)

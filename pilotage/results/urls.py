@@ -5,6 +5,7 @@ from pilotage.results import views
 app_name = "results"
 
 urlpatterns = [
+    path("plans/<int:pk>/results/", views.ProgrammeResults.as_view(), name="programme_results"),
     path(
         "agreements/<int:pk>/reporting/",
         views.ContractReporting.as_view(),

@@ -13,7 +13,7 @@ from pilotage.core import access
 from pilotage.core.errors import ServiceError
 from pilotage.core.generic_views import ACCESS_CODES, AccessMixin, ObjectMixin, add_service_errors
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
-from pilotage.programmes.models import Agreement
+from pilotage.programmes.models import Agreement, Programme, StrategicAxis
 from pilotage.results import selectors, services
 from pilotage.results.forms import ReportingSheetForm, ReturnForm, ReviseForm
 from pilotage.results.models import Measurement, ReportingPeriod
@@ -169,4 +169,26 @@ class ContractScorecard(ObjectMixin, View):
         )
         rows = selectors.scorecard(agreement, year, request.user) if year else []
         context = {"object": agreement, "year": year, "years": years, "rows": rows}
+        return render(request, self.template_name, context)
+
+
+class ProgrammeResults(ObjectMixin, View):
+    """The plan's CTI × indicator achievement matrix for a year, optionally for one axis."""
+
+    model = Programme
+    template_name = "results/programme_matrix.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        programme = self.get_object()
+        years = list(range(programme.start_year, programme.end_year + 1))
+        chosen = request.GET.get("year", "")
+        year = int(chosen) if chosen.isdigit() and int(chosen) in years else years[-1]
+        axes = StrategicAxis.objects.visible_to(request.user).filter(programme=programme)
+        axis_id = request.GET.get("axis", "")
+        axis = axes.filter(pk=axis_id).first() if axis_id.isdigit() else None
+        matrix = selectors.programme_matrix(programme, year, request.user, axis=axis)
+        context = {
+            "object": programme, "year": year, "years": years, "axes": axes, "axis": axis,
+            "matrix": matrix,
+        }  # fmt: skip
         return render(request, self.template_name, context)

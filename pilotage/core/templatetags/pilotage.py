@@ -18,6 +18,11 @@ def index(sequence: Any, position: int) -> Any:
 
 
 @register.filter
+def get(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
 def cell(value: Any) -> Any:
     """How a table cell shows a value: yes/no, dd/mm/yyyy, empty for None."""
     if value is None or value == "":
