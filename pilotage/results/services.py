@@ -131,16 +131,24 @@ def measurement_record(
                 )
             )
     before = measurement.status if measurement.pk else ""
-    measurement.value, measurement.numerator, measurement.denominator = (
-        value,
-        numerator,
-        denominator,
+    new_values = (value, numerator, denominator, comment)
+    if (
+        measurement.pk
+        and measurement.status == MeasurementStatus.DRAFT
+        and _values(measurement) == new_values
+    ):
+        return measurement  # the same values again (a re-uploaded file) change nothing
+    measurement.value, measurement.numerator, measurement.denominator, measurement.comment = (
+        new_values
     )
-    measurement.comment = comment
     measurement.status = MeasurementStatus.DRAFT
     persist(measurement, actor=actor)
     _event(measurement, EventKind.SAVED, actor, before)
     return measurement
+
+
+def _values(measurement: Measurement) -> tuple:
+    return (measurement.value, measurement.numerator, measurement.denominator, measurement.comment)
 
 
 def _locked(measurement: Measurement, actor: User) -> Measurement:
@@ -242,6 +250,10 @@ def measurements_record_sheet(
     saved, errors = [], {}
     for row in rows:
         indicator = row["indicator"]
+        current = latest_revision(indicator, period, organisation)
+        sent = (row.get("value"), row.get("numerator"), row.get("denominator"))
+        if current is not None and current.status not in EDITABLE and _values(current)[:3] == sent:
+            continue  # a locked value sent again unchanged (the same file twice) is not an error
         try:
             with transaction.atomic():
                 saved.append(

@@ -12,6 +12,16 @@ urlpatterns = [
         name="contract_reporting",
     ),
     path(
+        "agreements/<int:pk>/reporting/template/",
+        views.ReportingTemplate.as_view(),
+        name="reporting_template",
+    ),
+    path(
+        "agreements/<int:pk>/reporting/upload/",
+        views.ReportingUpload.as_view(),
+        name="reporting_upload",
+    ),
+    path(
         "agreements/<int:pk>/scorecard/",
         views.ContractScorecard.as_view(),
         name="contract_scorecard",

@@ -14,7 +14,7 @@ from pilotage.core.errors import ServiceError
 from pilotage.core.generic_views import ACCESS_CODES, AccessMixin, ObjectMixin, add_service_errors
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.programmes.models import Agreement, Programme, StrategicAxis
-from pilotage.results import selectors, services
+from pilotage.results import selectors, services, sheets
 from pilotage.results.forms import ReportingSheetForm, ReturnForm, ReviseForm
 from pilotage.results.models import Measurement, ReportingPeriod
 
@@ -36,9 +36,12 @@ class ContractReporting(ObjectMixin, View):
     model = Agreement
     template_name = "results/reporting.html"
 
-    def render_sheet(self, agreement, period, periods, form, status=200) -> HttpResponse:
+    def render_sheet(
+        self, agreement, period, periods, form, status=200, upload_errors=()
+    ) -> HttpResponse:
         user = self.request.user
         context = {
+            "upload_errors": upload_errors,
             "object": agreement,
             "period": period,
             "periods": periods,
@@ -82,6 +85,66 @@ class ContractReporting(ObjectMixin, View):
                 messages.success(request, gettext_lazy("Values saved as draft."))
                 return redirect(f"{request.path}?period={period.pk}")
         return self.render_sheet(agreement, period, periods, form, status=422)
+
+
+class ReportingTemplate(ObjectMixin, View):
+    """The contract's pre-filled XLSX for a period: indicators, units, targets, current values."""
+
+    model = Agreement
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        agreement = self.get_object()
+        period, _periods = _period(request, agreement)
+        if period is None:
+            raise Http404
+        rows = selectors.reporting_sheet(agreement, period, request.user)
+        cti = selectors.contract_cti(agreement)
+        name = f"{cti.acronym if cti else agreement.reference}-{period}".replace(" ", "-")
+        response = HttpResponse(
+            sheets.template_bytes(rows, str(period)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="reporting-{name}.xlsx"'
+        return response
+
+
+class ReportingUpload(ContractReporting):
+    """POST the filled template: every row checked first, then all saved or none."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return redirect(reverse("results:contract_reporting", args=[pk]))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        agreement = self.get_object()
+        period, periods = _period(request, agreement)
+        upload = request.FILES.get("file")
+        if period is None:
+            raise Http404
+        rows = selectors.reporting_sheet(agreement, period, request.user)
+        errors: list[str] = []
+        if upload is None:
+            errors = [str(gettext_lazy("Choose the file to send."))]
+        else:
+            lines = []
+            try:
+                lines = sheets.parse_upload(upload, rows)
+                services.measurements_record_sheet(
+                    actor=request.user,
+                    period=period,
+                    organisation=selectors.contract_cti(agreement),
+                    rows=lines,
+                )
+            except ServiceError as exc:
+                if exc.code in ACCESS_CODES:
+                    raise
+                errors = sheets.located(exc, lines).field_errors["file"]
+        if errors:
+            form = ReportingSheetForm(rows=rows)
+            return self.render_sheet(
+                agreement, period, periods, form, status=422, upload_errors=errors
+            )
+        messages.success(request, gettext_lazy("File imported: values saved as draft."))
+        return redirect(f"{reverse('results:contract_reporting', args=[pk])}?period={period.pk}")
 
 
 class MeasurementStep(AccessMixin, View):

@@ -1,0 +1,141 @@
+"""The reporting template: a CTI downloads its contract's indicators for a period as XLSX, fills
+it offline and uploads it back (XLSX or CSV). Every row is checked before anything is saved."""
+
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.files import check_upload
+from pilotage.core.numbers import parse_decimal
+from pilotage.core.tabular import TABULAR_EXTENSIONS, header_key, read_rows
+from pilotage.results.selectors import SheetRow
+
+EDITABLE_FILL = PatternFill("solid", fgColor="FFF8DC")
+
+
+def columns() -> list[tuple[str, str]]:
+    """(key, header) in the file's order; keys are the headers normalised by `header_key`."""
+    headers = [
+        ("id", "ID"),
+        ("code", _("Code")),
+        ("indicator", _("Indicator")),
+        ("unit", _("Unit")),
+        ("target", _("Target")),
+        ("value", _("Value")),
+        ("numerator", _("Numerator")),
+        ("denominator", _("Denominator")),
+        ("comment", _("Comment")),
+        ("status", _("Status")),
+    ]
+    return [(key, str(label)) for key, label in headers]
+
+
+def template_bytes(rows: list[SheetRow], title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    header = columns()
+    sheet.append([label for _key, label in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        m, indicator = row.measurement, row.indicator
+        sheet.append([
+            indicator.pk, indicator.code, indicator.name, indicator.unit,
+            row.target.value if row.target else None,
+            m.value if m else None, m.numerator if m else None, m.denominator if m else None,
+            m.comment if m else "", row.status,
+        ])  # fmt: skip
+        number = sheet.max_row
+        editable = ("numerator", "denominator") if indicator.kind == "percentage" else ("value",)
+        for position, (key, _label) in enumerate(header, start=1):
+            if key in (*editable, "comment"):
+                sheet.cell(row=number, column=position).fill = EDITABLE_FILL
+    sheet.column_dimensions["A"].hidden = True  # the id ties a line to its indicator
+    sheet.column_dimensions["C"].width = 50
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _number(raw: Any) -> Decimal | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, int | float | Decimal):
+        return Decimal(str(raw))
+    return parse_decimal(str(raw))
+
+
+def parse_upload(upload: UploadedFile, rows: list[SheetRow]) -> list[dict[str, Any]]:
+    """The file's lines as service rows; every problem is reported as "row N, column X: …" and
+    nothing is returned unless the whole file is right."""
+    check_upload(upload, extensions=TABULAR_EXTENSIONS)
+    labels = {key: label for key, label in columns()}
+    by_id = {row.indicator.pk: row.indicator for row in rows}
+    errors: list[str] = []
+    lines, seen = [], set()
+
+    def error(number: int, key: str, message: str) -> None:
+        errors.append(
+            _("Row %(row)s, column %(column)s: %(message)s")
+            % {"row": number, "column": labels[key], "message": message}
+        )
+
+    # Headers may come translated (the file was made in French, Arabic or English).
+    aliases = {header_key(label): key for key, label in columns()}
+    for number, raw in read_rows(upload):
+        cells = {aliases.get(name, name): value for name, value in raw.items()}
+        try:
+            indicator = by_id.get(int(cells.get("id") or 0))
+        except (TypeError, ValueError):
+            indicator = None
+        if indicator is None:
+            error(number, "id", _("this line is not an indicator of this contract."))
+            continue
+        if indicator.pk in seen:
+            error(number, "id", _("this indicator appears twice in the file."))
+            continue
+        seen.add(indicator.pk)
+        line = {
+            "indicator": indicator,
+            "row": number,
+            "comment": str(cells.get("comment") or "").strip(),
+        }
+        for key in ("value", "numerator", "denominator"):
+            try:
+                line[key] = _number(cells.get(key))
+            except ValueError:
+                error(number, key, _("“%(text)s” is not a number.") % {"text": cells.get(key)})
+        if all(line.get(k) is None for k in ("value", "numerator", "denominator")):
+            continue  # left blank: nothing reported for this indicator yet
+        lines.append(line)
+    if errors:
+        raise ServiceError(ErrorCode.INVALID, field_errors={"file": errors})
+    return lines
+
+
+def located(exc: ServiceError, lines: list[dict[str, Any]]) -> ServiceError:
+    """The sheet service's errors (keyed `value-<indicator id>`) as "row N, column X" messages."""
+    labels = dict(columns())
+    rows = {line["indicator"].pk: line["row"] for line in lines}
+    messages = []
+    for key, texts in exc.field_errors.items():
+        field, _sep, indicator_id = key.rpartition("-")
+        row = rows.get(int(indicator_id)) if indicator_id.isdigit() else None
+        for text in texts:
+            if row is None:
+                messages.append(text)
+            else:
+                messages.append(
+                    _("Row %(row)s, column %(column)s: %(message)s")
+                    % {"row": row, "column": labels.get(field, field), "message": text}
+                )
+    return ServiceError(exc.code, field_errors={"file": messages or [exc.message]})
