@@ -112,6 +112,7 @@ class ReportingUpload(ContractReporting):
     """POST the filled template: every row checked first, then all saved or none."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.get_object()  # 404 for a contract the user may not see, as everywhere
         return redirect(reverse("results:contract_reporting", args=[pk]))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
