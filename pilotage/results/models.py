@@ -343,3 +343,40 @@ class MeasurementEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.measurement}"
+
+
+def evidence_path(evidence: "Evidence", filename: str) -> str:
+    return f"evidence/{evidence.measurement.organisation_id}/{evidence.sha256[:12]}-{filename}"
+
+
+@access_rule(owner="measurement__organisation", editors=CTI_ROLES)
+class Evidence(models.Model):
+    """A means-of-verification file attached to a value, stored with its SHA-256."""
+
+    measurement = models.ForeignKey(
+        Measurement,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        verbose_name=_("measurement"),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["measurement", "uploaded_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("results:evidence_download", args=[self.pk])

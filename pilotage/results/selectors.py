@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from pilotage.core.models import Organisation
@@ -13,6 +13,7 @@ from pilotage.core.roles import OrganisationKind
 from pilotage.programmes.models import Agreement, AgreementParty
 from pilotage.results import semantics
 from pilotage.results.models import (
+    Evidence,
     Indicator,
     Measurement,
     MeasurementStatus,
@@ -86,6 +87,7 @@ def reporting_sheet(agreement: Agreement, period: ReportingPeriod, user: Any) ->
         Measurement.objects.visible_to(user)
         .filter(indicator__in=indicators, period=period, organisation=cti)
         .select_related("submitted_by", "validated_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.visible_to(user)))
         .order_by("revision")
     ):
         latest[m.indicator_id] = m

@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 
 from pilotage.core import access
 from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.files import check_upload, sha256_of
 from pilotage.core.models import Organisation, User
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.core.services import persist
 from pilotage.results.models import (
     EventKind,
+    Evidence,
     Indicator,
     Measurement,
     MeasurementEvent,
@@ -276,3 +278,23 @@ def measurements_record_sheet(
     if errors:
         raise ServiceError(ErrorCode.INVALID, field_errors=errors)
     return saved
+
+
+@transaction.atomic
+def evidence_attach(*, actor: User, measurement: Measurement, upload, title: str = "") -> Evidence:
+    """Attach a proof to a value the CTI may still change (draft or returned)."""
+    measurement = _locked(measurement, actor)
+    _require_role(actor, CTI_ROLES, _("Only the CTI's own staff attach evidence."))
+    if measurement.status not in EDITABLE:
+        raise _refuse(_("Evidence is attached before the value is submitted."))
+    if upload is None:
+        raise _refuse(_("Choose the file to send."), "file", ErrorCode.INVALID)
+    check_upload(upload)
+    evidence = Evidence(
+        measurement=measurement,
+        title=title.strip() or upload.name,
+        sha256=sha256_of(upload),
+        size=upload.size,
+    )
+    evidence.file = upload
+    return persist(evidence, actor=actor)

@@ -5,6 +5,8 @@ from pilotage.results import views
 app_name = "results"
 
 urlpatterns = [
+    path("measurements/<int:pk>/evidence/", views.EvidenceAdd.as_view(), name="evidence_add"),
+    path("evidence/<int:pk>/", views.EvidenceDownload.as_view(), name="evidence_download"),
     path("plans/<int:pk>/results/", views.ProgrammeResults.as_view(), name="programme_results"),
     path(
         "agreements/<int:pk>/reporting/",

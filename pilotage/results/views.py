@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,7 @@ from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.programmes.models import Agreement, Programme, StrategicAxis
 from pilotage.results import selectors, services, sheets
 from pilotage.results.forms import ReportingSheetForm, ReturnForm, ReviseForm
-from pilotage.results.models import Measurement, ReportingPeriod
+from pilotage.results.models import Evidence, Measurement, ReportingPeriod
 
 
 def _period(request: HttpRequest, agreement: Agreement) -> tuple[ReportingPeriod | None, Any]:
@@ -256,3 +256,22 @@ class ProgrammeResults(ObjectMixin, View):
             "matrix": matrix,
         }  # fmt: skip
         return render(request, self.template_name, context)
+
+
+class EvidenceAdd(MeasurementStep):
+    done_message = gettext_lazy("Evidence attached.")
+
+    def apply(self, measurement, data):
+        services.evidence_attach(
+            actor=self.request.user, measurement=measurement, upload=self.request.FILES.get("file"),
+            title=self.request.POST.get("title", ""),
+        )  # fmt: skip
+
+
+class EvidenceDownload(ObjectMixin, View):
+    model = Evidence
+
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        evidence = self.get_object()
+        name = evidence.file.name.rsplit("/", 1)[-1]
+        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)

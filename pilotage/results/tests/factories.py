@@ -7,6 +7,7 @@ from pilotage.core.testing import owned_object_factory
 from pilotage.programmes.models import PartyRole
 from pilotage.programmes.tests.factories import ProgrammeFactory, agreement_with
 from pilotage.results.models import (
+    Evidence,
     Indicator,
     Measurement,
     MeasurementEvent,
@@ -86,3 +87,15 @@ def _owned_event(cti):
 @owned_object_factory(ReportingPeriod)
 def _owned_period(cti):
     return ReportingPeriodFactory()
+
+
+@owned_object_factory(Evidence)
+def _owned_evidence(cti):
+    from django.core.files.base import ContentFile
+
+    evidence = Evidence(
+        measurement=_owned_measurement(cti), title="Attestation", sha256="0" * 64, size=4
+    )
+    evidence.file.save("attestation.pdf", ContentFile(b"%PDF"), save=False)
+    evidence.save()
+    return evidence

@@ -123,3 +123,41 @@ def test_an_auditor_reads_the_sheet_but_cannot_write_it(cast, client_for):
 def test_another_cti_cannot_open_the_sheet(cast, client_for):
     agreement, _kpi, _rate, period = setup_contract(cast)
     assert client_for(cast.cti_b_manager).get(sheet_url(agreement, period)).status_code == 404
+
+
+def test_staff_attach_evidence_to_a_draft_and_it_is_kept_with_its_sha256(cast, client_for):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    agreement, kpi, _rate, period = setup_contract(cast)
+    client = client_for(cast.cti_a_staff)
+    client.post(sheet_url(agreement, period), {f"value-{kpi.pk}": "5"})
+    measurement = Measurement.objects.get()
+    content = b"%PDF-1.4 liste des ICE"
+    client.post(
+        reverse("results:evidence_add", args=[measurement.pk]),
+        {"file": SimpleUploadedFile("liste.pdf", content)},
+    )
+    proof = measurement.evidence.get()
+    assert proof.sha256 == hashlib.sha256(content).hexdigest()
+    assert "liste.pdf" in client.get(sheet_url(agreement, period)).content.decode()
+    download = client_for(cast.officer).get(proof.get_absolute_url())
+    assert b"".join(download.streaming_content) == content
+    assert client_for(cast.cti_b_staff).get(proof.get_absolute_url()).status_code == 404
+
+
+def test_no_evidence_is_added_once_the_value_is_submitted(cast, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    agreement, kpi, _rate, period = setup_contract(cast)
+    client_for(cast.cti_a_staff).post(sheet_url(agreement, period), {f"value-{kpi.pk}": "5"})
+    measurement = Measurement.objects.get()
+    client_for(cast.cti_a_manager).post(
+        reverse("results:measurement_submit", args=[measurement.pk])
+    )
+    client_for(cast.cti_a_staff).post(
+        reverse("results:evidence_add", args=[measurement.pk]),
+        {"file": SimpleUploadedFile("late.pdf", b"%PDF")},
+    )
+    assert not measurement.evidence.exists()
