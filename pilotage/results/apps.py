@@ -6,3 +6,28 @@ class ResultsConfig(AppConfig):
     name = "pilotage.results"
     label = "results"
     verbose_name = _("Results framework")
+
+    def ready(self) -> None:
+        from pilotage.core import access
+        from pilotage.core.navigation import MenuItem, register_menu
+        from pilotage.results.models import ReportingPeriod
+
+        register_menu(
+            MenuItem(
+                _("Indicators"), "results:indicator_list", "bullseye", lambda user: True,
+                _("The KPIs of the contracts: definitions, targets, reported values."),
+            )
+        )  # fmt: skip
+        register_menu(
+            MenuItem(
+                _("Values"), "results:measurement_list", "table", lambda user: True,
+                _("Every reported value you may see, with its status; export to Excel."),
+            )
+        )  # fmt: skip
+        register_menu(
+            MenuItem(
+                _("Periods"), "results:period_list", "calendar-range",
+                lambda user: access.can_create(user, ReportingPeriod),
+                _("Reporting periods and their submission windows."),
+            )
+        )  # fmt: skip

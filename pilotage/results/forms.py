@@ -3,9 +3,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.forms import FrenchDecimalField, StyledForm
+from pilotage.core.forms import FrenchDecimalField, ReasonField, StyledForm, StyledModelForm
 from pilotage.core.numbers import format_decimal
-from pilotage.results.models import ReportingPeriod
+from pilotage.programmes.models import Amendment
+from pilotage.results.models import Indicator, Objective, ReportingPeriod
 from pilotage.results.selectors import SheetRow
 from pilotage.results.semantics import Kind
 
@@ -88,3 +89,51 @@ class ReviseForm(StyledForm):
 
 class PeriodChoiceForm(StyledForm):
     period = forms.ModelChoiceField(label=_("Period"), queryset=ReportingPeriod.objects.all())
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ObjectiveForm(StyledModelForm):
+    reason = ReasonField()
+
+    class Meta:
+        model = Objective
+        fields = ["programme", "axis", "agreement", "parent", "code", "title"]
+
+
+class IndicatorForm(StyledModelForm):
+    reason = ReasonField()
+    baseline_value = FrenchDecimalField(
+        label=_("baseline"), required=False, max_digits=18, decimal_places=4
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "objective", "code", "name", "definition", "unit", "kind", "numerator_label",
+            "denominator_label", "direction", "aggregation", "source", "means_of_verification",
+            "baseline_value", "baseline_year",
+        ]  # fmt: skip
+        widgets = {
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "means_of_verification": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class TargetForm(StyledForm):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    value = FrenchDecimalField(label=_("Target"), max_digits=18, decimal_places=4)
+    amendment = forms.ModelChoiceField(
+        label=_("Set by amendment"), queryset=Amendment.objects.all(), required=False
+    )
+    reason = ReasonField()
+
+
+class PeriodForm(StyledModelForm):
+    reason = ReasonField()
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["programme", "year", "part", "opens_on", "closes_on", "is_open"]
+        widgets = {"opens_on": DATE, "closes_on": DATE}

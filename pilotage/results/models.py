@@ -4,6 +4,7 @@ measurements that CTIs report and the ministry validates (DESIGN §4, §6)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pilotage.core.access import AccessQuerySet, access_rule
@@ -68,6 +69,14 @@ class Objective(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+    def get_absolute_url(self) -> str:
+        query = (
+            f"agreement={self.agreement_id}"
+            if self.agreement_id
+            else f"programme={self.programme_id}"
+        )
+        return f"{reverse('results:indicator_list')}?{query}"
 
 
 class IndicatorSource(models.TextChoices):
@@ -136,6 +145,9 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("results:indicator_detail", args=[self.pk])
+
 
 @access_rule(
     owner="indicator__objective__agreement__parties__organisation",
@@ -163,7 +175,8 @@ class Target(models.Model):
     history = history_records()
 
     class Meta:
-        ordering = ["indicator", "year", "amendment__number"]
+        # The original first (no amendment), then each amendment's version in order.
+        ordering = ["indicator", "year", models.F("amendment__number").asc(nulls_first=True)]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
@@ -210,6 +223,9 @@ class ReportingPeriod(models.Model):
 
     def __str__(self) -> str:
         return str(self.year) if self.part == 0 else f"{self.year} T{self.part}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("results:period_list")
 
     @property
     def key(self) -> tuple[int, int]:
@@ -308,6 +324,11 @@ class Measurement(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period} {self.organisation} (r{self.revision})"
 
+    def get_absolute_url(self) -> str:
+        agreement_id = self.indicator.objective.agreement_id
+        url = reverse("results:contract_reporting", args=[agreement_id])
+        return f"{url}?period={self.period_id}"
+
 
 class EventKind(models.TextChoices):
     SAVED = "saved", _("Saved")
@@ -377,6 +398,4 @@ class Evidence(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("results:evidence_download", args=[self.pk])

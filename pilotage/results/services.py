@@ -24,7 +24,9 @@ from pilotage.results.models import (
     Measurement,
     MeasurementEvent,
     MeasurementStatus,
+    Objective,
     ReportingPeriod,
+    Target,
 )
 from pilotage.results.selectors import current_target, latest_revision
 from pilotage.results.semantics import Kind
@@ -298,3 +300,81 @@ def evidence_attach(*, actor: User, measurement: Measurement, upload, title: str
     )
     evidence.file = upload
     return persist(evidence, actor=actor)
+
+
+# --- the framework itself (ministry) ----------------------------------------------------------
+
+OBJECTIVE_FIELDS = ("programme", "axis", "agreement", "parent", "code", "title")
+INDICATOR_FIELDS = (
+    "objective", "code", "name", "definition", "unit", "kind", "numerator_label",
+    "denominator_label", "direction", "aggregation", "source", "means_of_verification",
+    "baseline_value", "baseline_year",
+)  # fmt: skip
+PERIOD_FIELDS = ("programme", "year", "part", "opens_on", "closes_on", "is_open")
+
+
+def _save_fields(model, obj, actor: User, fields: dict, allowed: tuple[str, ...], reason: str):
+    if obj is None:
+        access.ensure_can_create(actor, model)
+        obj = model()
+    else:
+        obj = access.get_editable(model, actor, obj.pk)
+    for name, value in fields.items():
+        if name in allowed:
+            setattr(obj, name, value)
+    return persist(obj, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def objective_save(*, actor: User, objective: Objective | None = None, reason: str = "", **fields):
+    objective = _save_fields(Objective, objective, actor, fields, OBJECTIVE_FIELDS, reason)
+    if objective.agreement and objective.agreement.programme_id not in (
+        None,
+        objective.programme_id,
+    ):
+        raise _refuse(_("The contract belongs to another plan."), "agreement", ErrorCode.INVALID)
+    return objective
+
+
+@transaction.atomic
+def indicator_save(*, actor: User, indicator: Indicator | None = None, reason: str = "", **fields):
+    kind_changes = indicator is not None and fields.get("kind", indicator.kind) != indicator.kind
+    if kind_changes and indicator.measurements.exists():
+        raise _refuse(
+            _("Values were already reported in this unit: the kind can no longer change."), "kind"
+        )
+    return _save_fields(Indicator, indicator, actor, fields, INDICATOR_FIELDS, reason)
+
+
+@transaction.atomic
+def period_save(*, actor: User, period: ReportingPeriod | None = None, reason: str = "", **fields):
+    return _save_fields(ReportingPeriod, period, actor, fields, PERIOD_FIELDS, reason)
+
+
+@transaction.atomic
+def target_set(
+    *,
+    actor: User,
+    indicator: Indicator,
+    year: int,
+    value: Decimal,
+    amendment=None,
+    reason: str = "",
+) -> Target:
+    """Set a year's target. The original target is set once; later changes go through an
+    amendment of the contract, each one a new version (reports keep the version they used)."""
+    indicator = access.get_editable(Indicator, actor, indicator.pk)
+    agreement = indicator.objective.agreement
+    if amendment is not None and (agreement is None or amendment.agreement_id != agreement.pk):
+        raise _refuse(
+            _("This amendment belongs to another contract."), "amendment", ErrorCode.INVALID
+        )
+    if Target.objects.filter(indicator=indicator, year=year, amendment=amendment).exists():
+        message = (
+            _("This amendment already sets this year's target.")
+            if amendment
+            else _("The original target is set: change it through an amendment.")
+        )
+        raise _refuse(message, "amendment")
+    target = Target(indicator=indicator, year=year, value=value, amendment=amendment)
+    return persist(target, actor=actor, reason=reason)

@@ -5,6 +5,20 @@ from pilotage.results import views
 app_name = "results"
 
 urlpatterns = [
+    path("indicators/", views.IndicatorList.as_view(), name="indicator_list"),
+    path("indicators/new/", views.IndicatorEdit.as_view(), name="indicator_create"),
+    path("indicators/<int:pk>/", views.IndicatorDetail.as_view(), name="indicator_detail"),
+    path("indicators/<int:pk>/edit/", views.IndicatorEdit.as_view(), name="indicator_edit"),
+    path(
+        "indicators/<int:pk>/history/", views.IndicatorHistory.as_view(), name="indicator_history"
+    ),
+    path("indicators/<int:pk>/targets/", views.TargetAdd.as_view(), name="target_add"),
+    path("objectives/new/", views.ObjectiveEdit.as_view(), name="objective_create"),
+    path("objectives/<int:pk>/edit/", views.ObjectiveEdit.as_view(), name="objective_edit"),
+    path("values/", views.MeasurementList.as_view(), name="measurement_list"),
+    path("periods/", views.PeriodList.as_view(), name="period_list"),
+    path("periods/new/", views.PeriodEdit.as_view(), name="period_create"),
+    path("periods/<int:pk>/edit/", views.PeriodEdit.as_view(), name="period_edit"),
     path("measurements/<int:pk>/evidence/", views.EvidenceAdd.as_view(), name="evidence_add"),
     path("evidence/<int:pk>/", views.EvidenceDownload.as_view(), name="evidence_download"),
     path("plans/<int:pk>/results/", views.ProgrammeResults.as_view(), name="programme_results"),

@@ -11,12 +11,31 @@ from django.views import View
 
 from pilotage.core import access
 from pilotage.core.errors import ServiceError
-from pilotage.core.generic_views import ACCESS_CODES, AccessMixin, ObjectMixin, add_service_errors
+from pilotage.core.generic_views import (
+    ACCESS_CODES,
+    AccessMixin,
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectHistoryView,
+    ObjectListView,
+    ObjectMixin,
+    add_service_errors,
+)
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
-from pilotage.programmes.models import Agreement, Programme, StrategicAxis
+from pilotage.core.tables import Column
+from pilotage.programmes.models import Agreement, Amendment, Programme, StrategicAxis
 from pilotage.results import selectors, services, sheets
-from pilotage.results.forms import ReportingSheetForm, ReturnForm, ReviseForm
-from pilotage.results.models import Evidence, Measurement, ReportingPeriod
+from pilotage.results.filters import IndicatorFilter, MeasurementFilter
+from pilotage.results.forms import (
+    IndicatorForm,
+    ObjectiveForm,
+    PeriodForm,
+    ReportingSheetForm,
+    ReturnForm,
+    ReviseForm,
+    TargetForm,
+)
+from pilotage.results.models import Evidence, Indicator, Measurement, Objective, ReportingPeriod
 
 
 def _period(request: HttpRequest, agreement: Agreement) -> tuple[ReportingPeriod | None, Any]:
@@ -275,3 +294,186 @@ class EvidenceDownload(ObjectMixin, View):
         evidence = self.get_object()
         name = evidence.file.name.rsplit("/", 1)[-1]
         return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
+
+
+# --- the framework: objectives, indicators, targets, periods; lists with exports ------------
+
+
+def _value(m: Measurement) -> Any:
+    return (
+        m.value
+        if m.value is not None
+        else (f"{m.numerator} / {m.denominator}" if m.denominator else None)
+    )
+
+
+class IndicatorList(ObjectListView):
+    model = Indicator
+    filterset_class = IndicatorFilter
+    title = gettext_lazy("Indicators")
+    related = ("objective__agreement",)
+    columns = [
+        Column("code", gettext_lazy("Code"), sort="code", link=True),
+        Column("name", gettext_lazy("Name"), sort="name"),
+        Column("agreement", gettext_lazy("Contract"), accessor="objective.agreement.reference"),
+        Column("unit", gettext_lazy("Unit"), sort="unit"),
+        Column("kind", gettext_lazy("Kind"), sort="kind"),
+        Column("aggregation", gettext_lazy("Aggregation"), sort="aggregation"),
+        Column("source", gettext_lazy("Source"), sort="source"),
+        Column("baseline_value", gettext_lazy("Baseline"), sort="baseline_value"),
+    ]
+    default_sort = "code"
+    create_url_name = "results:indicator_create"
+    export_name = "indicators"
+
+
+class IndicatorDetail(ObjectDetailView):
+    model = Indicator
+    template_name = "results/indicator_detail.html"
+
+    def get_context(self, obj: Indicator) -> dict[str, Any]:
+        user = self.request.user
+        form = TargetForm(user=user)
+        form.fields["amendment"].queryset = Amendment.objects.visible_to(user).filter(
+            agreement=obj.objective.agreement_id
+        )
+        return {
+            "targets": obj.targets.select_related("amendment"),
+            "measurements": Measurement.objects.visible_to(user)
+            .filter(indicator=obj)
+            .select_related("period", "organisation", "submitted_by", "validated_by")
+            .order_by("period__year", "period__part", "revision"),
+            "target_form": form,
+        }
+
+
+class IndicatorEdit(ObjectFormView):
+    model = Indicator
+    form_class = IndicatorForm
+    title_create = gettext_lazy("New indicator")
+    title_edit = gettext_lazy("Edit indicator")
+
+    def create(self, form):
+        return services.indicator_save(
+            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
+        )
+
+    def update(self, obj, form):
+        return services.indicator_save(
+            actor=self.request.user, indicator=obj, reason=form.cleaned_data["reason"],
+            **form.service_fields(),
+        )  # fmt: skip
+
+
+class IndicatorHistory(ObjectHistoryView):
+    model = Indicator
+
+
+class TargetAdd(ObjectMixin, View):
+    model = Indicator
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        indicator = access.get_editable(Indicator, request.user, pk)
+        form = TargetForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.target_set(actor=request.user, indicator=indicator, **form.cleaned_data)
+            except ServiceError as exc:
+                if exc.code in ACCESS_CODES:
+                    raise
+                add_service_errors(form, exc)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        if not form.errors:
+            messages.success(request, gettext_lazy("Target saved."))
+        return redirect(reverse("results:indicator_detail", args=[pk]))
+
+
+class ObjectiveEdit(ObjectFormView):
+    model = Objective
+    form_class = ObjectiveForm
+    title_create = gettext_lazy("New objective")
+    title_edit = gettext_lazy("Edit objective")
+
+    def create(self, form):
+        return services.objective_save(
+            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
+        )
+
+    def update(self, obj, form):
+        return services.objective_save(
+            actor=self.request.user, objective=obj, reason=form.cleaned_data["reason"],
+            **form.service_fields(),
+        )  # fmt: skip
+
+
+class MeasurementList(ObjectListView):
+    model = Measurement
+    filterset_class = MeasurementFilter
+    title = gettext_lazy("Reported values")
+    related = ("indicator__objective", "period", "organisation", "submitted_by", "validated_by")
+    columns = [
+        Column(
+            "indicator",
+            gettext_lazy("Indicator"),
+            accessor="indicator.code",
+            sort="indicator__code",
+            link=True,
+        ),
+        Column("name", gettext_lazy("Name"), accessor="indicator.name"),
+        Column(
+            "organisation",
+            gettext_lazy("CTI"),
+            accessor="organisation.acronym",
+            sort="organisation__acronym",
+        ),
+        Column(
+            "period", gettext_lazy("Period"), accessor=lambda m: str(m.period), sort="period__year"
+        ),
+        Column("revision", gettext_lazy("Revision"), sort="revision"),
+        Column("value", gettext_lazy("Value"), accessor=_value),
+        Column("status", gettext_lazy("Status"), sort="status"),
+        Column("submitted_by", gettext_lazy("Submitted by")),
+        Column("validated_by", gettext_lazy("Validated by")),
+    ]
+    default_sort = "indicator"
+    export_name = "values"
+
+
+class PeriodList(ObjectListView):
+    model = ReportingPeriod
+    title = gettext_lazy("Reporting periods")
+    related = ("programme",)
+    columns = [
+        Column(
+            "programme", gettext_lazy("Plan"), accessor="programme.code", sort="programme__code"
+        ),
+        Column("period", gettext_lazy("Period"), accessor=lambda p: str(p), sort="year"),
+        Column("opens_on", gettext_lazy("Submission opens"), sort="opens_on"),
+        Column("closes_on", gettext_lazy("Submission closes"), sort="closes_on"),
+        Column("is_open", gettext_lazy("Open"), sort="is_open"),
+    ]
+    default_sort = "-period"
+    create_url_name = "results:period_create"
+    export_name = "periods"
+
+
+class PeriodEdit(ObjectFormView):
+    model = ReportingPeriod
+    form_class = PeriodForm
+    title_create = gettext_lazy("New reporting period")
+    title_edit = gettext_lazy("Edit reporting period")
+
+    def create(self, form):
+        return services.period_save(
+            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
+        )
+
+    def update(self, obj, form):
+        return services.period_save(
+            actor=self.request.user,
+            period=obj,
+            reason=form.cleaned_data["reason"],
+            **form.service_fields(),
+        )
