@@ -137,6 +137,9 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/vega", BASE_DIR / "node_modules" / "vega" / "build"),
+    ("vendor/vega-lite", BASE_DIR / "node_modules" / "vega-lite" / "build"),
+    ("vendor/vega-embed", BASE_DIR / "node_modules" / "vega-embed" / "build"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))

@@ -1,7 +1,7 @@
 """Numbers as people type them in Morocco's offices: `1 234,50`, `1.234,50`, `1234.5`, `12,5`."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
@@ -22,11 +22,13 @@ def parse_decimal(text: str) -> Decimal:
         raise ValueError(text) from exc
 
 
-def format_decimal(value: Decimal | None) -> str:
-    """A number the French way without useless zeros: `1 234,5`, `12`, `0,75` (for fields and KPIs)."""
+def format_decimal(value: Decimal | None, places: int = 2) -> str:
+    """A number the French way, rounded to `places` decimals without useless zeros: `1 234,5`,
+    `12`, `45,71` (for fields and KPIs; computations keep full precision)."""
     if value is None or value == "":
         return ""
     value = value if isinstance(value, Decimal) else Decimal(str(value))
+    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -35,12 +35,14 @@ class ReportingSheetForm(StyledForm):
                     indicator.denominator_label or _("Denominator")
                 )
                 if current:
-                    self.initial[f"numerator-{pk}"] = format_decimal(current.numerator)
-                    self.initial[f"denominator-{pk}"] = format_decimal(current.denominator)
+                    self.initial[f"numerator-{pk}"] = format_decimal(current.numerator, places=4)
+                    self.initial[f"denominator-{pk}"] = format_decimal(
+                        current.denominator, places=4
+                    )
             else:
                 self.fields[f"value-{pk}"] = _number(indicator.unit)
                 if current:
-                    self.initial[f"value-{pk}"] = format_decimal(current.value)
+                    self.initial[f"value-{pk}"] = format_decimal(current.value, places=4)
             self.fields[f"comment-{pk}"] = forms.CharField(
                 label=_("Comment"), required=False, max_length=2000
             )

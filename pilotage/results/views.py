@@ -1,5 +1,6 @@
 """Reporting sheet, review steps and scorecard of a contract."""
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.core.tables import Column
 from pilotage.programmes.models import Agreement, Amendment, Programme, StrategicAxis
 from pilotage.results import selectors, services, sheets
+from pilotage.results.charts import trend_spec
 from pilotage.results.filters import IndicatorFilter, MeasurementFilter
 from pilotage.results.forms import (
     IndicatorForm,
@@ -251,7 +253,13 @@ class ContractScorecard(ObjectMixin, View):
             else (years[-1] if years else 0)
         )
         rows = selectors.scorecard(agreement, year, request.user) if year else []
-        context = {"object": agreement, "year": year, "years": years, "rows": rows}
+        charts = [
+            json.dumps(trend_spec(row.trend, row.target.value if row.target else None))
+            for row in rows
+        ]
+        context = {
+            "object": agreement, "year": year, "years": years, "rows": list(zip(rows, charts, strict=True)),
+        }  # fmt: skip
         return render(request, self.template_name, context)
 
 

@@ -89,7 +89,7 @@ def test_submit_return_correct_validate_then_the_scorecard_shows_it(cast, client
     card = client_for(cast.cti_a_manager).get(
         reverse("results:contract_scorecard", args=[agreement.pk]), {"year": 2024}
     )
-    [row] = [r for r in card.context["rows"] if r.indicator == kpi]
+    [row] = [r for r, _chart in card.context["rows"] if r.indicator == kpi]
     assert (row.actual.value, row.achievement, row.status) == (
         Decimal(95),
         Decimal("0.95"),
@@ -161,3 +161,20 @@ def test_no_evidence_is_added_once_the_value_is_submitted(cast, client_for):
         {"file": SimpleUploadedFile("late.pdf", b"%PDF")},
     )
     assert not measurement.evidence.exists()
+
+
+def test_the_scorecard_carries_a_trend_chart_spec_per_indicator(cast, client_for):
+    import json
+
+    agreement, kpi, _rate, period = setup_contract(cast)
+    Measurement.objects.create(
+        indicator=kpi, period=period, organisation=cast.cti_a, value=Decimal(90), status="validated"
+    )
+    page = client_for(cast.cti_a_staff).get(
+        reverse("results:contract_scorecard", args=[agreement.pk]), {"year": 2024}
+    )
+    specs = [json.loads(chart) for _row, chart in page.context["rows"]]
+    [ent] = [s for s in specs if s["data"]["values"]]
+    assert ent["data"]["values"] == [{"year": "2024", "value": 90.0}]
+    assert ent["layer"][1]["encoding"]["y"]["datum"] == 100.0  # the target rule
+    assert "vendor/vega-embed/vega-embed.min.js" in page.content.decode()
