@@ -5,13 +5,14 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pilotage.core import access
 from pilotage.core.forms import validated
 from pilotage.programmes import services
 from pilotage.programmes.filters import AgreementFilter
+from pilotage.programmes.forms import AgreementCreateForm
 from pilotage.programmes.models import Agreement, AgreementParty, Programme, StrategicAxis
 
 router = Router(tags=["plans and agreements"])
@@ -122,3 +123,29 @@ def agreement_transition(
     return services.agreement_transition(
         actor=request.user, agreement=agreement, status=payload.status, reason=payload.reason
     )
+
+
+class AgreementIn(Schema):
+    kind: str
+    reference: str
+    title: str
+    programme: int | None = None
+    parent: int | None = None
+    signed_on: date | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    ceiling: str | None = None
+    description: str = ""
+    party: int = Field(..., description="The first party (organisation id); add more on the page.")
+    party_role: str = "signatory"
+    reason: str = Field("", max_length=500)
+
+
+@router.post("/agreements", response={201: AgreementOut}, summary="Create an agreement (draft)")
+def agreement_create(request: HttpRequest, payload: AgreementIn):
+    access.ensure_can_create(request.user, Agreement)
+    form = validated(AgreementCreateForm(data=payload.dict(), user=request.user))
+    agreement = services.agreement_create(
+        actor=request.user, reason=payload.reason, **form.service_fields()
+    )
+    return Status(201, agreement)

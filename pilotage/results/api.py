@@ -1,17 +1,19 @@
 """API of the results framework: indicators and values you may see, and the reporting workflow."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pilotage.core import access
+from pilotage.core.forms import validated
 from pilotage.core.models import Organisation
 from pilotage.results import services
-from pilotage.results.models import Indicator, Measurement, ReportingPeriod
+from pilotage.results.forms import IndicatorForm, PeriodForm, TargetForm
+from pilotage.results.models import Indicator, Measurement, ReportingPeriod, Target
 
 router = Router(tags=["results"])
 
@@ -125,3 +127,100 @@ def measurement_revise(request: HttpRequest, measurement_id: int, payload: Reaso
     return services.measurement_revise(
         actor=request.user, measurement=measurement, reason=payload.reason
     )
+
+
+class IndicatorIn(Schema):
+    objective: int
+    code: str
+    name: str
+    definition: str
+    unit: str
+    kind: str
+    numerator_label: str = ""
+    denominator_label: str = ""
+    direction: str = "up"
+    aggregation: str = "sum"
+    source: str = "manual"
+    means_of_verification: str = ""
+    baseline_value: str | None = None
+    baseline_year: int | None = None
+    reason: str = Field("", max_length=500)
+
+
+class TargetIn(Schema):
+    year: int
+    value: str
+    amendment: int | None = None
+    reason: str = Field("", max_length=500)
+
+
+class TargetOut(Schema):
+    id: int
+    year: int
+    value: Decimal
+    amendment_id: int | None
+
+
+class PeriodOut(Schema):
+    id: int
+    programme_id: int
+    year: int
+    part: int
+    opens_on: date
+    closes_on: date
+    is_open: bool
+
+
+class PeriodIn(Schema):
+    programme: int
+    year: int
+    part: int = 0
+    opens_on: date
+    closes_on: date
+    is_open: bool = True
+    reason: str = Field("", max_length=500)
+
+
+@router.get("/indicators/{indicator_id}", response=IndicatorOut)
+def indicator_detail(request: HttpRequest, indicator_id: int) -> Indicator:
+    return access.get_visible(Indicator, request.user, indicator_id)
+
+
+@router.post("/indicators", response={201: IndicatorOut}, summary="Define an indicator (ministry)")
+def indicator_create(request: HttpRequest, payload: IndicatorIn):
+    access.ensure_can_create(request.user, Indicator)
+    form = validated(IndicatorForm(data=payload.dict(), user=request.user))
+    indicator = services.indicator_save(
+        actor=request.user, reason=payload.reason, **form.service_fields()
+    )
+    return Status(201, indicator)
+
+
+@router.get("/indicators/{indicator_id}/targets", response=list[TargetOut])
+def target_list(request: HttpRequest, indicator_id: int):
+    indicator = access.get_visible(Indicator, request.user, indicator_id)
+    return Target.objects.visible_to(request.user).filter(indicator=indicator)
+
+
+@router.post("/indicators/{indicator_id}/targets", response={201: TargetOut})
+def target_create(request: HttpRequest, indicator_id: int, payload: TargetIn):
+    indicator = access.get_editable(Indicator, request.user, indicator_id)
+    form = validated(TargetForm(data=payload.dict(), user=request.user))
+    target = services.target_set(actor=request.user, indicator=indicator, **form.cleaned_data)
+    return Status(201, target)
+
+
+@router.get("/periods", response=list[PeriodOut])
+@paginate(LimitOffsetPagination)
+def period_list(request: HttpRequest):
+    return ReportingPeriod.objects.visible_to(request.user)
+
+
+@router.post("/periods", response={201: PeriodOut}, summary="Open a reporting period (ministry)")
+def period_create(request: HttpRequest, payload: PeriodIn):
+    access.ensure_can_create(request.user, ReportingPeriod)
+    form = validated(PeriodForm(data=payload.dict(), user=request.user))
+    period = services.period_save(
+        actor=request.user, reason=payload.reason, **form.service_fields()
+    )
+    return Status(201, period)

@@ -203,3 +203,23 @@ def test_bad_dates_are_refused_with_a_field_message(cast, client_for):
     )  # fmt: skip
     assert response.status_code == 422
     assert not Agreement.objects.filter(reference="P-1").exists()
+
+
+def test_an_officer_creates_an_agreement_through_the_api(cast, client_for):
+    response = client_for(cast.officer).post(
+        "/api/v1/agreements",
+        {"kind": "protocole", "reference": "P-API", "title": "Protocole", "party": cast.cti_a.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["parties"] == [{"organisation_id": cast.cti_a.pk, "organisation": "CTPC",
+                                            "role": "signatory"}]  # fmt: skip
+
+
+def test_a_cti_cannot_create_agreements_through_the_api(cast, client_for):
+    response = client_for(cast.cti_a_manager).post(
+        "/api/v1/agreements",
+        {"kind": "protocole", "reference": "P-X", "title": "X", "party": cast.cti_a.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 403 and not Agreement.objects.filter(reference="P-X").exists()

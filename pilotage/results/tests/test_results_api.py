@@ -77,3 +77,42 @@ def test_another_cti_sees_nothing_and_cannot_file_against_a_foreign_indicator(ca
     )  # fmt: skip
     assert response.status_code == 404
     assert Measurement.objects.count() == 1
+
+
+def test_the_ministry_sets_up_indicators_targets_and_periods_through_the_api(cast, client):
+    from pilotage.results.models import Indicator, Target
+
+    objective = contract_indicator(cast.cti_a).objective
+    officer = bearer(cast.officer)
+    created = client.post(
+        "/api/v1/indicators",
+        {"objective": objective.pk, "code": "CA", "name": "Chiffre d'affaires", "definition": "CA HT",
+         "unit": "MAD", "kind": "money", "baseline_value": "1 200 000,50", "reason": "contrat"},
+        content_type="application/json", headers=officer,
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+    indicator = Indicator.objects.get(code="CA")
+    assert indicator.baseline_value == Decimal("1200000.50")
+    target = client.post(
+        f"/api/v1/indicators/{indicator.pk}/targets", {"year": 2024, "value": "1500000"},
+        content_type="application/json", headers=officer,
+    )  # fmt: skip
+    assert target.status_code == 201 and Target.objects.get(indicator=indicator).value == 1500000
+    period = client.post(
+        "/api/v1/periods",
+        {"programme": objective.programme_id, "year": 2026, "opens_on": "2027-01-01",
+         "closes_on": "2027-03-31"},
+        content_type="application/json", headers=officer,
+    )  # fmt: skip
+    assert period.status_code == 201
+
+
+def test_ctis_cannot_define_indicators_through_the_api(cast, client):
+    objective = contract_indicator(cast.cti_a).objective
+    response = client.post(
+        "/api/v1/indicators",
+        {"objective": objective.pk, "code": "X", "name": "X", "definition": "x", "unit": "u",
+         "kind": "count"},
+        content_type="application/json", headers=bearer(cast.cti_a_manager),
+    )  # fmt: skip
+    assert response.status_code == 403
