@@ -199,6 +199,10 @@ X_FRAME_OPTIONS = "DENY"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is append-only, also in the admin
 
+# Achievement bands of the scorecards: on track from 90 %, at risk from 70 %, else off track.
+RESULTS_ON_TRACK = env("RESULTS_ON_TRACK", "0.9")
+RESULTS_AT_RISK = env("RESULTS_AT_RISK", "0.7")
+
 NINJA_PAGINATION_PER_PAGE = 50
 # "NULLS NOT DISTINCT" uniqueness (one original target per year) is enforced by PostgreSQL, the
 # production and CI database; the embedded SQLite demo cannot express it.

@@ -27,17 +27,25 @@ GLOBAL_OBJECTIVES = [
     ("OG-2", "Doubler environ les effectifs des CTI (+100 %)"),
     ("OG-3", "Augmenter de 156 % le chiffre d'affaires des CTI"),
 ]
-# code, name, unit, kind, aggregation, global objective, base (per CTI, invented), yearly growth
+# Specific objectives of each contract, one per strategic axis: (axis, global objective, title).
+AXIS_OBJECTIVES = {
+    1: ("OG-1", "Accompagner les projets de la Task Force et servir plus d'entreprises"),
+    2: ("OG-1", "Certifier et valider davantage de produits"),
+    3: ("OG-1", "Contribuer à l'élaboration des normes"),
+    4: ("OG-3", "Développer de nouvelles activités et le chiffre d'affaires"),
+    5: ("OG-2", "Renforcer les compétences et l'encadrement"),
+}
+# code, name, unit, kind, aggregation, axis, base (per CTI, invented), yearly growth
 INDICATORS = [
-    ("ENT", "Entreprises servies (ICE distincts)", "entreprises", "count", "sum", "OG-1", 120, 0.35),
-    ("PME", "dont PME", "entreprises", "count", "sum", "OG-1", 80, 0.35),
-    ("CA", "Chiffre d'affaires", "MAD", "money", "sum", "OG-3", 6_000_000, 0.30),
-    ("EFF", "Effectif", "personnes", "count", "cumulative_latest", "OG-2", 40, 0.20),
+    ("ENT", "Entreprises servies (ICE distincts)", "entreprises", "count", "sum", 1, 120, 0.35),
+    ("PME", "dont PME", "entreprises", "count", "sum", 1, 80, 0.35),
+    ("CA", "Chiffre d'affaires", "MAD", "money", "sum", 4, 6_000_000, 0.30),
+    ("EFF", "Effectif", "personnes", "count", "cumulative_latest", 5, 40, 0.20),
     ("ENC", "Taux d'encadrement (cadres et ingénieurs / effectif)", "%", "percentage",
-     "cumulative_latest", "OG-2", 0, 0),
-    ("CERT", "Certificats délivrés", "certificats", "count", "sum", "OG-1", 25, 0.25),
-    ("NORM", "Projets de normes élaborés", "normes", "count", "sum", "OG-1", 4, 0.20),
-    ("FORM", "Heures de formation dispensées", "heures", "count", "sum", "OG-2", 900, 0.25),
+     "cumulative_latest", 5, 0, 0),
+    ("CERT", "Certificats délivrés", "certificats", "count", "sum", 2, 25, 0.25),
+    ("NORM", "Projets de normes élaborés", "normes", "count", "sum", 3, 4, 0.20),
+    ("FORM", "Heures de formation dispensées", "heures", "count", "sum", 5, 900, 0.25),
 ]  # fmt: skip
 
 
@@ -78,15 +86,23 @@ def load(actor: User) -> None:
 
 
 def _contract(contract, cti: Organisation, globals_, periods, rng, actor, officer) -> None:
-    objective = _save(
-        Objective(
-            programme=contract.programme, agreement=contract, code=f"OS-{cti.acronym}",
-            title=f"Objectifs spécifiques de {cti.acronym}", parent=globals_["OG-1"],
-        ),
-        actor,
-    )  # fmt: skip
+    objectives = {
+        number: _save(
+            Objective(
+                programme=contract.programme,
+                agreement=contract,
+                code=f"OS-{cti.acronym}-A{number}",
+                title=title,
+                parent=globals_[parent],
+                axis=contract.programme.axes.get(number=number),
+            ),
+            actor,
+        )
+        for number, (parent, title) in AXIS_OBJECTIVES.items()
+    }
     scale = Decimal(str(round(rng.uniform(0.6, 1.6), 2)))
-    for code, name, unit, kind, aggregation, _global, base, growth in INDICATORS:
+    for code, name, unit, kind, aggregation, axis, base, growth in INDICATORS:
+        objective = objectives[axis]
         indicator = _save(
             Indicator(
                 objective=objective, code=code, name=name, unit=unit, kind=kind,

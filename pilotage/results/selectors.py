@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -124,11 +125,17 @@ class ScoreRow:
     trend: list[tuple[int, Decimal | None]]
 
 
+def configured_bands() -> semantics.Bands:
+    """The achievement bands set for this deployment (settings RESULTS_ON_TRACK / _AT_RISK)."""
+    return semantics.Bands(Decimal(settings.RESULTS_ON_TRACK), Decimal(settings.RESULTS_AT_RISK))
+
+
 def scorecard(
-    agreement: Agreement, year: int, user: Any, bands: semantics.Bands = semantics.DEFAULT_BANDS
+    agreement: Agreement, year: int, user: Any, bands: semantics.Bands | None = None
 ) -> list[ScoreRow]:
     """Each indicator's target, validated actual for the year (by its aggregation rule),
     achievement and status; plus the validated yearly figures for a trend line."""
+    bands = bands or configured_bands()
     cti = contract_cti(agreement)
     indicators = list(
         Indicator.objects.visible_to(user).filter(objective__agreement=agreement).order_by("code")
@@ -225,7 +232,7 @@ def _in_force(measurements: QuerySet) -> QuerySet:
 
 
 def programme_matrix(
-    programme, year: int, user: Any, axis=None, bands: semantics.Bands = semantics.DEFAULT_BANDS
+    programme, year: int, user: Any, axis=None, bands: semantics.Bands | None = None
 ) -> ProgrammeMatrix:
     """CTI × indicator achievement for a year: the rows the user may see, and programme-wide
     totals rolled up by each indicator's rule from every CTI's validated values.
@@ -233,6 +240,7 @@ def programme_matrix(
     The totals read all CTIs on purpose: DESIGN §5 lets every user see programme-wide aggregates
     (never another CTI's rows), so they are computed from an unrestricted query and only the
     rolled-up figure leaves this function."""
+    bands = bands or configured_bands()
     indicators = Indicator.objects.filter(
         objective__programme=programme, objective__agreement__isnull=False
     )

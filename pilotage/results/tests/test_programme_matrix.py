@@ -74,3 +74,15 @@ def test_unvalidated_values_do_not_count(cast, client_for):
         status="submitted",
     )
     assert matrix_page(client_for(cast.officer), a).totals["K"].value is None
+
+
+def test_status_bands_are_configurable(cast, client_for, settings):
+    a, _b = two_ctis(cast)
+    Target.objects.create(indicator=a, year=2024, value=Decimal(100))
+    validated(a, cast.cti_a, value=Decimal(85))
+    settings.RESULTS_ON_TRACK = "0.8"
+    cells = dict(matrix_page(client_for(cast.officer), a).rows)
+    assert cells[cast.cti_a]["K"].status == "on_track"
+    settings.RESULTS_ON_TRACK = "0.95"
+    cells = dict(matrix_page(client_for(cast.officer), a).rows)
+    assert cells[cast.cti_a]["K"].status == "at_risk"
