@@ -26,6 +26,10 @@ class StyledFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
+    def service_fields(self) -> dict[str, Any]:
+        """Cleaned data for the service, without form-only fields (the reason goes separately)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
+
     def restrict_choices(self, user: Any) -> None:
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
@@ -61,10 +65,6 @@ class StyledModelForm(StyledFormMixin, forms.ModelForm):
         self.user = user
         self.restrict_choices(user)
         self.style_fields()
-
-    def service_fields(self) -> dict[str, Any]:
-        """Cleaned data for the service, without form-only fields."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
 
 
 class StyledForm(StyledFormMixin, forms.Form):

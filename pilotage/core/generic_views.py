@@ -127,18 +127,31 @@ class ObjectDetailView(ObjectMixin, View):
 
 
 class ObjectFormView(ObjectMixin, View):
-    """Create (no pk in the URL) or edit a row: the form validates, a service saves."""
+    """Create (no pk in the URL) or edit a row: the form validates, a service saves.
+
+    A concrete view names its services: `create_service(actor=, reason=, **fields)` and
+    `update_service(actor=, <object_kwarg>=row, reason=, **fields)` (wrap them in staticmethod)."""
 
     form_class: Any
     template_name = "core/object_form.html"
     title_create: Any = ""
     title_edit: Any = ""
+    create_service: Any = None
+    update_service: Any = None
+    object_kwarg = ""
+
+    def service_kwargs(self, form: Any) -> dict[str, Any]:
+        return {
+            "actor": self.request.user,
+            "reason": form.cleaned_data.get("reason", ""),
+            **form.service_fields(),
+        }
 
     def create(self, form: Any) -> models.Model:
-        raise NotImplementedError
+        return self.create_service(**self.service_kwargs(form))
 
     def update(self, obj: models.Model, form: Any) -> models.Model:
-        raise NotImplementedError
+        return self.update_service(**{self.object_kwarg: obj}, **self.service_kwargs(form))
 
     def get_target(self) -> models.Model | None:
         if "pk" not in self.kwargs:

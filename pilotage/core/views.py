@@ -97,19 +97,9 @@ class OrganisationEdit(ObjectFormView):
     form_class = OrganisationForm
     title_create = gettext_lazy("New organisation")
     title_edit = gettext_lazy("Edit organisation")
-
-    def create(self, form: OrganisationForm) -> Organisation:
-        return services.organisation_create(
-            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
-        )
-
-    def update(self, obj: Organisation, form: OrganisationForm) -> Organisation:
-        return services.organisation_update(
-            actor=self.request.user,
-            organisation=obj,
-            reason=form.cleaned_data["reason"],
-            **form.service_fields(),
-        )
+    create_service = staticmethod(services.organisation_create)
+    update_service = staticmethod(services.organisation_update)
+    object_kwarg = "organisation"
 
 
 class OrganisationHistory(ObjectHistoryView):
@@ -170,6 +160,8 @@ class UserEdit(ObjectFormView):
     model = User
     form_class = UserForm
     title_edit = gettext_lazy("Edit person")
+    update_service = staticmethod(services.user_update)
+    object_kwarg = "user"
 
     def get_form(self, obj: User | None, data: Any = None, files: Any = None) -> UserForm:
         form = super().get_form(obj, data, files)
@@ -180,21 +172,12 @@ class UserEdit(ObjectFormView):
             del form.fields["is_active"]  # people do not (de)activate accounts, their own included
         return form
 
-    def update(self, obj: User, form: UserForm) -> User:
-        fields = form.service_fields()
-        return services.user_update(
-            actor=self.request.user, user=obj, reason=form.cleaned_data["reason"], **fields
-        )
-
 
 class UserInvite(ObjectFormView):
     model = User
     form_class = InvitationForm
     title_create = gettext_lazy("Invite a person")
-
-    def create(self, form: InvitationForm) -> User:
-        data = form.cleaned_data
-        return services.user_invite(actor=self.request.user, **data)
+    create_service = staticmethod(services.user_invite)
 
 
 class UserHistory(ObjectHistoryView):

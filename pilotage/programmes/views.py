@@ -82,19 +82,9 @@ class ProgrammeEdit(ObjectFormView):
     form_class = ProgrammeForm
     title_create = gettext_lazy("New plan")
     title_edit = gettext_lazy("Edit plan")
-
-    def create(self, form: ProgrammeForm) -> Programme:
-        return services.programme_create(
-            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
-        )
-
-    def update(self, obj: Programme, form: ProgrammeForm) -> Programme:
-        return services.programme_update(
-            actor=self.request.user,
-            programme=obj,
-            reason=form.cleaned_data["reason"],
-            **form.service_fields(),
-        )
+    create_service = staticmethod(services.programme_create)
+    update_service = staticmethod(services.programme_update)
+    object_kwarg = "programme"
 
 
 class ProgrammeHistory(ObjectHistoryView):
@@ -107,6 +97,7 @@ class AxisCreate(ObjectFormView):
     model = StrategicAxis
     form_class = AxisForm
     title_create = gettext_lazy("New strategic axis")
+    create_service = staticmethod(services.axis_create)
 
     def get_target(self) -> StrategicAxis | None:
         self.programme = access.get_visible(
@@ -114,27 +105,16 @@ class AxisCreate(ObjectFormView):
         )
         return super().get_target()
 
-    def create(self, form: AxisForm) -> StrategicAxis:
-        return services.axis_create(
-            actor=self.request.user,
-            programme=self.programme,
-            reason=form.cleaned_data["reason"],
-            **form.service_fields(),
-        )
+    def service_kwargs(self, form: AxisForm) -> dict[str, Any]:
+        return {**super().service_kwargs(form), "programme": self.programme}
 
 
 class AxisEdit(ObjectFormView):
     model = StrategicAxis
     form_class = AxisForm
     title_edit = gettext_lazy("Edit strategic axis")
-
-    def update(self, obj: StrategicAxis, form: AxisForm) -> StrategicAxis:
-        return services.axis_update(
-            actor=self.request.user,
-            axis=obj,
-            reason=form.cleaned_data["reason"],
-            **form.service_fields(),
-        )
+    update_service = staticmethod(services.axis_update)
+    object_kwarg = "axis"
 
 
 class AxisHistory(ObjectHistoryView):
@@ -198,22 +178,13 @@ class AgreementEdit(ObjectFormView):
     title_create = gettext_lazy("New agreement")
     title_edit = gettext_lazy("Edit agreement")
 
+    create_service = staticmethod(services.agreement_create)
+    update_service = staticmethod(services.agreement_update)
+    object_kwarg = "agreement"
+
     @property
     def form_class(self):  # type: ignore[override]
         return AgreementForm if "pk" in self.kwargs else AgreementCreateForm
-
-    def create(self, form: AgreementCreateForm) -> Agreement:
-        return services.agreement_create(
-            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
-        )
-
-    def update(self, obj: Agreement, form: AgreementForm) -> Agreement:
-        return services.agreement_update(
-            actor=self.request.user,
-            agreement=obj,
-            reason=form.cleaned_data["reason"],
-            **form.service_fields(),
-        )
 
 
 class AgreementHistory(ObjectHistoryView):

@@ -360,17 +360,9 @@ class IndicatorEdit(ObjectFormView):
     form_class = IndicatorForm
     title_create = gettext_lazy("New indicator")
     title_edit = gettext_lazy("Edit indicator")
-
-    def create(self, form):
-        return services.indicator_save(
-            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
-        )
-
-    def update(self, obj, form):
-        return services.indicator_save(
-            actor=self.request.user, indicator=obj, reason=form.cleaned_data["reason"],
-            **form.service_fields(),
-        )  # fmt: skip
+    create_service = staticmethod(services.indicator_save)
+    update_service = staticmethod(services.indicator_save)
+    object_kwarg = "indicator"
 
 
 class IndicatorHistory(ObjectHistoryView):
@@ -403,17 +395,9 @@ class ObjectiveEdit(ObjectFormView):
     form_class = ObjectiveForm
     title_create = gettext_lazy("New objective")
     title_edit = gettext_lazy("Edit objective")
-
-    def create(self, form):
-        return services.objective_save(
-            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
-        )
-
-    def update(self, obj, form):
-        return services.objective_save(
-            actor=self.request.user, objective=obj, reason=form.cleaned_data["reason"],
-            **form.service_fields(),
-        )  # fmt: skip
+    create_service = staticmethod(services.objective_save)
+    update_service = staticmethod(services.objective_save)
+    object_kwarg = "objective"
 
 
 class MeasurementList(ObjectListView):
@@ -472,16 +456,6 @@ class PeriodEdit(ObjectFormView):
     form_class = PeriodForm
     title_create = gettext_lazy("New reporting period")
     title_edit = gettext_lazy("Edit reporting period")
-
-    def create(self, form):
-        return services.period_save(
-            actor=self.request.user, reason=form.cleaned_data["reason"], **form.service_fields()
-        )
-
-    def update(self, obj, form):
-        return services.period_save(
-            actor=self.request.user,
-            period=obj,
-            reason=form.cleaned_data["reason"],
-            **form.service_fields(),
-        )
+    create_service = staticmethod(services.period_save)
+    update_service = staticmethod(services.period_save)
+    object_kwarg = "period"
