@@ -27,6 +27,14 @@ def check_upload(
         raise ServiceError(ErrorCode.INVALID, field_errors={field: [message]})
 
 
+def store_upload(document, upload: UploadedFile) -> None:
+    """Check the upload and put it, with its hash and size, on a StoredDocument (not yet saved)."""
+    check_upload(upload)
+    document.sha256 = sha256_of(upload)
+    document.size = upload.size
+    document.file = upload
+
+
 def sha256_of(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():

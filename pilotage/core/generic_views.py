@@ -11,7 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -207,3 +207,12 @@ class ObjectHistoryView(ObjectMixin, View):
         obj = self.get_object()
         context = {"object": obj, "entries": history_of(obj), **self.get_context(obj)}
         return render(request, self.template_name, context)
+
+
+class StoredDocumentDownload(ObjectMixin, View):
+    """Download a StoredDocument the user may see (404 otherwise), under its original name."""
+
+    def get(self, request: HttpRequest, pk: Any) -> FileResponse:
+        document = self.get_object()
+        name = document.file.name.rsplit("/", 1)[-1]
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)

@@ -203,3 +203,28 @@ class ApiToken(models.Model):
         """(prefix, full key): the prefix identifies the token in lists, the rest is the secret."""
         prefix = secrets.token_hex(4)
         return prefix, f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def stored_file_path(document: "StoredDocument", filename: str) -> str:
+    # The hash prefix keeps two uploads of the same name apart and ties the path to the content.
+    return f"{document.storage_folder()}/{document.sha256[:12]}-{filename}"
+
+
+class StoredDocument(models.Model):
+    """A file kept as proof (signed contract, evidence of a value), with the SHA-256 that lets
+    anyone check that the copy they hold is the one stored."""
+
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to=stored_file_path, max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    def storage_folder(self) -> str:
+        raise NotImplementedError

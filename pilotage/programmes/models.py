@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotage.core.access import AccessQuerySet, access_rule
 from pilotage.core.audit import history_records
-from pilotage.core.models import Organisation
+from pilotage.core.models import Organisation, StoredDocument, stored_file_path
 from pilotage.core.money import money_field
 from pilotage.core.roles import MINISTRY_ROLES, Role
 
@@ -262,13 +262,9 @@ class Amendment(models.Model):
         return self.agreement.get_absolute_url() + f"#amendment-{self.pk}"
 
 
-def document_path(document: "AgreementDocument", filename: str) -> str:
-    return f"agreements/{document.agreement_id}/{document.sha256[:12]}-{filename}"
-
-
 @access_rule(owner="agreement__parties__organisation", editors=AGREEMENT_EDITORS)
-class AgreementDocument(models.Model):
-    """A signed document, stored with its SHA-256 so anyone can check the copy they hold."""
+class AgreementDocument(StoredDocument):
+    """A signed document of an agreement or of one of its amendments."""
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="documents", verbose_name=_("agreement")
@@ -281,11 +277,6 @@ class AgreementDocument(models.Model):
         related_name="documents",
         verbose_name=_("amendment"),
     )
-    title = models.CharField(_("title"), max_length=255)
-    file = models.FileField(_("file"), upload_to=document_path, max_length=300)
-    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
-    size = models.PositiveBigIntegerField(_("size (bytes)"), editable=False)
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     objects = AccessQuerySet.as_manager()
     history = history_records()
@@ -295,8 +286,13 @@ class AgreementDocument(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
 
-    def __str__(self) -> str:
-        return self.title
-
     def get_absolute_url(self) -> str:
         return reverse("programmes:document_download", args=[self.pk])
+
+    def storage_folder(self) -> str:
+        return f"agreements/{self.agreement_id}"
+
+
+def document_path(document: AgreementDocument, filename: str) -> str:
+    """Kept for migration 0001, which names it; new code uses core's stored_file_path."""
+    return stored_file_path(document, filename)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from pilotage.core import access
 from pilotage.core.audit import stamp
 from pilotage.core.errors import ErrorCode, ServiceError
-from pilotage.core.files import check_upload, sha256_of
+from pilotage.core.files import store_upload
 from pilotage.core.models import Organisation, User
 from pilotage.core.money import format_mad
 from pilotage.core.roles import MINISTRY_ROLES
@@ -303,19 +303,12 @@ def document_attach(
     amendment: Amendment | None = None,
 ) -> AgreementDocument:
     agreement = access.get_editable(Agreement, actor, agreement.pk)
-    check_upload(upload)
     if amendment is not None and amendment.agreement_id != agreement.pk:
         raise ServiceError(
             ErrorCode.INVALID,
             field_errors={"amendment": [_("This amendment belongs to another agreement.")]},
         )
-    document = AgreementDocument(
-        agreement=agreement,
-        amendment=amendment,
-        title=title,
-        sha256=sha256_of(upload),
-        size=upload.size,
-    )
-    document.file = upload
+    document = AgreementDocument(agreement=agreement, amendment=amendment, title=title)
+    store_upload(document, upload)
     persist(document, actor=actor)
     return document

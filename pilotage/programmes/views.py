@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +19,7 @@ from pilotage.core.generic_views import (
     ObjectHistoryView,
     ObjectListView,
     ObjectMixin,
+    StoredDocumentDownload,
     add_service_errors,
 )
 from pilotage.core.money import format_mad
@@ -280,13 +281,5 @@ class PartyRemove(AccessMixin, View):
         return redirect(party.agreement.get_absolute_url())
 
 
-class DocumentDownload(ObjectMixin, View):
+class DocumentDownload(StoredDocumentDownload):
     model = AgreementDocument
-
-    def get(self, request: HttpRequest, pk: int) -> FileResponse:
-        document = self.get_object()
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.file.name.rsplit("/", 1)[-1],
-        )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotage.core.access import AccessQuerySet, access_rule
 from pilotage.core.audit import history_records
-from pilotage.core.models import Organisation
+from pilotage.core.models import Organisation, StoredDocument, stored_file_path
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES
 from pilotage.programmes.models import Agreement, Amendment, Programme, StrategicAxis
 from pilotage.results.semantics import Aggregation, Direction, Kind
@@ -366,13 +366,9 @@ class MeasurementEvent(models.Model):
         return f"{self.get_kind_display()} — {self.measurement}"
 
 
-def evidence_path(evidence: "Evidence", filename: str) -> str:
-    return f"evidence/{evidence.measurement.organisation_id}/{evidence.sha256[:12]}-{filename}"
-
-
 @access_rule(owner="measurement__organisation", editors=CTI_ROLES)
-class Evidence(models.Model):
-    """A means-of-verification file attached to a value, stored with its SHA-256."""
+class Evidence(StoredDocument):
+    """A means-of-verification file attached to a reported value."""
 
     measurement = models.ForeignKey(
         Measurement,
@@ -380,11 +376,6 @@ class Evidence(models.Model):
         related_name="evidence",
         verbose_name=_("measurement"),
     )
-    title = models.CharField(_("title"), max_length=255)
-    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
-    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
-    size = models.PositiveBigIntegerField(_("size (bytes)"), editable=False)
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     objects = AccessQuerySet.as_manager()
     history = history_records()
@@ -394,8 +385,13 @@ class Evidence(models.Model):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
 
-    def __str__(self) -> str:
-        return self.title
-
     def get_absolute_url(self) -> str:
         return reverse("results:evidence_download", args=[self.pk])
+
+    def storage_folder(self) -> str:
+        return f"evidence/{self.measurement.organisation_id}"
+
+
+def evidence_path(evidence: Evidence, filename: str) -> str:
+    """Kept for migration 0002, which names it; new code uses core's stored_file_path."""
+    return stored_file_path(evidence, filename)

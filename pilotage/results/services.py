@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from pilotage.core import access
 from pilotage.core.errors import ErrorCode, ServiceError
-from pilotage.core.files import check_upload, sha256_of
+from pilotage.core.files import store_upload
 from pilotage.core.models import Organisation, User
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.core.services import persist
@@ -291,14 +291,8 @@ def evidence_attach(*, actor: User, measurement: Measurement, upload, title: str
         raise _refuse(_("Evidence is attached before the value is submitted."))
     if upload is None:
         raise _refuse(_("Choose the file to send."), "file", ErrorCode.INVALID)
-    check_upload(upload)
-    evidence = Evidence(
-        measurement=measurement,
-        title=title.strip() or upload.name,
-        sha256=sha256_of(upload),
-        size=upload.size,
-    )
-    evidence.file = upload
+    evidence = Evidence(measurement=measurement, title=title.strip() or upload.name)
+    store_upload(evidence, upload)
     return persist(evidence, actor=actor)
 
 

@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -20,6 +20,7 @@ from pilotage.core.generic_views import (
     ObjectHistoryView,
     ObjectListView,
     ObjectMixin,
+    StoredDocumentDownload,
     add_service_errors,
 )
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
@@ -295,24 +296,17 @@ class EvidenceAdd(MeasurementStep):
         )  # fmt: skip
 
 
-class EvidenceDownload(ObjectMixin, View):
+class EvidenceDownload(StoredDocumentDownload):
     model = Evidence
-
-    def get(self, request: HttpRequest, pk: int) -> FileResponse:
-        evidence = self.get_object()
-        name = evidence.file.name.rsplit("/", 1)[-1]
-        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
 
 
 # --- the framework: objectives, indicators, targets, periods; lists with exports ------------
 
 
 def _value(m: Measurement) -> Any:
-    return (
-        m.value
-        if m.value is not None
-        else (f"{m.numerator} / {m.denominator}" if m.denominator else None)
-    )
+    if m.value is not None:
+        return m.value
+    return f"{m.numerator} / {m.denominator}" if m.denominator is not None else None
 
 
 class IndicatorList(ObjectListView):
