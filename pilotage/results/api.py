@@ -13,7 +13,7 @@ from pilotage.core.forms import validated
 from pilotage.core.models import Organisation
 from pilotage.results import services
 from pilotage.results.forms import IndicatorForm, PeriodForm, TargetForm
-from pilotage.results.models import Indicator, Measurement, ReportingPeriod, Target
+from pilotage.results.models import Indicator, Measurement, Objective, ReportingPeriod, Target
 
 router = Router(tags=["results"])
 
@@ -224,3 +224,24 @@ def period_create(request: HttpRequest, payload: PeriodIn):
         actor=request.user, reason=payload.reason, **form.service_fields()
     )
     return Status(201, period)
+
+
+class ObjectiveOut(Schema):
+    id: int
+    code: str
+    title: str
+    programme_id: int
+    axis_id: int | None
+    agreement_id: int | None
+    parent_id: int | None
+
+
+@router.get("/objectives", response=list[ObjectiveOut], summary="Global and specific objectives")
+@paginate(LimitOffsetPagination)
+def objective_list(request: HttpRequest):
+    return Objective.objects.visible_to(request.user)
+
+
+@router.get("/objectives/{objective_id}", response=ObjectiveOut)
+def objective_detail(request: HttpRequest, objective_id: int) -> Objective:
+    return access.get_visible(Objective, request.user, objective_id)

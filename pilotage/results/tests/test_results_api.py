@@ -116,3 +116,16 @@ def test_ctis_cannot_define_indicators_through_the_api(cast, client):
         content_type="application/json", headers=bearer(cast.cti_a_manager),
     )  # fmt: skip
     assert response.status_code == 403
+
+
+def test_objectives_are_listed_by_visibility(cast, client):
+    from pilotage.results.models import Objective
+
+    ours, theirs = (
+        contract_indicator(cast.cti_a).objective,
+        contract_indicator(cast.cti_b).objective,
+    )
+    shared = Objective.objects.create(programme=ours.programme, code="OG-1", title="Global")
+    body = client.get("/api/v1/objectives", headers=bearer(cast.cti_a_staff)).json()
+    assert {o["id"] for o in body["items"]} == {ours.pk, shared.pk}
+    assert theirs.pk not in {o["id"] for o in body["items"]}
