@@ -40,7 +40,9 @@ class AccessRule:
     readers: frozenset[str] = EVERY_ROLE
     editors: frozenset[str] = MINISTRY_ROLES
     directory: bool = False  # every signed-in user reads every row (reference data)
-    public: bool = False  # anonymous visitors read every row (catalogue, open data)
+    # Anonymous visitors read every row (True: open data), or only the rows matching a Q
+    # (published catalogue entries), which every signed-in user then reads too.
+    public: bool | Q = False
     shared: Q | None = None  # rows matching this are read by every signed-in user (plan-wide rows)
     personal: str | None = None  # lookup to a User who always reads the row (their own token)
     personal_edit: bool = False  # ... and may change it
@@ -55,7 +57,7 @@ def access_rule(
     readers: Iterable[str] = EVERY_ROLE,
     editors: Iterable[str] = MINISTRY_ROLES,
     directory: bool = False,
-    public: bool = False,
+    public: bool | Q = False,
     shared: Q | None = None,
     personal: str | None = None,
     personal_edit: bool = False,
@@ -185,10 +187,11 @@ def _filter(qs: models.QuerySet, user: Any, *, write: bool) -> models.QuerySet:
     if rule is None:
         return qs.none()
     authenticated = user is not None and user.is_authenticated and user.is_active
-    if not write and (rule.public or (rule.directory and authenticated)):
+    if not write and (rule.public is True or (rule.directory and authenticated)):
         return qs
+    published = rule.public if isinstance(rule.public, Q) and not write else None
     if not authenticated:
-        return qs.none()
+        return qs.filter(published) if published is not None else qs.none()
     roles = (rule.editors - READ_ONLY_ROLES) if write else rule.readers
     everywhere, org_ids = _reach(user, roles)
     if everywhere:
@@ -200,6 +203,8 @@ def _filter(qs: models.QuerySet, user: Any, *, write: bool) -> models.QuerySet:
         condition |= Q(**{rule.personal: user.pk})
     if rule.shared is not None and not write:
         condition |= rule.shared
+    if published is not None:
+        condition |= published
     if _multivalued(qs.model):
         # A row reached through several organisations must still come back once.
         return qs.filter(pk__in=qs.model._base_manager.filter(condition).values("pk"))
@@ -238,6 +243,16 @@ def can_create(user: Any, model: type[models.Model]) -> bool:
 def ensure_can_create(user: Any, model: type[models.Model]) -> None:
     if not can_create(user, model):
         raise AccessDenied(visible=True)
+
+
+def can_write_for(user: Any, model: type[models.Model], organisation: Any) -> bool:
+    """May the user write rows of `model` belonging to `organisation` (bulk writes, such as an
+    import, check this once instead of re-checking every row they insert)."""
+    rule = rule_for(model)
+    if rule is None or user is None or not user.is_authenticated:
+        return False
+    everywhere, org_ids = _reach(user, rule.editors - READ_ONLY_ROLES)
+    return everywhere or organisation.pk in org_ids
 
 
 def get_visible(model: type[models.Model], user: Any, pk: Any) -> models.Model:

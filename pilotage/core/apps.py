@@ -47,6 +47,7 @@ class CoreConfig(AppConfig):
                 "building",
                 lambda user: True,
                 _("The ministry, RECTIM, the CTIs, federations, the CID and partners."),
+                section="directory",
             )
         )
         register_menu(
@@ -56,6 +57,7 @@ class CoreConfig(AppConfig):
                 "people",
                 reads_people,
                 _("Accounts and their roles; ministry administrators invite people."),
+                section="directory",
             )
         )
         register_menu(
@@ -65,6 +67,7 @@ class CoreConfig(AppConfig):
                 "braces",
                 lambda user: True,
                 _("Interactive documentation of the HTTP API; personal tokens for scripts."),
+                section="platform",
             )
         )
         register_menu(
@@ -74,5 +77,6 @@ class CoreConfig(AppConfig):
                 "gear",
                 administers,
                 _("The Django administration, under the same access rules."),
+                section="platform",
             )
         )

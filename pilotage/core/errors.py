@@ -9,6 +9,7 @@ class ErrorCode(models.TextChoices):
     NOT_FOUND = "not_found", _("Not found.")
     FORBIDDEN = "forbidden", _("You may not do this.")
     CONFLICT = "conflict", _("This conflicts with existing data.")
+    OVER_CEILING = "over_ceiling", _("This would exceed a ceiling.")
 
 
 HTTP_STATUS = {
@@ -16,6 +17,7 @@ HTTP_STATUS = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.CONFLICT: 409,
+    ErrorCode.OVER_CEILING: 409,
 }
 
 
@@ -39,6 +41,11 @@ class ServiceError(Exception):
 
     def as_dict(self) -> dict:
         return {"code": self.code.value, "message": self.message, "errors": self.field_errors}
+
+
+def refusal(message: str, field: str | None = None, code: ErrorCode = ErrorCode.CONFLICT):
+    """A business rule's "no", shown next to `field` on forms when it names one."""
+    return ServiceError(code, message, field_errors={field: [message]} if field else None)
 
 
 class AccessDenied(ServiceError):

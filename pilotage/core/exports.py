@@ -108,7 +108,8 @@ def xlsx_bytes(columns: list[Column], rows: Iterable[Any], title: str) -> Iterat
 def export_response(
     fmt: str, columns: list[Column], queryset: models.QuerySet, filename: str
 ) -> StreamingHttpResponse:
-    rows = queryset.iterator(chunk_size=CHUNK)
+    # A queryset streams in chunks; a computed list (a report's rows) is already in memory.
+    rows = queryset.iterator(chunk_size=CHUNK) if hasattr(queryset, "iterator") else queryset
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "xlsx":
         response = StreamingHttpResponse(

@@ -49,6 +49,9 @@ class ReasonField(forms.CharField):
 class FrenchDecimalField(forms.DecimalField):
     """A number typed the French way or the plain way (`1 234,50`, `1234.50`); text is refused."""
 
+    # A browser's number input refuses "1 234,50": a text box with a decimal keypad on phones.
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None

@@ -66,6 +66,10 @@ class ObjectListView(AccessMixin, View):
         qs = self.model._default_manager.visible_to(self.request.user)
         return qs.select_related(*self.related).prefetch_related(*self.prefetch)
 
+    def get_totals(self, queryset: models.QuerySet) -> dict[str, Any] | None:
+        """A totals row over every filtered row (not just the page), keyed by column name."""
+        return None
+
     def get(self, request: HttpRequest) -> HttpResponse:
         queryset = self.get_queryset()
         filterset = None
@@ -83,7 +87,9 @@ class ObjectListView(AccessMixin, View):
         if fmt in EXPORT_FORMATS:
             return export_response(fmt, self.columns, queryset, self.export_name)
         page = Paginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
+        totals = self.get_totals(queryset)
         context = {
+            "totals": [totals.get(c.name) for c in self.columns] if totals else None,
             "title": self.title,
             "filterset": filterset,
             "columns": self.columns,
@@ -195,6 +201,36 @@ def add_service_errors(form: Any, exc: ServiceError) -> None:
     for field, errors in exc.field_errors.items():
         for error in errors:
             form.add_error(field if field in form.fields else None, error)
+
+
+class ObjectStepView(ObjectMixin, View):
+    """A workflow step on a detail page (POST only): the row must be editable; a form parses the
+    input, `apply` calls one service, and the user goes back to the row with what happened."""
+
+    form_class: Any
+    done_message: Any = ""
+
+    def apply(self, obj: models.Model, form: Any) -> None:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        obj = access.get_editable(self.model, request.user, pk)
+        form = self.form_class(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            try:
+                self.apply(obj, form)
+            except ServiceError as exc:
+                if exc.code in ACCESS_CODES:
+                    raise
+                add_service_errors(form, exc)
+        if form.errors:
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else error)
+        else:
+            messages.success(request, self.done_message or _("Saved."))
+        return HttpResponseRedirect(obj.get_absolute_url())
 
 
 class ObjectHistoryView(ObjectMixin, View):

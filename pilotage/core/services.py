@@ -41,6 +41,13 @@ def invalid(exc: ValidationError) -> ServiceError:
     return ServiceError(ErrorCode.INVALID, field_errors=errors)
 
 
+def assign_fields(obj: models.Model, fields: dict[str, Any], allowed: Iterable[str]) -> None:
+    """Copy the fields a service accepts onto the row (anything else is ignored)."""
+    for name, value in fields.items():
+        if name in allowed:
+            setattr(obj, name, value)
+
+
 def save_audited(
     obj: models.Model,
     *,

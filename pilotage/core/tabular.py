@@ -5,9 +5,11 @@ dict keyed by the header's normalised names, so error messages can say "row 12, 
 """
 
 import csv
+import datetime
 import io
 import unicodedata
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +18,16 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.numbers import parse_decimal
 
 TABULAR_EXTENSIONS = frozenset({".xlsx", ".csv"})
 
 
 def header_key(text: Any) -> str:
     """`Numérateur ` → `numerateur`: headers match whatever their accents, case and spaces."""
-    plain = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    # Drop the accents (combining marks), keep every letter: an Arabic header stays Arabic.
+    decomposed = unicodedata.normalize("NFKD", str(text or ""))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return "_".join(plain.lower().split())
 
 
@@ -78,3 +83,61 @@ def _csv_rows(upload: UploadedFile) -> Iterator[tuple[int, dict[str, Any]]]:
         ) from None
     finally:
         text.detach()
+
+
+# --- cells as people type them ---------------------------------------------------------------
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel's day 0 (it counts 1900 as a leap year)
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an ICE or a code typed as a number in Excel
+    return str(value).strip()
+
+
+def cell_decimal(value: Any) -> Decimal | None:
+    """A number from a cell: typed (XLSX) or French / plain text (`1 234,50`). None if empty;
+    ValueError for text that is not a number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = str(value).strip()
+    return parse_decimal(text) if text else None
+
+
+def cell_date(value: Any) -> datetime.date | None:
+    """A date from a cell: a real date (XLSX), `31/12/2024`, `2024-12-31`, or an Excel serial
+    number (`45657`, what a date column pasted as numbers shows). None if empty; ValueError else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    if isinstance(value, int | float) or text.replace(".", "", 1).isdigit():
+        serial = float(text)
+        if 1 <= serial < 2_958_466:  # Excel's last day is 31/12/9999
+            return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+        raise ValueError(value)
+    day, _sep, rest = text.partition("/")
+    month, _sep, year = rest.partition("/")
+    if len(year) == 4 and day.isdigit() and month.isdigit() and year.isdigit():
+        return datetime.date(int(year), int(month), int(day))  # the usual 31/12/2024, quickly
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)

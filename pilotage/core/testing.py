@@ -123,11 +123,15 @@ def api_operations(api: Any) -> list[ApiOperation]:
 _PLACEHOLDERS = {"string": "x", "integer": 1, "number": 1, "boolean": True, "array": []}
 
 
+_FORMATS = {"date": "2024-01-01", "date-time": "2024-01-01T00:00:00Z"}
+
+
 def _placeholder(spec: dict[str, Any]) -> Any:
-    kinds = [spec.get("type")] + [option.get("type") for option in spec.get("anyOf", [])]
-    for kind in kinds:
-        if kind in _PLACEHOLDERS:
-            return _PLACEHOLDERS[kind]
+    for option in [spec, *spec.get("anyOf", [])]:
+        if option.get("format") in _FORMATS:
+            return _FORMATS[option["format"]]
+        if option.get("type") in _PLACEHOLDERS:
+            return _PLACEHOLDERS[option["type"]]
     return None
 
 

@@ -17,6 +17,7 @@ class ProgrammesConfig(AppConfig):
                 "diagram-3",
                 lambda user: True,
                 _("The CTI development plans, their strategic axes and envelopes."),
+                section="results",
             )
         )
         register_menu(
@@ -26,5 +27,6 @@ class ProgrammesConfig(AppConfig):
                 "file-earmark-text",
                 lambda user: True,
                 _("Conventions-cadres, contrats-objectifs, contrats spécifiques and protocols."),
+                section="results",
             )
         )

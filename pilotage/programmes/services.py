@@ -2,7 +2,6 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,7 +15,7 @@ from pilotage.core.files import store_upload
 from pilotage.core.models import Organisation, User
 from pilotage.core.money import format_mad
 from pilotage.core.roles import MINISTRY_ROLES
-from pilotage.core.services import persist, save_audited
+from pilotage.core.services import assign_fields, persist, save_audited
 from pilotage.programmes.models import (
     TRANSITIONS,
     Agreement,
@@ -48,12 +47,6 @@ AGREEMENT_FIELDS = (
 CID_KINDS = frozenset({AgreementKind.CONTRAT_SPECIFIQUE, AgreementKind.PROTOCOLE})
 
 
-def _assign(obj: Any, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    for name, value in fields.items():
-        if name in allowed:
-            setattr(obj, name, value)
-
-
 # --- plans and axes --------------------------------------------------------------------------
 
 
@@ -61,7 +54,7 @@ def _assign(obj: Any, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
 def programme_create(*, actor: User, reason: str = "", **fields) -> Programme:
     access.ensure_can_create(actor, Programme)
     programme = Programme()
-    _assign(programme, fields, PROGRAMME_FIELDS)
+    assign_fields(programme, fields, PROGRAMME_FIELDS)
     return persist(programme, actor=actor, reason=reason)
 
 
@@ -69,7 +62,7 @@ def programme_create(*, actor: User, reason: str = "", **fields) -> Programme:
 def programme_update(*, actor: User, programme: Programme, reason: str = "", **fields) -> Programme:
     access.get_editable(Programme, actor, programme.pk)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    _assign(programme, fields, PROGRAMME_FIELDS)
+    assign_fields(programme, fields, PROGRAMME_FIELDS)
     allocated = programme.axes.aggregate(total=Sum("envelope"))["total"] or Decimal(0)
     if programme.envelope < allocated:
         raise ServiceError(
@@ -108,7 +101,7 @@ def axis_create(*, actor: User, programme: Programme, reason: str = "", **fields
     # The plan row is the lock: two axes added at once cannot both squeeze under the envelope.
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     axis = StrategicAxis(programme=programme)
-    _assign(axis, fields, AXIS_FIELDS)
+    assign_fields(axis, fields, AXIS_FIELDS)
     if axis.envelope is not None:
         _check_axes_fit(programme, axis)
     return persist(axis, actor=actor, reason=reason)
@@ -118,10 +111,27 @@ def axis_create(*, actor: User, programme: Programme, reason: str = "", **fields
 def axis_update(*, actor: User, axis: StrategicAxis, reason: str = "", **fields) -> StrategicAxis:
     axis = access.get_editable(StrategicAxis, actor, axis.pk)
     programme = Programme.objects.select_for_update().get(pk=axis.programme_id)
-    _assign(axis, fields, AXIS_FIELDS)
+    assign_fields(axis, fields, AXIS_FIELDS)
     if axis.envelope is not None:
         _check_axes_fit(programme, axis)
+        _check_axis_covers_allocations(axis)
     return persist(axis, actor=actor, reason=reason)
+
+
+def _check_axis_covers_allocations(axis: StrategicAxis) -> None:
+    """The fund allocates under the axis envelope (under the same plan-row lock): the envelope
+    cannot shrink below what is already allocated on it."""
+    allocated = axis.allocations.aggregate(total=Sum("allocated"))["total"] or Decimal(0)
+    if axis.envelope < allocated:
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            field_errors={
+                "envelope": [
+                    _("The fund has already allocated %(allocated)s on this axis.")
+                    % {"allocated": format_mad(allocated)}
+                ]
+            },
+        )
 
 
 # --- agreements ------------------------------------------------------------------------------
@@ -162,7 +172,7 @@ def agreement_create(
     the re-check refuses a CID manager creating an agreement the CID is not party to."""
     access.ensure_can_create(actor, Agreement)
     agreement = Agreement(status=AgreementStatus.DRAFT)
-    _assign(agreement, fields, AGREEMENT_FIELDS)
+    assign_fields(agreement, fields, AGREEMENT_FIELDS)
     _check_kind_allowed(actor, agreement.kind)
     if not parties:
         raise ServiceError(
@@ -186,7 +196,7 @@ def agreement_update(*, actor: User, agreement: Agreement, reason: str = "", **f
     _check_kind_allowed(actor, agreement.kind)
     if agreement.status == AgreementStatus.CLOSED:
         raise ServiceError(ErrorCode.CONFLICT, _("A closed agreement cannot be changed."))
-    _assign(agreement, fields, AGREEMENT_FIELDS)
+    assign_fields(agreement, fields, AGREEMENT_FIELDS)
     _check_parent(agreement)
     return persist(agreement, actor=actor, reason=reason)
 

@@ -18,9 +18,8 @@ from pilotage.core.generic_views import (
     ObjectFormView,
     ObjectHistoryView,
     ObjectListView,
-    ObjectMixin,
+    ObjectStepView,
     StoredDocumentDownload,
-    add_service_errors,
 )
 from pilotage.core.money import format_mad
 from pilotage.core.tables import Column
@@ -192,34 +191,10 @@ class AgreementHistory(ObjectHistoryView):
     model = Agreement
 
 
-class AgreementStep(ObjectMixin, View):
-    """Base of the POST steps on an agreement page: parse a form, call a service, go back."""
+class AgreementStep(ObjectStepView):
+    """Base of the POST steps on an agreement page."""
 
     model = Agreement
-    form_class: Any
-    done_message = gettext_lazy("Saved.")
-
-    def apply(self, agreement: Agreement, form: Any) -> None:
-        raise NotImplementedError
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        agreement = access.get_editable(Agreement, request.user, pk)
-        form = self.form_class(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            try:
-                self.apply(agreement, form)
-            except ServiceError as exc:
-                if exc.code in ACCESS_CODES:
-                    raise
-                add_service_errors(form, exc)
-        if form.errors:
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
-        else:
-            messages.success(request, self.done_message)
-        return redirect(agreement.get_absolute_url())
 
 
 class AgreementTransition(AgreementStep):

@@ -41,3 +41,11 @@ def cell(value: Any) -> Any:
 register.filter("mad", format_mad)
 register.filter("num", format_decimal)
 register.filter("mdh", format_mdh)
+
+
+@register.filter
+def percent(ratio: Any) -> str:
+    """A ratio as `64 %` (French spacing); empty when there is nothing to divide."""
+    if ratio is None:
+        return ""
+    return f"{format_decimal(round(Decimal(ratio) * 100))}\u00a0%"

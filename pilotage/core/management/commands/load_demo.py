@@ -101,7 +101,13 @@ PEOPLE = [
 
 
 # Each app's demo module has `load(actor)`; order matters (agreements need organisations).
-APP_DEMOS = ["pilotage.programmes.demo", "pilotage.results.demo"]
+APP_DEMOS = [
+    "pilotage.programmes.demo",
+    "pilotage.results.demo",
+    "pilotage.services.demo",
+    "pilotage.governance.demo",
+    "pilotage.fund.demo",
+]
 
 
 class Command(BaseCommand):
