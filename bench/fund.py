@@ -1,0 +1,157 @@
+"""Benchmark of the FACET budget overview at national scale (DESIGN §9): ~200,000 ledger entries.
+
+The page's server time (the overview view, access layer and tree included) is measured against the
+raw SQL that computes the same figures (the per-line sums of the journal) on the same rows, in the
+same run. Target: at most 1.5× the SQL.
+
+The dataset is generated from a seed, in bulk (the services' row-by-row checks are what the test
+suite exercises; here only the reads are measured), and reused when it is already there.
+"""
+
+import datetime
+import random
+import statistics
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client, override_settings
+
+CTIS = 30
+AXES = 5
+YEARS = (2022, 2023, 2024, 2025)
+COMMITMENTS_PER_LINE = 40
+PAYMENTS_PER_COMMITMENT = 7
+CODE = "BENCH-FUND"
+AS_OF = datetime.date(2025, 12, 31)
+
+RAW_SQL = """
+SELECT e.allocation_id, e.kind, SUM(e.amount) FROM fund_entry e
+JOIN fund_allocation a ON a.id = e.allocation_id
+WHERE a.programme_id = %(plan)s AND e.entry_date <= %(as_of)s GROUP BY e.allocation_id, e.kind;
+SELECT e.target_id, SUM(e.amount) FROM fund_entry e
+JOIN fund_allocation a ON a.id = e.allocation_id
+WHERE a.programme_id = %(plan)s AND e.entry_date <= %(as_of)s AND e.kind = 'reallocation'
+GROUP BY e.target_id;
+"""
+
+
+def _dataset(seed: int):
+    from pilotage.core.models import Membership, Organisation, User
+    from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
+    from pilotage.programmes.models import Programme, StrategicAxis
+
+    officer, _ = User.objects.get_or_create(email="bench-officer@ministere.example")
+    ministry, _ = Organisation.objects.get_or_create(
+        acronym="BENCH-MIC", defaults={"name": "Ministère (bench)", "kind": "ministry"}
+    )
+    Membership.objects.get_or_create(user=officer, organisation=ministry, role="ministry_officer")
+    plan = Programme.objects.filter(code=CODE).first()
+    if plan is not None:
+        return plan, officer, Entry.objects.filter(allocation__programme=plan).count()
+    rng = random.Random(seed)
+    with transaction.atomic():
+        plan = Programme.objects.create(
+            code=CODE, title="Bench", start_year=2022, end_year=2025, envelope=Decimal(10**11)
+        )
+        axes = [
+            StrategicAxis.objects.create(
+                programme=plan, number=n, title=f"Axe {n}", envelope=Decimal(10**10)
+            )
+            for n in range(1, AXES + 1)
+        ]
+        ctis = [
+            Organisation.objects.get_or_create(
+                acronym=f"BENCH-CTI-{i:02d}", defaults={"name": f"CTI {i}", "kind": "cti"}
+            )[0]
+            for i in range(CTIS)
+        ]
+        lines = Allocation.objects.bulk_create(
+            Allocation(programme=plan, axis=axis, cti=cti, year=year)
+            for axis in axes
+            for cti in ctis
+            for year in YEARS
+        )
+        commitments, entries = [], []
+
+        def entry(kind: str, line_id: int, amount: Decimal, day, reference: str, **fields):
+            entries.append(
+                Entry(kind=kind, allocation_id=line_id, amount=amount, entry_date=day,
+                      reference=reference, recorded_by=officer, **fields)
+            )  # fmt: skip
+
+        for line in lines:
+            day = datetime.date(line.year, 1, 10)
+            line.allocated = Decimal(rng.randint(5_000, 9_000)) * 1000
+            line.committed = Decimal(100_000) * COMMITMENTS_PER_LINE
+            line.disbursed = Decimal(70_000) * COMMITMENTS_PER_LINE
+            entry(EntryKind.ALLOCATION, line.pk, line.allocated, day, f"B-AL-{line.pk}")
+            commitments += [
+                Commitment(allocation=line, reference=f"B-ENG-{line.pk}-{n}", project="Bench",
+                           committed_on=day, amount=Decimal(100_000), disbursed=Decimal(70_000))
+                for n in range(COMMITMENTS_PER_LINE)
+            ]  # fmt: skip
+        Allocation.objects.bulk_update(lines, ["allocated", "committed", "disbursed"])
+        Commitment.objects.bulk_create(commitments, batch_size=5000)
+        for c in commitments:
+            day = c.committed_on
+            entry(EntryKind.COMMITMENT, c.allocation_id, c.amount, day, c.reference, commitment=c)
+            for p in range(PAYMENTS_PER_COMMITMENT):
+                paid_on = day + datetime.timedelta(days=30 * (p + 1))
+                entry(EntryKind.DISBURSEMENT, c.allocation_id, Decimal(10_000), paid_on,
+                      f"{c.reference}-P{p}", commitment=c)  # fmt: skip
+        Entry.objects.bulk_create(entries, batch_size=10000)
+    return plan, officer, len(entries)
+
+
+def _median(fn, runs: int = 7) -> float:
+    fn()  # warm the caches (PostgreSQL buffers, Django templates)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run(*, seed: int) -> list[dict]:
+    from django.urls import reverse
+
+    plan, officer, entries = _dataset(seed)
+    client = Client()
+    client.force_login(officer)
+    url = reverse("fund:overview")
+    params = {"programme": plan.pk, "as_of": AS_OF.isoformat()}
+
+    def page(**extra):
+        response = client.get(url, {**params, **extra})
+        assert response.status_code == 200, response.status_code
+
+    def raw_sql():
+        with connection.cursor() as cursor:
+            for statement in filter(str.strip, RAW_SQL.split(";")):
+                cursor.execute(statement, {"plan": plan.pk, "as_of": AS_OF})
+                cursor.fetchall()
+
+    # The pages are served as in production, except static files (no collectstatic manifest here).
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}):
+        ours = _median(page)
+        with_years = _median(lambda: page(years=1))
+    reference = _median(raw_sql)
+    return [
+        {
+            "name": name,
+            "rows": entries,
+            "ours_s": round(seconds, 4),
+            "reference_s": round(reference, 4),
+            "ratio": round(seconds / reference, 2),
+            "target": target,
+        }
+        for name, seconds, target in (
+            ("fund overview page (plan, axes, CTIs) vs raw SQL", ours, 1.5),
+            # Every line of every year on one page: informative, not a target.
+            ("fund overview page with every year line vs raw SQL", with_years, None),
+        )
+    ]

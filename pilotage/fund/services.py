@@ -1,0 +1,372 @@
+"""Every write to the FACET ledger, and the one place its invariants are enforced (DESIGN §4).
+
+Each entry is posted as a list of effects on the running totals of its lines; a reversal posts the
+opposite effects. The rows an entry touches are locked first, always in the same order (plan, then
+allocations by id, then the commitment), so concurrent requests queue instead of racing, and the
+ceilings are checked on the locked figures:
+
+    Σ allocations on an axis ≤ axis envelope ≤ plan envelope (the plan row is the lock the plan's
+    own services take too); Σ commitments ≤ allocation; Σ disbursements ≤ commitment.
+
+A refusal says which ceiling and by how much, and the transaction saves nothing.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilotage.core import access
+from pilotage.core.errors import ErrorCode, ServiceError, refusal
+from pilotage.core.models import Organisation, User
+from pilotage.core.money import format_mad
+from pilotage.core.roles import OrganisationKind
+from pilotage.core.services import persist, save_audited
+from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
+from pilotage.governance.models import Decision, DecisionKind
+from pilotage.programmes.models import Agreement, Programme, StrategicAxis
+
+
+def _over(message: str) -> ServiceError:
+    return ServiceError(ErrorCode.OVER_CEILING, message, field_errors={"amount": [message]})
+
+
+def _positive(amount: Decimal) -> Decimal:
+    if amount is None or amount <= 0:
+        raise refusal(_("The amount must be greater than zero."), "amount", ErrorCode.INVALID)
+    return amount
+
+
+# --- effects and ceilings --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Effect:
+    line: Allocation | Commitment
+    total: str  # the running total the entry moves
+    delta: Decimal
+
+
+def _effects(entry: Entry, lines: dict[tuple[type, int], Allocation | Commitment]) -> list[Effect]:
+    """What an entry does to the running totals (a reversal's amount is negative: same effects)."""
+    allocation = lines[(Allocation, entry.allocation_id)]
+    amount = entry.amount
+    if entry.kind == EntryKind.ALLOCATION:
+        return [Effect(allocation, "allocated", amount)]
+    if entry.kind == EntryKind.REALLOCATION:
+        target = lines[(Allocation, entry.target_id)]
+        return [Effect(allocation, "allocated", -amount), Effect(target, "allocated", amount)]
+    commitment = lines[(Commitment, entry.commitment_id)]
+    if entry.kind == EntryKind.COMMITMENT:
+        return [Effect(allocation, "committed", amount), Effect(commitment, "amount", amount)]
+    return [Effect(allocation, "disbursed", amount), Effect(commitment, "disbursed", amount)]
+
+
+def _lock(entry: Entry) -> dict[tuple[type, int], Allocation | Commitment]:
+    """Lock the rows the entry touches, in the one order every writer uses."""
+    allocation_ids = sorted({entry.allocation_id, *([entry.target_id] if entry.target_id else [])})
+    moves_allocated = entry.kind in (EntryKind.ALLOCATION, EntryKind.REALLOCATION)
+    if moves_allocated:
+        # The plan row serialises every change of what is allocated (and of the envelopes).
+        programme_id = Allocation.objects.filter(pk=entry.allocation_id).values("programme_id")
+        list(Programme.objects.select_for_update().filter(pk__in=programme_id))
+    lines: dict[tuple[type, int], Allocation | Commitment] = {}
+    for allocation in (
+        Allocation.objects.select_for_update()
+        .select_related("axis", "cti", "programme")
+        .filter(pk__in=allocation_ids)
+        .order_by("pk")
+    ):
+        lines[(Allocation, allocation.pk)] = allocation
+    if entry.commitment_id:
+        commitment = Commitment.objects.select_for_update().get(pk=entry.commitment_id)
+        lines[(Commitment, commitment.pk)] = commitment
+    return lines
+
+
+def _check_ceilings(effects: list[Effect]) -> None:
+    for effect in effects:
+        line = effect.line
+        if isinstance(line, Commitment):
+            if line.disbursed > line.amount:
+                raise _over(
+                    _(
+                        "Payments on commitment %(line)s would reach %(total)s, %(excess)s above "
+                        "the amount committed (%(ceiling)s)."
+                    )
+                    % _figures(line, line.disbursed, line.amount)
+                )
+            continue
+        if line.committed > line.allocated and effect.delta < 0 and effect.total == "allocated":
+            # Money leaving a line (a reallocation, a reversed allocation): said from its side.
+            raise _over(
+                _(
+                    "Allocation %(line)s has only %(headroom)s of headroom: %(asked)s cannot "
+                    "leave it (%(excess)s short)."
+                )
+                % {
+                    "line": str(line),
+                    "headroom": format_mad(line.allocated - effect.delta - line.committed),
+                    "asked": format_mad(-effect.delta),
+                    "excess": format_mad(line.committed - line.allocated),
+                }
+            )
+        if line.committed > line.allocated:
+            raise _over(
+                _(
+                    "Commitments on allocation %(line)s would reach %(total)s, %(excess)s above "
+                    "the allocation (%(ceiling)s)."
+                )
+                % _figures(line, line.committed, line.allocated)
+            )
+    grown = {e.line.axis_id for e in effects if e.total == "allocated" and e.delta > 0}
+    touched = [e.line for e in effects if isinstance(e.line, Allocation)]
+    for axis_id in grown:
+        _check_axis(axis_id, touched)
+
+
+def _check_axis(axis_id: int, touched: list[Allocation]) -> None:
+    """Σ allocations on the axis ≤ its envelope (Σ axes ≤ plan is the plan services' rule). The
+    lines this entry moves count with their new totals, the others as stored."""
+    mine = {line.pk: line for line in touched if line.axis_id == axis_id}
+    others = (
+        Allocation.objects.filter(axis=axis_id)
+        .exclude(pk__in=mine)
+        .aggregate(s=Sum("allocated"))["s"]
+    ) or Decimal(0)
+    total = others + sum(line.allocated for line in mine.values())
+    axis = next(iter(mine.values())).axis
+    if total > axis.envelope:
+        raise _over(
+            _(
+                "Allocations on axis %(axis)s would reach %(total)s, %(excess)s above its "
+                "envelope (%(ceiling)s)."
+            )
+            % {
+                "axis": axis.number,
+                "total": format_mad(total),
+                "excess": format_mad(total - axis.envelope),
+                "ceiling": format_mad(axis.envelope),
+            }
+        )
+
+
+def _figures(line, total: Decimal, ceiling: Decimal) -> dict[str, str]:
+    return {
+        "line": str(line),
+        "total": format_mad(total),
+        "excess": format_mad(total - ceiling),
+        "ceiling": format_mad(ceiling),
+    }
+
+
+def _post(entry: Entry, *, actor: User) -> Entry:
+    """Lock, apply the entry's effects, check every ceiling, then save entry and lines."""
+    lines = _lock(entry)
+    effects = _effects(entry, lines)
+    for effect in effects:
+        setattr(effect.line, effect.total, getattr(effect.line, effect.total) + effect.delta)
+    _check_ceilings(effects)
+    entry.recorded_by = actor
+    persist(entry, actor=actor, reason=entry.note)
+    for line in {id(e.line): e.line for e in effects}.values():
+        save_audited(line, actor=actor, reason=entry.reference)
+    # Hand back the entry with its lines as they now stand, not as the caller last read them.
+    entry.allocation = lines[(Allocation, entry.allocation_id)]
+    if entry.commitment_id:
+        entry.commitment = lines[(Commitment, entry.commitment_id)]
+    return entry
+
+
+def _check_reference(reference: str) -> str:
+    reference = (reference or "").strip()
+    if not reference:
+        raise refusal(_("Give a reference."), "reference", ErrorCode.INVALID)
+    if Entry.objects.filter(reference=reference).exists():
+        raise refusal(
+            _("An entry with this reference already exists."), "reference", ErrorCode.INVALID
+        )
+    return reference
+
+
+# --- the entries -----------------------------------------------------------------------------
+
+
+def _entry(actor: User, *, kind: str, amount: Decimal, reference: str, **fields) -> Entry:
+    """Check what every entry needs (a ministry writer, a positive amount, a new reference)."""
+    access.ensure_can_create(actor, Entry)
+    _positive(amount)
+    return Entry(kind=kind, amount=amount, reference=_check_reference(reference), **fields)
+
+
+def _allocation_line(
+    *, actor: User, programme: Programme, axis: StrategicAxis, cti: Organisation, year: int
+) -> Allocation:
+    """The allocation line (plan × axis × CTI × year), opened the first time money is put on it."""
+    errors = {}
+    if axis.programme_id != programme.pk:
+        errors["axis"] = [_("This axis belongs to another plan.")]
+    if cti.kind != OrganisationKind.CTI:
+        errors["cti"] = [_("Money is allocated to CTIs only.")]
+    if not programme.start_year <= year <= programme.end_year:
+        errors["year"] = [
+            _("The year must fall within the plan (%(start)s-%(end)s).")
+            % {"start": programme.start_year, "end": programme.end_year}
+        ]
+    if errors:
+        raise ServiceError(ErrorCode.INVALID, field_errors=errors)
+    line = Allocation.objects.filter(axis=axis, cti=cti, year=year).first()
+    if line is None:
+        line = Allocation(programme=programme, axis=axis, cti=cti, year=year)
+        save_audited(line, actor=actor)
+    return line
+
+
+@transaction.atomic
+def allocation_record(
+    *,
+    actor: User,
+    programme: Programme,
+    axis: StrategicAxis,
+    cti: Organisation,
+    year: int,
+    amount: Decimal,
+    entry_date: datetime.date,
+    reference: str,
+    note: str = "",
+) -> Entry:
+    """Put money of the plan on a CTI's axis for a year."""
+    entry = _entry(actor, kind=EntryKind.ALLOCATION, amount=amount, reference=reference,
+                   entry_date=entry_date, note=note)  # fmt: skip
+    # Lock the plan before opening the line, so two first allocations cannot both create it.
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    entry.allocation = _allocation_line(
+        actor=actor, programme=programme, axis=axis, cti=cti, year=year
+    )
+    return _post(entry, actor=actor)
+
+
+@transaction.atomic
+def commitment_record(
+    *,
+    actor: User,
+    allocation: Allocation,
+    amount: Decimal,
+    reference: str,
+    committed_on: datetime.date,
+    agreement: Agreement | None = None,
+    project: str = "",
+    description: str = "",
+) -> Commitment:
+    """Commit money on an allocation for an agreement or a project."""
+    entry = _entry(actor, kind=EntryKind.COMMITMENT, amount=amount, reference=reference,
+                   allocation=allocation, entry_date=committed_on, note=description)  # fmt: skip
+    if agreement is None and not (project or "").strip():
+        raise refusal(
+            _("Name the agreement or the project the money is for."), "agreement", ErrorCode.INVALID
+        )
+    entry.commitment = persist(
+        Commitment(
+            allocation=allocation,
+            reference=entry.reference,
+            agreement=agreement,
+            project=(project or "").strip(),
+            description=description,
+            committed_on=committed_on,
+        ),
+        actor=actor,
+    )
+    return _post(entry, actor=actor).commitment
+
+
+@transaction.atomic
+def disbursement_record(
+    *,
+    actor: User,
+    commitment: Commitment,
+    amount: Decimal,
+    paid_on: datetime.date,
+    payment_reference: str,
+    note: str = "",
+) -> Entry:
+    """Pay (part of) a commitment."""
+    entry = _entry(actor, kind=EntryKind.DISBURSEMENT, amount=amount, reference=payment_reference,
+                   allocation_id=commitment.allocation_id, commitment=commitment,
+                   entry_date=paid_on, note=note)  # fmt: skip
+    if paid_on < commitment.committed_on:
+        raise refusal(_("A payment cannot precede its commitment."), "paid_on", ErrorCode.INVALID)
+    return _post(entry, actor=actor)
+
+
+@transaction.atomic
+def reallocation_record(
+    *,
+    actor: User,
+    source: Allocation,
+    target: Allocation,
+    amount: Decimal,
+    decision: Decision,
+    entry_date: datetime.date,
+    reference: str,
+    note: str = "",
+) -> Entry:
+    """Move headroom from one allocation to another of the same plan, as a committee decided."""
+    entry = _entry(actor, kind=EntryKind.REALLOCATION, amount=amount, reference=reference,
+                   allocation=source, target=target, decision=decision, entry_date=entry_date,
+                   note=note)  # fmt: skip
+    errors = {}
+    if source.pk == target.pk:
+        errors["target"] = [_("Choose another allocation to receive the money.")]
+    elif source.programme_id != target.programme_id:
+        errors["target"] = [_("Money moves only between allocations of the same plan.")]
+    if decision is None:
+        errors["decision"] = [_("A reallocation must cite the committee decision behind it.")]
+    elif decision.kind != DecisionKind.REALLOCATION:
+        errors["decision"] = [_("This decision does not authorise a reallocation.")]
+    if errors:
+        raise ServiceError(ErrorCode.INVALID, field_errors=errors)
+    return _post(entry, actor=actor)
+
+
+@transaction.atomic
+def entry_reverse(
+    *, actor: User, entry: Entry, reason: str, entry_date: datetime.date | None = None
+) -> Entry:
+    """Undo an entry with an entry of the opposite amount that points at it."""
+    access.ensure_can_create(actor, Entry)
+    entry = access.get_visible(Entry, actor, entry.pk)
+    if not (reason or "").strip():
+        raise refusal(_("Say why the entry is reversed."), "reason", ErrorCode.INVALID)
+    if entry.reverses_id:
+        raise refusal(
+            _("A reversal cannot be reversed: record the entry again."), "reason", ErrorCode.INVALID
+        )
+    if Entry.objects.filter(reverses=entry).exists():
+        raise refusal(_("This entry has already been reversed."), "reason", ErrorCode.INVALID)
+    if entry.kind == EntryKind.COMMITMENT and entry.commitment.disbursed > 0:
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            _("Payments were made on this commitment: reverse them first (%(paid)s).")
+            % {"paid": format_mad(entry.commitment.disbursed)},
+        )
+    reversal = Entry(
+        kind=entry.kind,
+        allocation_id=entry.allocation_id,
+        target_id=entry.target_id,
+        commitment_id=entry.commitment_id,
+        decision_id=entry.decision_id,
+        amount=-entry.amount,
+        entry_date=entry_date or timezone.localdate(),
+        reference=_reversal_reference(entry),
+        reverses=entry,
+        note=reason.strip(),
+    )
+    return _post(reversal, actor=actor)
+
+
+def _reversal_reference(entry: Entry) -> str:
+    return f"{entry.reference}-ANN"[: Entry._meta.get_field("reference").max_length]

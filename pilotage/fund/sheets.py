@@ -1,0 +1,247 @@
+"""Importing ledger entries from XLSX or CSV: every row is read and checked, then all rows are
+posted in one transaction through the same services as the forms, or none is. A row whose
+reference is already in the journal with the same figures is skipped, so the same file twice
+adds nothing."""
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from pilotage.core import access
+from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.files import check_upload
+from pilotage.core.models import Organisation
+from pilotage.core.numbers import parse_decimal
+from pilotage.core.tabular import TABULAR_EXTENSIONS, header_key, read_rows
+from pilotage.fund import services
+from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
+from pilotage.governance.models import Decision
+from pilotage.programmes.models import Agreement, Programme
+
+COLUMNS = [
+    ("kind", gettext_lazy("Kind")),
+    ("date", gettext_lazy("Date")),
+    ("reference", gettext_lazy("Reference")),
+    ("amount", gettext_lazy("Amount")),
+    ("plan", gettext_lazy("Plan")),
+    ("axis", gettext_lazy("Axis")),
+    ("cti", gettext_lazy("CTI")),
+    ("year", gettext_lazy("Year")),
+    ("to_axis", gettext_lazy("To axis")),
+    ("to_cti", gettext_lazy("To CTI")),
+    ("to_year", gettext_lazy("To year")),
+    ("commitment", gettext_lazy("Commitment")),
+    ("decision", gettext_lazy("Decision")),
+    ("agreement", gettext_lazy("Agreement")),
+    ("project", gettext_lazy("Project")),
+    ("note", gettext_lazy("Note")),
+]
+
+
+def _aliases() -> dict[str, str]:
+    """Header and kind names in every language the platform speaks, normalised."""
+    headers, kinds = {}, {}
+    for language in ("fr", "ar", "en"):
+        with translation.override(language):
+            headers |= {header_key(label): key for key, label in COLUMNS}
+            kinds |= {header_key(label): key for key, label in EntryKind.choices}
+    kinds |= {k: k for k in EntryKind.values} | {"engagement": EntryKind.COMMITMENT,
+              "paiement": EntryKind.DISBURSEMENT, "decaissement": EntryKind.DISBURSEMENT}  # fmt: skip
+    headers |= {key: key for key, _label in COLUMNS}
+    return headers | {f"kind:{k}": v for k, v in kinds.items()}
+
+
+def template_bytes() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Entries")[:31]
+    sheet.append([str(label) for _key, label in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ImportReport:
+    posted: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class RowError(Exception):
+    def __init__(self, column: str, message: str):
+        self.column, self.message = column, message
+
+
+def _date(raw: Any) -> datetime.date:
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    text = str(raw or "").strip()
+    if isinstance(raw, int | float) or text.isdigit():  # an Excel serial date, even in a CSV
+        return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(float(text)))
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise RowError("date", _("“%(text)s” is not a date (dd/mm/yyyy).") % {"text": text})
+
+
+def _amount(raw: Any) -> Decimal:
+    try:
+        if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+            return Decimal(str(raw))
+        return parse_decimal(str(raw or ""))
+    except (ValueError, ArithmeticError):
+        raise RowError("amount", _("“%(text)s” is not an amount.") % {"text": raw}) from None
+
+
+def _found(rows, column: str, **lookup):
+    """The one row of `rows` (a model or a queryset) matching `lookup`, or the column's error."""
+    row = getattr(rows, "objects", rows).filter(**lookup).first()
+    if row is None:
+        text = " · ".join(str(value) for value in lookup.values())
+        raise RowError(column, _("“%(text)s” was not found.") % {"text": text})
+    return row
+
+
+class _Row:
+    """One line of the file, read on demand with errors that name its column."""
+
+    def __init__(self, cells: dict[str, Any]):
+        self.cells = cells
+
+    def text(self, key: str, required: bool = True) -> str:
+        value = str(self.cells.get(key) or "").strip()
+        if isinstance(self.cells.get(key), float) and self.cells[key].is_integer():
+            value = str(int(self.cells[key]))
+        if required and not value:
+            raise RowError(key, _("this cell is required."))
+        return value
+
+    def number(self, key: str) -> int:
+        try:
+            return int(Decimal(self.text(key)))
+        except ArithmeticError:
+            raise RowError(
+                key, _("“%(text)s” is not a number.") % {"text": self.text(key)}
+            ) from None
+
+    def line(self, programme: Programme, prefix: str = "") -> Allocation:
+        """The allocation line the row names by axis number, CTI acronym and year."""
+        return _found(
+            Allocation.objects.filter(programme=programme),
+            f"{prefix}axis",
+            axis__number=self.number(f"{prefix}axis"),
+            cti__acronym__iexact=self.text(f"{prefix}cti"),
+            year=self.number(f"{prefix}year"),
+        )
+
+
+def _post_row(actor, kind: str, row: _Row) -> None:
+    amount, date, reference = (
+        _amount(row.cells.get("amount")),
+        _date(row.cells.get("date")),
+        row.text("reference"),
+    )
+    note = row.text("note", required=False)
+    if kind == EntryKind.DISBURSEMENT:
+        commitment = _found(Commitment, "commitment", reference=row.text("commitment"))
+        services.disbursement_record(actor=actor, commitment=commitment, amount=amount,
+                                     paid_on=date, payment_reference=reference, note=note)  # fmt: skip
+        return
+    programme = _found(Programme, "plan", code=row.text("plan"))
+    if kind == EntryKind.ALLOCATION:
+        axis = _found(programme.axes, "axis", number=row.number("axis"))
+        cti = _found(Organisation, "cti", acronym__iexact=row.text("cti"))
+        services.allocation_record(actor=actor, programme=programme, axis=axis, cti=cti,
+                                   year=row.number("year"), amount=amount, entry_date=date,
+                                   reference=reference, note=note)  # fmt: skip
+        return
+    source = row.line(programme)
+    if kind == EntryKind.COMMITMENT:
+        agreement_ref = row.text("agreement", required=False)
+        agreement = (
+            _found(Agreement, "agreement", reference=agreement_ref) if agreement_ref else None
+        )
+        services.commitment_record(actor=actor, allocation=source, amount=amount,
+                                   reference=reference, committed_on=date, agreement=agreement,
+                                   project=row.text("project", required=False), description=note)  # fmt: skip
+    else:
+        decision = _found(Decision, "decision", number=row.text("decision"))
+        services.reallocation_record(actor=actor, source=source, target=row.line(programme, "to_"),
+                                     amount=amount, decision=decision, entry_date=date,
+                                     reference=reference, note=note)  # fmt: skip
+
+
+def _already_there(kind: str, row: _Row) -> bool:
+    """Is this row's entry already in the journal (same reference, kind and amount)?"""
+    existing = Entry.objects.filter(reference=row.text("reference"), reverses=None).first()
+    if existing is None:
+        return False
+    if existing.kind != kind or existing.amount != _amount(row.cells.get("amount")):
+        raise RowError("reference", _("this reference is already used by another entry."))
+    return True
+
+
+def ledger_import(*, actor, upload: UploadedFile) -> ImportReport:
+    """Post every row of the file, or none: errors come back as "row N, column X: …"."""
+    access.ensure_can_create(actor, Entry)
+    check_upload(upload, extensions=TABULAR_EXTENSIONS)
+    aliases = _aliases()
+    labels = dict(COLUMNS)
+    report = ImportReport()
+    with transaction.atomic():
+        for number, raw in read_rows(upload):
+            row = _Row({aliases.get(name, name): value for name, value in raw.items()})
+
+            try:
+                kind = aliases.get(f"kind:{header_key(row.text('kind'))}")
+                if kind is None:
+                    raise RowError(
+                        "kind", _("unknown kind “%(text)s”.") % {"text": row.text("kind")}
+                    )
+                if _already_there(kind, row):
+                    report.skipped += 1
+                    continue
+                # A savepoint per row: a refused row leaves nothing, and later rows still get
+                # checked so that the report lists every problem of the file at once.
+                with transaction.atomic():
+                    _post_row(actor, kind, row)
+                report.posted += 1
+            except RowError as exc:
+                report.errors.append(
+                    _located(number, labels.get(exc.column, exc.column), exc.message)
+                )
+            except ServiceError as exc:
+                if exc.code == ErrorCode.FORBIDDEN:
+                    raise
+                for key, texts in (exc.field_errors or {"": [exc.message]}).items():
+                    for text in texts:
+                        report.errors.append(_located(number, labels.get(key, key), text))
+        if report.errors:
+            transaction.set_rollback(True)
+            report.posted = 0
+    return report
+
+
+def _located(number: int, column: Any, message: str) -> str:
+    if not column:
+        return _("Row %(row)s: %(message)s") % {"row": number, "message": message}
+    return _("Row %(row)s, column %(column)s: %(message)s") % {
+        "row": number, "column": column, "message": message
+    }  # fmt: skip

@@ -1,0 +1,60 @@
+"""50 writers with their own database connections race for one allocation: the ceiling holds and
+every refused writer is told why (DESIGN §9)."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+
+from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.fund import services
+from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
+from pilotage.fund.tests.factories import DAY, allocate, ledger_clerk
+
+WRITERS = 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_commitments_never_exceed_the_allocation(cast):
+    assert connection.vendor == "postgresql"
+    clerk = ledger_clerk()
+    line = allocate(cast.cti_a, "1000000", actor=clerk)
+    start = threading.Barrier(WRITERS)
+    outcomes: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    def write(n: int) -> None:
+        try:
+            start.wait()
+            services.commitment_record(
+                actor=clerk, allocation=Allocation.objects.get(pk=line.pk),
+                amount=Decimal("30000"), reference=f"ENG-RACE-{n}", committed_on=DAY,
+                project="Course",
+            )  # fmt: skip
+            outcome = ("ok", "")
+        except ServiceError as exc:
+            outcome = (exc.code, exc.message)
+        finally:
+            connection.close()  # each thread had its own connection
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    line.refresh_from_db()
+    journal = Entry.objects.filter(kind=EntryKind.COMMITMENT).aggregate(s=Sum("amount"))["s"]
+    assert len(outcomes) == WRITERS
+    accepted = [o for o in outcomes if o[0] == "ok"]
+    refusals = [o for o in outcomes if o[0] != "ok"]
+    assert len(accepted) == 33  # 33 × 30 000 = 990 000 ≤ 1 000 000 < 34 × 30 000
+    assert journal == line.committed == Decimal("990000") <= line.allocated
+    assert Commitment.objects.count() == 33  # a refused writer left no commitment behind
+    for code, message in refusals:
+        assert code == ErrorCode.OVER_CEILING
+        assert str(line) in message and "1\u00a0000\u00a0000,00" in message
