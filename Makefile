@@ -59,6 +59,13 @@ format: $(VENV)/.installed
 test: install /usr/bin/chromium lint
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# DESIGN §9's targets on a synthetic national dataset (PostgreSQL; not part of `make test`).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pilotage_bench
+bench: install
+	@psql "$(BENCH_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
+	  psql "$(dir $(BENCH_DATABASE_URL))postgres" -c 'create database $(notdir $(BENCH_DATABASE_URL))'
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py
+
 messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l fr -l ar -l en --no-obsolete --ignore=node_modules --ignore=.venv
 

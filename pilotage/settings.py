@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "pilotage.core",
     "pilotage.programmes",
     "pilotage.results",
+    "pilotage.services",
+    "pilotage.governance",
+    "pilotage.fund",
 ]
 
 MIDDLEWARE = [

@@ -49,4 +49,7 @@ urlpatterns = [
     path("", include("pilotage.core.urls")),
     path("", include("pilotage.programmes.urls")),
     path("", include("pilotage.results.urls")),
+    path("", include("pilotage.governance.urls")),
+    path("", include("pilotage.services.urls")),
+    path("", include("pilotage.fund.urls")),
 ]

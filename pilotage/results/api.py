@@ -27,6 +27,8 @@ class IndicatorOut(Schema):
     direction: str
     aggregation: str
     source: str
+    computation: str
+    computation_category: str
     agreement_id: int | None = Field(alias="objective.agreement_id")
     baseline_value: Decimal | None
     baseline_year: int | None
@@ -141,6 +143,8 @@ class IndicatorIn(Schema):
     direction: str = "up"
     aggregation: str = "sum"
     source: str = "manual"
+    computation: str = ""
+    computation_category: str = ""
     means_of_verification: str = ""
     baseline_value: str | None = None
     baseline_year: int | None = None

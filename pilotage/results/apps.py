@@ -16,12 +16,14 @@ class ResultsConfig(AppConfig):
             MenuItem(
                 _("Indicators"), "results:indicator_list", "bullseye", lambda user: True,
                 _("The KPIs of the contracts: definitions, targets, reported values."),
+                section="results",
             )
         )  # fmt: skip
         register_menu(
             MenuItem(
                 _("Values"), "results:measurement_list", "table", lambda user: True,
                 _("Every reported value you may see, with its status; export to Excel."),
+                section="results",
             )
         )  # fmt: skip
         register_menu(
@@ -29,5 +31,6 @@ class ResultsConfig(AppConfig):
                 _("Periods"), "results:period_list", "calendar-range",
                 lambda user: access.can_create(user, ReportingPeriod),
                 _("Reporting periods and their submission windows."),
+                section="results",
             )
         )  # fmt: skip

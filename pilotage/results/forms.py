@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pilotage.core.forms import FrenchDecimalField, ReasonField, StyledForm, StyledModelForm
 from pilotage.core.numbers import format_decimal
 from pilotage.programmes.models import Amendment
+from pilotage.results.computations import category_choices
 from pilotage.results.models import Indicator, Objective, ReportingPeriod
 from pilotage.results.selectors import SheetRow
 from pilotage.results.semantics import Kind
@@ -43,6 +44,8 @@ class ReportingSheetForm(StyledForm):
                 self.fields[f"value-{pk}"] = _number(indicator.unit)
                 if current:
                     self.initial[f"value-{pk}"] = format_decimal(current.value, places=4)
+                elif row.computed is not None:  # proposed from the services register
+                    self.initial[f"value-{pk}"] = format_decimal(row.computed, places=4)
             self.fields[f"comment-{pk}"] = forms.CharField(
                 label=_("Comment"), required=False, max_length=2000
             )
@@ -114,13 +117,21 @@ class IndicatorForm(StyledModelForm):
         model = Indicator
         fields = [
             "objective", "code", "name", "definition", "unit", "kind", "numerator_label",
-            "denominator_label", "direction", "aggregation", "source", "means_of_verification",
-            "baseline_value", "baseline_year",
+            "denominator_label", "direction", "aggregation", "source", "computation",
+            "computation_category", "means_of_verification", "baseline_value", "baseline_year",
         ]  # fmt: skip
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 3}),
             "means_of_verification": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The categories come from the app that computes (the services register).
+        self.fields["computation_category"] = forms.ChoiceField(
+            label=_("service category"), choices=category_choices(), required=False
+        )
+        self.style_fields()
 
 
 class TargetForm(StyledForm):

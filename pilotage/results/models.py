@@ -12,6 +12,7 @@ from pilotage.core.audit import history_records
 from pilotage.core.models import Organisation, StoredDocument, stored_file_path
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES
 from pilotage.programmes.models import Agreement, Amendment, Programme, StrategicAxis
+from pilotage.results.computations import Computation
 from pilotage.results.semantics import Aggregation, Direction, Kind
 
 VALUE = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
@@ -123,6 +124,19 @@ class Indicator(models.Model):
     source = models.CharField(
         _("source"), max_length=20, choices=IndicatorSource.choices, default=IndicatorSource.MANUAL
     )
+    computation = models.CharField(
+        _("computation"),
+        max_length=30,
+        choices=Computation.choices,
+        blank=True,
+        help_text=_("For a computed indicator: what it counts in the services register."),
+    )
+    computation_category = models.CharField(
+        _("service category"),
+        max_length=30,
+        blank=True,
+        help_text=_("For a computation by category: the category counted."),
+    )
     means_of_verification = models.TextField(_("means of verification"), blank=True)
     baseline_value = models.DecimalField(_("baseline"), **VALUE)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
@@ -139,6 +153,10 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=Kind.PERCENTAGE) | ~Q(denominator_label=""),
                 name="percentage_has_denominator",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=IndicatorSource.COMPUTED) | ~Q(computation=""),
+                name="computed_indicator_names_its_computation",
             ),
         ]
 

@@ -12,10 +12,11 @@ from django.utils import timezone
 from pilotage.core.models import Organisation
 from pilotage.core.roles import OrganisationKind
 from pilotage.programmes.models import Agreement, AgreementParty
-from pilotage.results import semantics
+from pilotage.results import computations, semantics
 from pilotage.results.models import (
     Evidence,
     Indicator,
+    IndicatorSource,
     Measurement,
     MeasurementStatus,
     ReportingPeriod,
@@ -72,6 +73,7 @@ class SheetRow:
     measurement: Measurement | None
     status: str
     target: Target | None
+    computed: Decimal | None = None  # from the operational records, for a computed indicator
 
 
 def reporting_sheet(agreement: Agreement, period: ReportingPeriod, user: Any) -> list[SheetRow]:
@@ -93,6 +95,7 @@ def reporting_sheet(agreement: Agreement, period: ReportingPeriod, user: Any) ->
     ):
         latest[m.indicator_id] = m
     targets = _targets_in_force([i.pk for i in indicators], period.year)
+    computed = _computed(indicators, cti, period.year, period.part)
     today = timezone.localdate()
     return [
         SheetRow(
@@ -100,9 +103,21 @@ def reporting_sheet(agreement: Agreement, period: ReportingPeriod, user: Any) ->
             latest.get(i.pk),
             reporting_status(latest.get(i.pk), period, today),
             targets.get(i.pk),
+            computed.get(i.pk),
         )
         for i in indicators
     ]
+
+
+def _computed(
+    indicators: list[Indicator], cti: Organisation | None, year: int, part: int = 0
+) -> dict[int, Decimal | None]:
+    """The computed values of the contract's computed indicators (one query for all)."""
+    wanted = [i for i in indicators if i.source == IndicatorSource.COMPUTED and i.computation]
+    if not wanted or cti is None:
+        return {}
+    values = computations.computed_values([cti.pk], year, part)
+    return {i.pk: computations.value_of(values, cti.pk, i) for i in wanted}
 
 
 def _targets_in_force(indicator_ids: list[int], year: int) -> dict[int, Target]:
@@ -123,6 +138,7 @@ class ScoreRow:
     achievement: Decimal | None
     status: semantics.Status
     trend: list[tuple[int, Decimal | None]]
+    computed: Decimal | None = None  # from the operational records, for a computed indicator
 
 
 def configured_bands() -> semantics.Bands:
@@ -153,6 +169,7 @@ def scorecard(
     for m in validated:
         by_indicator.setdefault(m.indicator_id, []).append(m)
     targets = _targets_in_force([i.pk for i in indicators], year)
+    computed = _computed(indicators, cti, year)
     rows = []
     for indicator in indicators:
         rule = semantics.IndicatorRule(indicator.kind, indicator.direction, indicator.aggregation)
@@ -173,6 +190,7 @@ def scorecard(
                 achieved,
                 semantics.status(achieved, bands),
                 [(y, a.value) for y, a in yearly.items()],
+                computed.get(indicator.pk),
             )
         )
     return rows

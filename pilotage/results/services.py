@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotage.core import access
-from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.errors import ErrorCode, ServiceError, refusal
 from pilotage.core.files import store_upload
 from pilotage.core.models import Organisation, User
+from pilotage.core.numbers import format_decimal
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.core.services import persist
+from pilotage.results import computations
 from pilotage.results.models import (
     EventKind,
     Evidence,
@@ -34,15 +36,9 @@ from pilotage.results.semantics import Kind
 EDITABLE = (MeasurementStatus.DRAFT, MeasurementStatus.RETURNED)
 
 
-def _refuse(message: str, field: str | None = None, code: ErrorCode = ErrorCode.CONFLICT):
-    if field:
-        return ServiceError(code, field_errors={field: [message]})
-    return ServiceError(code, message)
-
-
 def _require_role(actor: User, roles: frozenset[str], message: str) -> None:
     if not access.has_role(actor, *roles):
-        raise _refuse(message, code=ErrorCode.FORBIDDEN)
+        raise refusal(message, code=ErrorCode.FORBIDDEN)
 
 
 def _event(measurement: Measurement, kind: str, actor: User, before: str, reason: str = "") -> None:
@@ -77,13 +73,13 @@ def _typed_values(
             raise ServiceError(ErrorCode.INVALID, field_errors=errors)
         return None, numerator, denominator
     if value is None:
-        raise _refuse(_("Give the value."), "value", ErrorCode.INVALID)
+        raise refusal(_("Give the value."), "value", ErrorCode.INVALID)
     if value < 0:
-        raise _refuse(_("The value cannot be negative."), "value", ErrorCode.INVALID)
+        raise refusal(_("The value cannot be negative."), "value", ErrorCode.INVALID)
     if indicator.kind == Kind.COUNT and value != value.to_integral_value():
-        raise _refuse(_("A count is a whole number."), "value", ErrorCode.INVALID)
+        raise refusal(_("A count is a whole number."), "value", ErrorCode.INVALID)
     if indicator.kind == Kind.MONEY and value != value.quantize(Decimal("0.01")):
-        raise _refuse(_("An amount has at most two decimals."), "value", ErrorCode.INVALID)
+        raise refusal(_("An amount has at most two decimals."), "value", ErrorCode.INVALID)
     return value, None, None
 
 
@@ -92,12 +88,12 @@ def _check_reporting(
 ) -> None:
     # A correction of a validated value may come after its period has closed.
     if not period.is_open and not correcting:
-        raise _refuse(_("This reporting period is closed."), "period")
+        raise refusal(_("This reporting period is closed."), "period")
     if period.programme_id != indicator.objective.programme_id:
-        raise _refuse(_("This period belongs to another plan."), "period", ErrorCode.INVALID)
+        raise refusal(_("This period belongs to another plan."), "period", ErrorCode.INVALID)
     agreement = indicator.objective.agreement
     if agreement is not None and not agreement.parties.filter(organisation=organisation).exists():
-        raise _refuse(
+        raise refusal(
             _("This indicator belongs to another organisation's contract."),
             "indicator",
             ErrorCode.INVALID,
@@ -124,12 +120,13 @@ def measurement_record(
         indicator, period, organisation, correcting=bool(measurement and measurement.revision > 1)
     )
     value, numerator, denominator = _typed_values(indicator, value, numerator, denominator)
+    _check_override(indicator, organisation, period, value, comment)
     if measurement is None:
         measurement = Measurement(indicator=indicator, period=period, organisation=organisation)
     else:
         measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
         if measurement.status not in EDITABLE:
-            raise _refuse(
+            raise refusal(
                 _(
                     "A submitted or validated value is locked: ask for it back, or open a correction."
                 )
@@ -151,6 +148,24 @@ def measurement_record(
     return measurement
 
 
+def _check_override(
+    indicator: Indicator, organisation: Organisation, period: ReportingPeriod, value, comment: str
+) -> None:
+    """A computed indicator's value comes from the operational records; reporting another value
+    (an override) needs a reason, given in the comment and kept with the value."""
+    computed = computations.computed_value(indicator, organisation.pk, period.year, period.part)
+    if computed is not None and value != computed and not comment.strip():
+        raise refusal(
+            _(
+                "This value differs from the one computed from the services register "
+                "(%(computed)s): say why in the comment."
+            )
+            % {"computed": format_decimal(computed)},
+            "value",
+            ErrorCode.INVALID,
+        )
+
+
 def _values(measurement: Measurement) -> tuple:
     return (measurement.value, measurement.numerator, measurement.denominator, measurement.comment)
 
@@ -166,7 +181,7 @@ def measurement_submit(*, actor: User, measurement: Measurement) -> Measurement:
     measurement = _locked(measurement, actor)
     _require_role(actor, frozenset({Role.CTI_MANAGER}), _("Only the CTI manager submits values."))
     if measurement.status not in EDITABLE:
-        raise _refuse(_("Only a draft or returned value can be submitted."))
+        raise refusal(_("Only a draft or returned value can be submitted."))
     before = measurement.status
     measurement.status = MeasurementStatus.SUBMITTED
     measurement.submitted_by, measurement.submitted_at = actor, timezone.now()
@@ -180,7 +195,7 @@ def _review(actor: User, measurement: Measurement) -> Measurement:
     measurement = _locked(measurement, actor)
     _require_role(actor, MINISTRY_ROLES, _("Only ministry officers review reported values."))
     if measurement.status != MeasurementStatus.SUBMITTED:
-        raise _refuse(_("Only a submitted value can be validated or returned."))
+        raise refusal(_("Only a submitted value can be validated or returned."))
     return measurement
 
 
@@ -189,7 +204,7 @@ def measurement_validate(*, actor: User, measurement: Measurement) -> Measuremen
     measurement = _review(actor, measurement)
     if measurement.submitted_by_id == actor.pk:
         # Separation of duties: nobody validates what they submitted.
-        raise _refuse(
+        raise refusal(
             _("You submitted this value: someone else must validate it."), code=ErrorCode.FORBIDDEN
         )
     measurement.status = MeasurementStatus.VALIDATED
@@ -203,7 +218,7 @@ def measurement_validate(*, actor: User, measurement: Measurement) -> Measuremen
 def measurement_return(*, actor: User, measurement: Measurement, reason: str) -> Measurement:
     measurement = _review(actor, measurement)
     if not reason.strip():
-        raise _refuse(_("Say what must be corrected."), "reason", ErrorCode.INVALID)
+        raise refusal(_("Say what must be corrected."), "reason", ErrorCode.INVALID)
     measurement.status = MeasurementStatus.RETURNED
     measurement.return_reason = reason
     persist(measurement, actor=actor, reason=reason)
@@ -217,11 +232,11 @@ def measurement_revise(*, actor: User, measurement: Measurement, reason: str) ->
     measurement = _locked(measurement, actor)
     _require_role(actor, CTI_ROLES, _("Only the CTI's own staff open a correction."))
     if measurement.status != MeasurementStatus.VALIDATED:
-        raise _refuse(_("Only a validated value is corrected by a new revision."))
+        raise refusal(_("Only a validated value is corrected by a new revision."))
     if hasattr(measurement, "superseded_by"):
-        raise _refuse(_("A correction of this value is already open."))
+        raise refusal(_("A correction of this value is already open."))
     if not reason.strip():
-        raise _refuse(
+        raise refusal(
             _("Say why the validated value must be corrected."), "reason", ErrorCode.INVALID
         )
     revision = Measurement(
@@ -288,9 +303,9 @@ def evidence_attach(*, actor: User, measurement: Measurement, upload, title: str
     measurement = _locked(measurement, actor)
     _require_role(actor, CTI_ROLES, _("Only the CTI's own staff attach evidence."))
     if measurement.status not in EDITABLE:
-        raise _refuse(_("Evidence is attached before the value is submitted."))
+        raise refusal(_("Evidence is attached before the value is submitted."))
     if upload is None:
-        raise _refuse(_("Choose the file to send."), "file", ErrorCode.INVALID)
+        raise refusal(_("Choose the file to send."), "file", ErrorCode.INVALID)
     evidence = Evidence(measurement=measurement, title=title.strip() or upload.name)
     store_upload(evidence, upload)
     return persist(evidence, actor=actor)
@@ -301,8 +316,8 @@ def evidence_attach(*, actor: User, measurement: Measurement, upload, title: str
 OBJECTIVE_FIELDS = ("programme", "axis", "agreement", "parent", "code", "title")
 INDICATOR_FIELDS = (
     "objective", "code", "name", "definition", "unit", "kind", "numerator_label",
-    "denominator_label", "direction", "aggregation", "source", "means_of_verification",
-    "baseline_value", "baseline_year",
+    "denominator_label", "direction", "aggregation", "source", "computation",
+    "computation_category", "means_of_verification", "baseline_value", "baseline_year",
 )  # fmt: skip
 PERIOD_FIELDS = ("programme", "year", "part", "opens_on", "closes_on", "is_open")
 
@@ -326,7 +341,7 @@ def objective_save(*, actor: User, objective: Objective | None = None, reason: s
         None,
         objective.programme_id,
     ):
-        raise _refuse(_("The contract belongs to another plan."), "agreement", ErrorCode.INVALID)
+        raise refusal(_("The contract belongs to another plan."), "agreement", ErrorCode.INVALID)
     return objective
 
 
@@ -334,8 +349,14 @@ def objective_save(*, actor: User, objective: Objective | None = None, reason: s
 def indicator_save(*, actor: User, indicator: Indicator | None = None, reason: str = "", **fields):
     kind_changes = indicator is not None and fields.get("kind", indicator.kind) != indicator.kind
     if kind_changes and indicator.measurements.exists():
-        raise _refuse(
+        raise refusal(
             _("Values were already reported in this unit: the kind can no longer change."), "kind"
+        )
+    if fields.get("computation") in computations.BY_CATEGORY and not fields.get(
+        "computation_category"
+    ):
+        raise refusal(
+            _("Choose the service category counted."), "computation_category", ErrorCode.INVALID
         )
     return _save_fields(Indicator, indicator, actor, fields, INDICATOR_FIELDS, reason)
 
@@ -360,7 +381,7 @@ def target_set(
     indicator = access.get_editable(Indicator, actor, indicator.pk)
     agreement = indicator.objective.agreement
     if amendment is not None and (agreement is None or amendment.agreement_id != agreement.pk):
-        raise _refuse(
+        raise refusal(
             _("This amendment belongs to another contract."), "amendment", ErrorCode.INVALID
         )
     if Target.objects.filter(indicator=indicator, year=year, amendment=amendment).exists():
@@ -369,6 +390,6 @@ def target_set(
             if amendment
             else _("The original target is set: change it through an amendment.")
         )
-        raise _refuse(message, "amendment")
+        raise refusal(message, "amendment")
     target = Target(indicator=indicator, year=year, value=value, amendment=amendment)
     return persist(target, actor=actor, reason=reason)

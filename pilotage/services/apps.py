@@ -1,0 +1,54 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServicesConfig(AppConfig):
+    name = "pilotage.services"
+    label = "services"
+    verbose_name = _("Services to companies")
+
+    def ready(self) -> None:
+        from pilotage.core import access
+        from pilotage.core.navigation import MenuItem, register_menu
+        from pilotage.results.computations import register_provider
+        from pilotage.services.models import ServiceCategory, ServiceImport, ServiceRequest
+        from pilotage.services.selectors import computed_actuals
+
+        register_provider(computed_actuals, categories=ServiceCategory.choices)
+        register_menu(
+            MenuItem(
+                _("Deliveries"), "services:delivery_list", "briefcase", lambda user: True,
+                _("The register of services delivered to companies, from which KPIs are computed."),
+                section="services",
+            )
+        )  # fmt: skip
+        register_menu(
+            MenuItem(
+                _("Companies"), "services:company_list", "buildings", lambda user: True,
+                _("The companies served, by ICE, with every service they received."),
+                section="services",
+            )
+        )  # fmt: skip
+        register_menu(
+            MenuItem(
+                _("Catalogue"), "services:offering_list", "shop", lambda user: True,
+                _("Each CTI's service offerings; published ones appear in the public catalogue."),
+                section="services",
+            )
+        )  # fmt: skip
+        register_menu(
+            MenuItem(
+                _("Requests"), "services:request_list", "inbox",
+                lambda user: access.can_create(user, ServiceRequest),
+                _("Service requests sent from the public catalogue to your CTI."),
+                section="services",
+            )
+        )  # fmt: skip
+        register_menu(
+            MenuItem(
+                _("Import"), "services:import_create", "upload",
+                lambda user: access.can_create(user, ServiceImport),
+                _("Import deliveries or companies from Excel or CSV: checked, then all or nothing."),
+                section="services",
+            )
+        )  # fmt: skip

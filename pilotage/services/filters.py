@@ -1,0 +1,75 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from pilotage.core.filters import SearchFilterSet
+from pilotage.core.models import Organisation
+from pilotage.core.regions import Region
+from pilotage.core.roles import OrganisationKind
+from pilotage.services.models import (
+    Company,
+    Funding,
+    RequestStatus,
+    ServiceCategory,
+    ServiceDelivery,
+    ServiceOffering,
+    ServiceRequest,
+    SizeClass,
+)
+
+CTIS = Organisation.objects.filter(kind=OrganisationKind.CTI)
+
+
+class DeliveryFilter(SearchFilterSet):
+    search_fields = ("reference", "title", "company__name", "company__name_ar", "company__ice")
+
+    cti = django_filters.ModelChoiceFilter(label=_("CTI"), queryset=CTIS)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=ServiceCategory.choices)
+    sector = django_filters.CharFilter(
+        label=_("Sector"), field_name="company__sector", lookup_expr="icontains"
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"), choices=Region.choices, field_name="company__region"
+    )
+    size = django_filters.ChoiceFilter(
+        label=_("Size"), choices=SizeClass.choices, field_name="company__size_class"
+    )
+    year = django_filters.NumberFilter(label=_("Year"), field_name="started_on__year")
+    funding = django_filters.ChoiceFilter(label=_("Funding"), choices=Funding.choices)
+
+    class Meta:
+        model = ServiceDelivery
+        fields = ["q", "cti", "category", "sector", "region", "size", "year", "funding"]
+
+
+class CompanyFilter(SearchFilterSet):
+    search_fields = ("ice", "name", "name_ar", "city", "sector")
+
+    size_class = django_filters.ChoiceFilter(label=_("Size"), choices=SizeClass.choices)
+    region = django_filters.ChoiceFilter(label=_("Region"), choices=Region.choices)
+
+    class Meta:
+        model = Company
+        fields = ["q", "size_class", "region"]
+
+
+class OfferingFilter(SearchFilterSet):
+    search_fields = ("code", "title", "title_ar", "title_en", "sector")
+
+    cti = django_filters.ModelChoiceFilter(label=_("CTI"), queryset=CTIS)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=ServiceCategory.choices)
+    is_public = django_filters.BooleanFilter(label=_("In the public catalogue"))
+
+    class Meta:
+        model = ServiceOffering
+        fields = ["q", "cti", "category", "is_public"]
+
+
+class RequestFilter(SearchFilterSet):
+    search_fields = ("company_name", "contact_name", "email", "ice")
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RequestStatus.choices)
+    cti = django_filters.ModelChoiceFilter(label=_("CTI"), queryset=CTIS)
+
+    class Meta:
+        model = ServiceRequest
+        fields = ["q", "status", "cti"]

@@ -1,0 +1,128 @@
+"""Reads of the services register that need more than a filter: the computed KPIs, list totals,
+the public catalogue."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from pilotage.results.computations import Computation, Values
+from pilotage.services.models import (
+    SME_SIZES,
+    ServiceCategory,
+    ServiceDelivery,
+    ServiceOffering,
+)
+
+ZERO = Decimal(0)
+
+
+def period_bounds(year: int, part: int = 0) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a year (part 0) or of one of its quarters (1-4)."""
+    if part == 0:
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    first = datetime.date(year, 3 * part - 2, 1)
+    last = (
+        datetime.date(year, 12, 31)
+        if part == 4
+        else datetime.date(year, 3 * part + 1, 1) - datetime.timedelta(days=1)
+    )
+    return first, last
+
+
+def computed_actuals(*, cti_ids: Iterable[int], year: int, part: int = 0) -> Values:
+    """Every computation for these CTIs and period, in ONE grouped query over the deliveries that
+    started in the period: distinct companies (not a sum of quarters), of which SMEs, revenue
+    and number of deliveries, in total and by category.
+
+    Reads every delivery of the CTIs asked for, whoever asks: callers pass only CTIs whose
+    results the user may see (a contract's scorecard), and only the figures leave."""
+    first, last = period_bounds(year, part)
+    aggregates: dict[str, Any] = {
+        "companies": Count("company", distinct=True),
+        "smes": Count("company", distinct=True, filter=Q(company__size_class__in=SME_SIZES)),
+        "revenue": Coalesce(Sum("amount_invoiced"), ZERO),
+        "deliveries": Count("pk"),
+    }
+    for category in ServiceCategory.values:
+        in_category = Q(category=category)
+        aggregates[f"revenue__{category}"] = Coalesce(
+            Sum("amount_invoiced", filter=in_category), ZERO
+        )
+        aggregates[f"deliveries__{category}"] = Count("pk", filter=in_category)
+    rows = (
+        ServiceDelivery.objects.filter(cti_id__in=list(cti_ids), started_on__range=(first, last))
+        .values("cti_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    values: Values = {}
+    for row in rows:
+        cell = {
+            (Computation.COMPANIES_SERVED.value, ""): Decimal(row["companies"]),
+            (Computation.SME_COMPANIES_SERVED.value, ""): Decimal(row["smes"]),
+            (Computation.REVENUE.value, ""): row["revenue"],
+            (Computation.DELIVERIES.value, ""): Decimal(row["deliveries"]),
+        }
+        for category in ServiceCategory.values:
+            cell[(Computation.REVENUE_BY_CATEGORY.value, category)] = row[f"revenue__{category}"]
+            cell[(Computation.DELIVERIES_BY_CATEGORY.value, category)] = Decimal(
+                row[f"deliveries__{category}"]
+            )
+        values[row["cti_id"]] = cell
+    return values
+
+
+def delivery_totals(deliveries: QuerySet) -> dict[str, Any]:
+    """The totals row of a (filtered) list of deliveries: one aggregate query."""
+    return deliveries.order_by().aggregate(
+        deliveries=Count("pk"),
+        companies=Count("company", distinct=True),
+        amount=Coalesce(Sum("amount_invoiced"), ZERO),
+    )
+
+
+# --- the public catalogue ----------------------------------------------------------------------
+
+CATALOGUE_SEARCH = (
+    "title", "title_ar", "title_en", "description", "description_ar", "description_en",
+    "sector", "cti__acronym", "cti__name",
+)  # fmt: skip
+
+
+def published_offerings() -> QuerySet:
+    """The catalogue as an anonymous visitor sees it: the access rule's published rows only,
+    whoever is signed in (a CTI's unpublished entries never show on the public page)."""
+    return ServiceOffering.objects.visible_to(None).filter(cti__is_active=True)
+
+
+def catalogue_search(
+    *, text: str = "", sector: str = "", category: str = "", cti: Any = None
+) -> QuerySet:
+    offerings = published_offerings().select_related("cti")
+    for term in text.split():
+        offerings = offerings.filter(
+            reduce(or_, (Q(**{f"{f}__icontains": term}) for f in CATALOGUE_SEARCH))
+        )
+    if sector:
+        offerings = offerings.filter(sector=sector)
+    if category:
+        offerings = offerings.filter(category=category)
+    if cti:
+        offerings = offerings.filter(cti=cti)
+    return offerings.order_by("cti__acronym", "code")
+
+
+def catalogue_sectors() -> list[str]:
+    return list(
+        published_offerings()
+        .exclude(sector="")
+        .order_by("sector")
+        .values_list("sector", flat=True)
+        .distinct()
+    )

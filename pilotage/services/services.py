@@ -1,0 +1,410 @@
+"""Every state change of the services register: companies (ICE checked), catalogue offerings,
+service requests from the public catalogue (accept / decline with a reason / turn into a
+delivery) and deliveries."""
+
+import datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.ma import ice as stdnum_ice
+
+from pilotage.core import access
+from pilotage.core.audit import acting_as
+from pilotage.core.errors import ErrorCode, ServiceError, refusal
+from pilotage.core.files import check_upload, sha256_of
+from pilotage.core.models import Organisation, User
+from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, OrganisationKind
+from pilotage.core.services import persist, save_audited
+from pilotage.core.tabular import TABULAR_EXTENSIONS
+from pilotage.services.models import (
+    Company,
+    ImportKind,
+    ImportStatus,
+    RequestStatus,
+    ServiceDelivery,
+    ServiceImport,
+    ServiceOffering,
+    ServiceRequest,
+)
+
+# --- ICE ---------------------------------------------------------------------------------------
+
+
+class IceProblem:
+    FORMAT = "format"
+    CHECKSUM = "checksum"
+
+
+@lru_cache(maxsize=4096)  # an import checks each ICE of a chunk twice
+def ice_check(number: str) -> tuple[str, str | None]:
+    """(the ICE compacted to 15 digits, None) if valid; else (compacted, problem, one of
+    IceProblem). A bad length or format is always refused; a failed checksum only unless an
+    officer overrides it with a reason (`stdnum.ma.ice`'s ÷97 rule is empirical)."""
+    compact = stdnum_ice.compact(str(number or ""))
+    try:
+        return stdnum_ice.validate(compact), None
+    except InvalidChecksum:
+        return compact, IceProblem.CHECKSUM
+    except ValidationError:
+        return compact, IceProblem.FORMAT
+
+
+def ice_message(problem: str) -> str:
+    if problem == IceProblem.FORMAT:
+        return _("An ICE is made of 15 digits.")
+    return _(
+        "The control digits of this ICE are wrong (the number is not divisible by 97). Check it; "
+        "a ministry officer may accept it with a reason."
+    )
+
+
+def may_override_ice(actor: Any) -> bool:
+    return access.has_role(actor, *MINISTRY_ROLES) or bool(getattr(actor, "is_superuser", False))
+
+
+def _checked_ice(actor: Any, number: str, override_reason: str) -> tuple[str, str]:
+    """The ICE to store and the override reason to keep (empty unless the checksum failed)."""
+    ice, problem = ice_check(number)
+    if problem == IceProblem.FORMAT:
+        raise refusal(ice_message(problem), "ice", code=ErrorCode.INVALID)
+    if problem == IceProblem.CHECKSUM:
+        if not override_reason.strip():
+            raise refusal(ice_message(problem), "ice", code=ErrorCode.INVALID)
+        if not may_override_ice(actor):
+            raise refusal(
+                _("Only a ministry officer may accept an ICE whose control digits fail."),
+                "ice_override_reason",
+                ErrorCode.FORBIDDEN,
+            )
+        return ice, override_reason.strip()
+    return ice, ""
+
+
+# --- companies ---------------------------------------------------------------------------------
+
+COMPANY_FIELDS = ("name", "name_ar", "legal_form", "size_class", "sector", "region", "city")
+
+
+def company_by_ice(ice: str) -> Company | None:
+    """The company registered under this ICE, whoever registered it: a CTI serving a company
+    another CTI registered attaches its delivery to the same row (one company, one ICE)."""
+    compact, _problem = ice_check(ice)
+    return Company.objects.filter(ice=compact).first()
+
+
+def _cti_of(actor: Any) -> Organisation | None:
+    """The actor's own CTI (the one a CTI user registers companies for)."""
+    grants = [g for g in access.grants_of(actor) if g.role in CTI_ROLES]
+    return Organisation.objects.filter(pk=grants[0].organisation_id).first() if grants else None
+
+
+@transaction.atomic
+def company_register(
+    *,
+    actor: User,
+    ice: str,
+    ice_override_reason: str = "",
+    registered_by: Organisation | None = None,
+    reason: str = "",
+    **fields: Any,
+) -> Company:
+    """Register a company by its ICE; an ICE already registered is a duplicate (409)."""
+    access.ensure_can_create(actor, Company)
+    number, override = _checked_ice(actor, ice, ice_override_reason)
+    if Company.objects.filter(ice=number).exists():
+        raise refusal(
+            _("A company with this ICE is already registered: record the service for it."),
+            "ice",
+            ErrorCode.CONFLICT,
+        )
+    company = Company(
+        ice=number,
+        ice_override_reason=override,
+        registered_by=registered_by or _cti_of(actor),
+        **{k: v for k, v in fields.items() if k in COMPANY_FIELDS},
+    )
+    return persist(company, actor=actor, reason=override or reason)
+
+
+@transaction.atomic
+def company_update(
+    *,
+    actor: User,
+    company: Company,
+    reason: str = "",
+    ice: str | None = None,
+    ice_override_reason: str = "",
+    **fields: Any,
+) -> Company:
+    company = access.get_editable(Company, actor, company.pk)
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    if ice is not None and stdnum_ice.compact(ice) != company.ice:
+        number, override = _checked_ice(actor, ice, ice_override_reason)
+        if Company.objects.filter(ice=number).exclude(pk=company.pk).exists():
+            raise refusal(
+                _("A company with this ICE is already registered."),
+                "ice",
+                ErrorCode.CONFLICT,
+            )
+        company.ice, company.ice_override_reason = number, override
+        reason = override or reason
+    for name, value in fields.items():
+        if name in COMPANY_FIELDS:
+            setattr(company, name, value)
+    return persist(company, actor=actor, reason=reason)
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+OFFERING_FIELDS = (
+    "cti", "code", "category", "sector", "title", "title_ar", "title_en", "description",
+    "description_ar", "description_en", "is_public", "is_active",
+)  # fmt: skip
+
+
+def _check_cti(organisation: Organisation | None, field: str = "cti") -> None:
+    if organisation is None or organisation.kind != OrganisationKind.CTI:
+        raise refusal(_("Choose a CTI."), field, code=ErrorCode.INVALID)
+
+
+@transaction.atomic
+def offering_save(
+    *, actor: User, offering: ServiceOffering | None = None, reason: str = "", **fields: Any
+) -> ServiceOffering:
+    """Create or change a catalogue entry of a CTI (its own CTI for CTI staff: re-checked)."""
+    if offering is None:
+        access.ensure_can_create(actor, ServiceOffering)
+        offering = ServiceOffering()
+    else:
+        offering = access.get_editable(ServiceOffering, actor, offering.pk)
+    for name, value in fields.items():
+        if name in OFFERING_FIELDS:
+            setattr(offering, name, value)
+    _check_cti(offering.cti if offering.cti_id else None)
+    return persist(offering, actor=actor, reason=reason)
+
+
+# --- deliveries --------------------------------------------------------------------------------
+
+DELIVERY_FIELDS = (
+    "cti", "reference", "company", "offering", "category", "title", "started_on", "ended_on",
+    "amount_invoiced", "funding", "task_force_project", "satisfaction",
+)  # fmt: skip
+
+
+def _check_delivery(delivery: ServiceDelivery) -> None:
+    _check_cti(delivery.cti if delivery.cti_id else None)
+    if delivery.offering_id:
+        if delivery.offering.cti_id != delivery.cti_id:
+            raise refusal(
+                _("This service belongs to another CTI's catalogue."),
+                "offering",
+                code=ErrorCode.INVALID,
+            )
+        delivery.category = delivery.offering.category  # the catalogue entry decides
+    if not delivery.category:
+        raise refusal(
+            _("Choose a catalogue service or a category."), "category", code=ErrorCode.INVALID
+        )
+    duplicate = ServiceDelivery.objects.filter(cti=delivery.cti_id, reference=delivery.reference)
+    if duplicate.exclude(pk=delivery.pk).exists():
+        raise refusal(
+            _("This CTI already recorded a delivery with this reference."),
+            "reference",
+            ErrorCode.CONFLICT,
+        )
+
+
+@transaction.atomic
+def delivery_create(*, actor: User, reason: str = "", **fields: Any) -> ServiceDelivery:
+    access.ensure_can_create(actor, ServiceDelivery)
+    delivery = ServiceDelivery(**{k: v for k, v in fields.items() if k in DELIVERY_FIELDS})
+    _check_delivery(delivery)
+    return persist(delivery, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def delivery_update(
+    *, actor: User, delivery: ServiceDelivery, reason: str = "", **fields: Any
+) -> ServiceDelivery:
+    delivery = access.get_editable(ServiceDelivery, actor, delivery.pk)
+    delivery = ServiceDelivery.objects.select_for_update().get(pk=delivery.pk)
+    for name, value in fields.items():
+        if name in DELIVERY_FIELDS:
+            setattr(delivery, name, value)
+    _check_delivery(delivery)
+    return persist(delivery, actor=actor, reason=reason)
+
+
+# --- requests from the public catalogue --------------------------------------------------------
+
+REQUEST_FIELDS = ("company_name", "ice", "contact_name", "email", "phone", "message")
+
+
+@transaction.atomic
+def service_request_send(
+    *, offering: ServiceOffering, language: str = "fr", **fields: Any
+) -> ServiceRequest:
+    """A visitor (no account) asks a CTI for a published service. The anti-spam checks (honeypot,
+    rate limit per address) happen before, in the public view; here only the data is checked."""
+    offering = ServiceOffering.objects.visible_to(None).filter(pk=offering.pk).first()
+    if offering is None:
+        raise ServiceError(ErrorCode.NOT_FOUND)
+    request = ServiceRequest(
+        offering=offering,
+        cti_id=offering.cti_id,
+        language=language[:5],
+        **{k: (v or "").strip() for k, v in fields.items() if k in REQUEST_FIELDS},
+    )
+    if request.ice:
+        request.ice, problem = ice_check(request.ice)
+        if problem == IceProblem.FORMAT:
+            raise refusal(ice_message(problem), "ice", code=ErrorCode.INVALID)
+    # Nobody is signed in: the history records no user, and there is nothing to re-check.
+    return save_audited(request, actor=None, reason=_("Sent from the public catalogue"))
+
+
+def _open_request(actor: User, request: ServiceRequest) -> ServiceRequest:
+    request = access.get_editable(ServiceRequest, actor, request.pk)
+    request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status in (RequestStatus.DECLINED, RequestStatus.CONVERTED):
+        raise refusal(_("This request was already answered."), code=ErrorCode.CONFLICT)
+    return request
+
+
+def _decide(request: ServiceRequest, actor: User, status: str, reason: str = "") -> None:
+    request.status = status
+    request.decision_reason = reason
+    request.decided_by, request.decided_at = actor, timezone.now()
+    persist(request, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def service_request_accept(*, actor: User, request: ServiceRequest) -> ServiceRequest:
+    request = _open_request(actor, request)
+    if request.status != RequestStatus.NEW:
+        raise refusal(_("This request was already accepted."), code=ErrorCode.CONFLICT)
+    _decide(request, actor, RequestStatus.ACCEPTED)
+    return request
+
+
+@transaction.atomic
+def service_request_decline(*, actor: User, request: ServiceRequest, reason: str) -> ServiceRequest:
+    request = _open_request(actor, request)
+    if not reason.strip():
+        raise refusal(_("Say why the request is declined."), "reason", code=ErrorCode.INVALID)
+    _decide(request, actor, RequestStatus.DECLINED, reason.strip())
+    return request
+
+
+@transaction.atomic
+def service_request_convert(
+    *,
+    actor: User,
+    request: ServiceRequest,
+    company: Company,
+    reference: str,
+    started_on: datetime.date,
+    amount_invoiced: Decimal = Decimal(0),
+    reason: str = "",
+    **fields: Any,
+) -> ServiceDelivery:
+    """Turn a request into a delivery of the requested service to a registered company."""
+    request = _open_request(actor, request)
+    delivery = delivery_create(
+        actor=actor,
+        cti=request.cti,
+        offering=request.offering,
+        category=request.offering.category,
+        title=request.offering.title,
+        company=company,
+        reference=reference,
+        started_on=started_on,
+        amount_invoiced=amount_invoiced,
+        reason=reason,
+        **{k: v for k, v in fields.items() if k in DELIVERY_FIELDS},
+    )
+    delivery.request = request
+    persist(delivery, actor=actor, reason=reason)
+    _decide(request, actor, RequestStatus.CONVERTED, reason)
+    return delivery
+
+
+# --- imports -----------------------------------------------------------------------------------
+
+# Files up to this size are checked and saved during the request; larger ones in the background.
+INLINE_IMPORT_BYTES = 256 * 1024
+
+
+@transaction.atomic
+def service_import_start(*, actor: User, cti: Organisation, kind: str, upload) -> ServiceImport:
+    """Keep the file and run the import: at once for a small file, in the background otherwise
+    (the page then shows its progress and the sender gets an e-mail when it is done)."""
+    access.ensure_can_create(actor, ServiceImport)
+    _check_cti(cti)
+    target = ServiceDelivery if kind == ImportKind.DELIVERIES else Company
+    if not access.can_write_for(actor, target, cti):
+        raise ServiceError(ErrorCode.FORBIDDEN)
+    if upload is None:
+        raise refusal(_("Choose the file to send."), "file", code=ErrorCode.INVALID)
+    check_upload(upload, extensions=TABULAR_EXTENSIONS)
+    job = ServiceImport(cti=cti, kind=kind, created_by=actor, title=upload.name[:255])
+    job.sha256, job.size, job.file = sha256_of(upload), upload.size, upload
+    persist(job, actor=actor)
+    if upload.size <= INLINE_IMPORT_BYTES:
+        service_import_run(import_id=job.pk)
+        job.refresh_from_db()
+    else:
+        from pilotage.services.tasks import run_service_import
+
+        transaction.on_commit(lambda: run_service_import.enqueue(import_id=job.pk))
+    return job
+
+
+def service_import_run(*, import_id: int, notify: bool = False) -> ServiceImport:
+    """Run a kept import as its sender: every row checked, then all saved or none. Progress is
+    written as the file is read, so the page polling it moves."""
+    from pilotage.services.imports import run_import
+
+    job = ServiceImport.objects.select_related("cti", "created_by").get(pk=import_id)
+    if job.status not in (ImportStatus.PENDING, ImportStatus.RUNNING):
+        return job  # already run (a task delivered twice)
+    ServiceImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+
+    def progress(rows: int) -> None:
+        ServiceImport.objects.filter(pk=job.pk).update(rows_read=rows)
+
+    with acting_as(job.created_by), job.file.open("rb") as handle:
+        handle.name = job.file.name
+        outcome = run_import(
+            kind=job.kind, upload=handle, cti=job.cti, actor=job.created_by, progress=progress
+        )
+    job.status = ImportStatus.FAILED if outcome.error_count else ImportStatus.DONE
+    job.rows_read, job.rows_created = outcome.rows_read, outcome.rows_created
+    job.rows_unchanged, job.errors = outcome.rows_unchanged, outcome.errors or []
+    job.finished_at = timezone.now()
+    job.save()
+    if notify:
+        _notify(job)
+    return job
+
+
+def _notify(job: ServiceImport) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    user = job.created_by
+    with translation.override(user.preferred_language):
+        if job.status == ImportStatus.DONE:
+            subject = _("Import done: %(added)s rows added") % {"added": job.rows_created}
+        else:
+            subject = _("Import refused: %(count)s errors") % {"count": len(job.errors)}
+        body = _("See the details: %(link)s") % {
+            "link": settings.SITE_URL.rstrip("/") + job.get_absolute_url()
+        }
+    send_mail(subject, body, None, [user.email])

@@ -1,0 +1,220 @@
+"""Imports of deliveries and companies: every bad file is refused with the right message by row
+and column and writes nothing; a good file is saved whole; the same file twice adds nothing."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from pilotage.core.errors import ServiceError
+from pilotage.services import services
+from pilotage.services.models import Company, ServiceDelivery, ServiceImport
+from pilotage.services.tests.factories import CompanyFactory, DeliveryFactory, OfferingFactory
+
+HEADER = "Référence;ICE;Date de début;Catégorie;Montant;Financement;Satisfaction"
+
+
+def csv_file(text: str, name: str = "prestations.csv", bom: bool = True) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (("\ufeff" if bom else "") + text).encode("utf-8"))
+
+
+def xlsx_file(rows: list[list], name: str = "prestations.xlsx") -> SimpleUploadedFile:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def run(cast, upload, kind="deliveries", actor=None) -> ServiceImport:
+    return services.service_import_start(
+        actor=actor or cast.cti_a_staff, cti=cast.cti_a, kind=kind, upload=upload
+    )
+
+
+@pytest.fixture
+def company(db):
+    return CompanyFactory(ice="001561191000066")
+
+
+def test_a_french_csv_with_bom_is_saved_whole(cast, company):
+    upload = csv_file(
+        f"{HEADER}\nP-1;001561191000066;31/12/2024;training;1 234,50;payant;5\n"
+        "P-2;00 1561191 000066;15/01/2024;Laboratory testing;0;general_interest;\n"
+    )
+    job = run(cast, upload)
+    assert (job.status, job.rows_created, job.errors) == ("done", 2, [])
+    p1 = ServiceDelivery.objects.get(reference="P-1")
+    assert (p1.amount_invoiced, p1.started_on, p1.funding, p1.satisfaction) == (
+        Decimal("1234.50"), datetime.date(2024, 12, 31), "paid", 5,
+    )  # fmt: skip
+    assert ServiceDelivery.objects.get(reference="P-2").category == "laboratory_testing"
+    assert p1.history.get().history_user == cast.cti_a_staff
+
+
+def test_the_same_file_twice_adds_nothing(cast, company):
+    text = f"{HEADER}\nP-1;001561191000066;31/12/2024;training;100;paid;\n"
+    run(cast, csv_file(text))
+    again = run(cast, csv_file(text))
+    assert (again.status, again.rows_created, again.rows_unchanged) == ("done", 0, 1)
+    assert ServiceDelivery.objects.count() == 1
+
+
+def test_a_comma_separated_csv_without_bom_and_an_offering_code(cast, company):
+    offering = OfferingFactory(cti=cast.cti_a, code="CAT-01", category="certification")
+    upload = csv_file(
+        'reference,ice,date,code catalogue,montant\nP-9,001561191000066,2024-03-01,CAT-01,"1 000,00"\n',
+        bom=False,
+    )
+    job = run(cast, upload)
+    assert job.status == "done", job.errors
+    delivery = ServiceDelivery.objects.get()
+    assert (delivery.offering, delivery.category, delivery.amount_invoiced) == (
+        offering, "certification", Decimal("1000.00"),
+    )  # fmt: skip
+
+
+def test_an_xlsx_with_excel_serial_and_real_dates(cast, company):
+    upload = xlsx_file([
+        ["Reference", "ICE", "Start date", "Category", "Amount invoiced (MAD)"],
+        ["X-1", 1561191000066, 45657, "training", 1500.5],
+        ["X-2", "001561191000066", datetime.datetime(2024, 6, 1), "diagnostic", "2 000,00"],
+    ])  # fmt: skip
+    job = run(cast, upload)
+    assert job.status == "done", job.errors
+    dates = dict(ServiceDelivery.objects.values_list("reference", "started_on"))
+    assert dates == {"X-1": datetime.date(2024, 12, 31), "X-2": datetime.date(2024, 6, 1)}
+
+
+@pytest.mark.parametrize(
+    "line, column, message",
+    [
+        ("P-1;12345;31/12/2024;training;1;paid;", "ICE", "An ICE is made of 15 digits."),
+        ("P-1;001561191000067;31/12/2024;training;1;paid;", "ICE", "divisible by 97"),
+        ("P-1;002136093000040;31/12/2024;training;1;paid;", "ICE", "No company is registered"),
+        ("P-1;001561191000066;31/13/2024;training;1;paid;", "Start date", "is not a date"),
+        ("P-1;001561191000066;;training;1;paid;", "Start date", "required"),
+        (
+            "P-1;001561191000066;31/12/2024;training;N/A;paid;",
+            "Amount invoiced (MAD)",
+            "not a number",
+        ),
+        ("P-1;001561191000066;31/12/2024;cuisine;1;paid;", "Category", "is not a category"),
+        ("P-1;001561191000066;31/12/2024;training;1;gratuit;", "Funding", "paid"),
+        ("P-1;001561191000066;31/12/2024;training;1;paid;7", "Satisfaction", "1 to 5"),
+        (";001561191000066;31/12/2024;training;1;paid;", "Reference", "required"),
+    ],
+)
+def test_a_bad_row_refuses_the_whole_file_and_says_where(cast, company, line, column, message):
+    good = "P-0;001561191000066;01/01/2024;training;1;paid;"
+    job = run(cast, csv_file(f"{HEADER}\n{good}\n{line}\n"))
+    assert job.status == "failed"
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, column)]
+    assert message in job.errors[0]["message"]
+    assert not ServiceDelivery.objects.exists()
+
+
+def test_a_reference_twice_in_the_file_or_changed_since_is_refused(cast, company):
+    DeliveryFactory(cti=cast.cti_a, reference="OLD", company=company)
+    job = run(
+        cast,
+        csv_file(
+            f"{HEADER}\nP-1;001561191000066;01/01/2024;training;1;paid;\n"
+            "P-1;001561191000066;01/01/2024;training;1;paid;\n"
+            "OLD;001561191000066;01/01/2024;diagnostic;9;paid;\n"
+        ),
+    )
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "Reference"), (4, "Reference")]
+    assert ServiceDelivery.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (SimpleUploadedFile("p.txt", b"a;b"), "not accepted"),
+        (SimpleUploadedFile("p.csv", "Référence;ICE\nP;1\n".encode("latin-1")), "UTF-8"),
+        (SimpleUploadedFile("p.xlsx", b"not a workbook"), "not a readable XLSX"),
+    ],
+)
+def test_unreadable_files_are_refused(cast, upload, message):
+    with pytest.raises(ServiceError) as refused:
+        run(cast, upload)
+        raise AssertionError(ServiceImport.objects.get().errors)
+    assert message in str(refused.value.field_errors)
+    assert not ServiceDelivery.objects.exists()
+
+
+def test_an_empty_file_is_refused(cast):
+    job = run(cast, csv_file(f"{HEADER}\n"))
+    assert job.status == "failed" and "no data row" in job.errors[0]["message"]
+
+
+def test_companies_with_arabic_names_are_imported_and_not_duplicated(cast):
+    text = (
+        "ICE;Nom;Nom arabe;Forme juridique;Taille;Secteur;Région;Ville\n"
+        "002136093000040;Atlas Plast;أطلس للبلاستيك;SARL;PME;Plasturgie;06;Casablanca\n"
+        "001527456000081;Rif Méca;ميكانيك الريف;SA;GE;Mécanique;1;Tanger\n"
+    )
+    job = run(cast, csv_file(text, "entreprises.csv"), kind="companies")
+    assert (job.status, job.rows_created) == ("done", 2), job.errors
+    atlas = Company.objects.get(ice="002136093000040")
+    assert (atlas.name_ar, atlas.registered_by, atlas.region) == (
+        "أطلس للبلاستيك",
+        cast.cti_a,
+        "06",
+    )
+    assert Company.objects.get(ice="001527456000081").region == "01"
+    again = run(cast, csv_file(text, "entreprises.csv"), kind="companies")
+    assert (again.rows_created, again.rows_unchanged) == (0, 2)
+
+
+def test_a_cti_cannot_import_for_another_cti(cast, company):
+    upload = csv_file(f"{HEADER}\nP-1;001561191000066;31/12/2024;training;1;paid;\n")
+    with pytest.raises(ServiceError) as refused:
+        services.service_import_start(
+            actor=cast.cti_a_staff, cti=cast.cti_b, kind="deliveries", upload=upload
+        )
+    assert refused.value.status == 403
+    assert not ServiceDelivery.objects.exists() and not ServiceImport.objects.exists()
+
+
+def test_a_large_file_runs_in_the_background_and_its_sender_is_told(
+    cast, company, monkeypatch, django_capture_on_commit_callbacks, client_for
+):
+    monkeypatch.setattr(services, "INLINE_IMPORT_BYTES", 10)
+    lines = "".join(f"P-{n};001561191000066;01/01/2024;training;10;paid;\n" for n in range(300))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = run(cast, csv_file(f"{HEADER}\n{lines}"))
+    assert job.status == "pending" and not ServiceDelivery.objects.exists()
+    client = client_for(cast.cti_a_staff)
+    waiting = client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 1s"' in waiting.content.decode()
+    for callback in callbacks:
+        callback()
+    job.refresh_from_db()
+    assert (job.status, job.rows_created) == ("done", 300)
+    assert mail.outbox and "300" in mail.outbox[0].subject
+    done = client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
+    assert "every 1s" not in done.content.decode()
+
+
+def test_the_pages_upload_and_offer_the_errors_as_csv(cast, company, client_for):
+    client = client_for(cast.cti_a_staff)
+    response = client.post(
+        reverse("services:import_create"),
+        {"cti": cast.cti_a.pk, "kind": "deliveries",
+         "file": csv_file(f"{HEADER}\nP-1;12;31/12/2024;training;1;paid;\n")},
+    )  # fmt: skip
+    job = ServiceImport.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    errors = client.get(reverse("services:import_errors", args=[job.pk]))
+    text = b"".join(errors.streaming_content).decode()
+    assert "\r\n2;ICE;" in text and "15" in text  # in the sender's language
+    template = client.get(reverse("services:import_template", args=["deliveries"]))
+    assert template.status_code == 200

@@ -1,0 +1,490 @@
+"""Pages of the services register: deliveries, companies, catalogue, request inbox, imports; and
+the public catalogue (no sign-in) from which companies send requests."""
+
+import io
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views import View
+from openpyxl import Workbook
+
+from pilotage.core import access
+from pilotage.core.errors import ServiceError
+from pilotage.core.exports import csv_stream
+from pilotage.core.generic_views import (
+    ACCESS_CODES,
+    AccessMixin,
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectHistoryView,
+    ObjectListView,
+    ObjectMixin,
+    add_service_errors,
+)
+from pilotage.core.models import Organisation
+from pilotage.core.money import format_mad
+from pilotage.core.roles import OrganisationKind
+from pilotage.core.tables import Column
+from pilotage.services import imports, selectors, services
+from pilotage.services.filters import CompanyFilter, DeliveryFilter, OfferingFilter, RequestFilter
+from pilotage.services.forms import (
+    CompanyForm,
+    ConvertForm,
+    DeclineForm,
+    DeliveryForm,
+    ImportForm,
+    OfferingForm,
+    ServiceRequestForm,
+)
+from pilotage.services.models import (
+    Company,
+    ImportKind,
+    RequestStatus,
+    ServiceCategory,
+    ServiceDelivery,
+    ServiceImport,
+    ServiceOffering,
+    ServiceRequest,
+)
+
+# --- deliveries --------------------------------------------------------------------------------
+
+
+class DeliveryList(ObjectListView):
+    model = ServiceDelivery
+    filterset_class = DeliveryFilter
+    title = gettext_lazy("Deliveries")
+    related = ("cti", "company", "offering")
+    columns = [
+        Column("reference", gettext_lazy("Reference"), sort="reference", link=True),
+        Column("cti", gettext_lazy("CTI"), accessor="cti.acronym", sort="cti__acronym"),
+        Column("company", gettext_lazy("Company"), accessor="company.name", sort="company__name"),
+        Column("ice", gettext_lazy("ICE"), accessor="company.ice"),
+        Column("size", gettext_lazy("Size"), accessor="company.size_class"),
+        Column("region", gettext_lazy("Region"), accessor="company.region"),
+        Column("category", gettext_lazy("Category"), sort="category"),
+        Column("started_on", gettext_lazy("Start date"), sort="started_on"),
+        Column("funding", gettext_lazy("Funding"), sort="funding"),
+        Column("amount_invoiced", gettext_lazy("Amount (MAD)"), sort="amount_invoiced"),
+        Column("satisfaction", gettext_lazy("Satisfaction"), sort="satisfaction"),
+    ]
+    default_sort = "-started_on"
+    create_url_name = "services:delivery_create"
+    export_name = "deliveries"
+
+    def get_totals(self, queryset) -> dict[str, Any]:
+        totals = selectors.delivery_totals(queryset)
+        return {
+            "reference": _("Total: %(count)s deliveries") % {"count": totals["deliveries"]},
+            "company": _("%(count)s companies") % {"count": totals["companies"]},
+            "amount_invoiced": format_mad(totals["amount"]),
+        }
+
+
+class DeliveryDetail(ObjectDetailView):
+    model = ServiceDelivery
+    template_name = "services/delivery_detail.html"
+
+
+class DeliveryEdit(ObjectFormView):
+    model = ServiceDelivery
+    form_class = DeliveryForm
+    title_create = gettext_lazy("New delivery")
+    title_edit = gettext_lazy("Edit delivery")
+    create_service = staticmethod(services.delivery_create)
+    update_service = staticmethod(services.delivery_update)
+    object_kwarg = "delivery"
+
+
+class DeliveryHistory(ObjectHistoryView):
+    model = ServiceDelivery
+
+
+# --- companies ---------------------------------------------------------------------------------
+
+
+class CompanyList(ObjectListView):
+    model = Company
+    filterset_class = CompanyFilter
+    title = gettext_lazy("Companies")
+    columns = [
+        Column("name", gettext_lazy("Name"), sort="name", link=True),
+        Column("name_ar", gettext_lazy("Name in Arabic")),
+        Column("ice", gettext_lazy("ICE"), sort="ice"),
+        Column("size_class", gettext_lazy("Size"), sort="size_class"),
+        Column("sector", gettext_lazy("Sector"), sort="sector"),
+        Column("region", gettext_lazy("Region"), sort="region"),
+        Column("city", gettext_lazy("City"), sort="city"),
+    ]
+    default_sort = "name"
+    create_url_name = "services:company_create"
+    export_name = "companies"
+
+
+class CompanyDetail(ObjectDetailView):
+    """The company and every service it received from the CTIs the viewer may see."""
+
+    model = Company
+    template_name = "services/company_detail.html"
+
+    def get_context(self, obj: Company) -> dict[str, Any]:
+        deliveries = (
+            ServiceDelivery.objects.visible_to(self.request.user)
+            .filter(company=obj)
+            .select_related("cti", "offering")
+            .order_by("-started_on")
+        )
+        return {"deliveries": deliveries, "totals": selectors.delivery_totals(deliveries)}
+
+
+class CompanyEdit(ObjectFormView):
+    model = Company
+    form_class = CompanyForm
+    title_create = gettext_lazy("New company")
+    title_edit = gettext_lazy("Edit company")
+    create_service = staticmethod(services.company_register)
+    update_service = staticmethod(services.company_update)
+    object_kwarg = "company"
+
+
+class CompanyHistory(ObjectHistoryView):
+    model = Company
+
+
+# --- catalogue (signed in) ---------------------------------------------------------------------
+
+
+class OfferingList(ObjectListView):
+    model = ServiceOffering
+    filterset_class = OfferingFilter
+    title = gettext_lazy("Service catalogue")
+    related = ("cti",)
+    columns = [
+        Column("code", gettext_lazy("Code"), sort="code", link=True),
+        Column("cti", gettext_lazy("CTI"), accessor="cti.acronym", sort="cti__acronym"),
+        Column("title", gettext_lazy("Title"), sort="title"),
+        Column("category", gettext_lazy("Category"), sort="category"),
+        Column("sector", gettext_lazy("Sector"), sort="sector"),
+        Column("is_public", gettext_lazy("Public"), sort="is_public"),
+        Column("is_active", gettext_lazy("Active"), sort="is_active"),
+    ]
+    default_sort = "code"
+    create_url_name = "services:offering_create"
+    export_name = "catalogue"
+
+
+class OfferingDetail(ObjectDetailView):
+    model = ServiceOffering
+    template_name = "services/offering_detail.html"
+
+
+class OfferingEdit(ObjectFormView):
+    model = ServiceOffering
+    form_class = OfferingForm
+    title_create = gettext_lazy("New catalogue service")
+    title_edit = gettext_lazy("Edit catalogue service")
+    create_service = staticmethod(services.offering_save)
+    update_service = staticmethod(services.offering_save)
+    object_kwarg = "offering"
+
+
+class OfferingHistory(ObjectHistoryView):
+    model = ServiceOffering
+
+
+# --- request inbox -----------------------------------------------------------------------------
+
+
+class RequestList(ObjectListView):
+    model = ServiceRequest
+    filterset_class = RequestFilter
+    title = gettext_lazy("Service requests")
+    related = ("cti", "offering")
+    columns = [
+        Column("received_at", gettext_lazy("Received"), sort="received_at", link=True),
+        Column("cti", gettext_lazy("CTI"), accessor="cti.acronym", sort="cti__acronym"),
+        Column("offering", gettext_lazy("Service"), accessor="offering.title"),
+        Column("company_name", gettext_lazy("Company"), sort="company_name"),
+        Column("contact_name", gettext_lazy("Contact")),
+        Column("email", gettext_lazy("E-mail")),
+        Column("status", gettext_lazy("Status"), sort="status"),
+    ]
+    default_sort = "-received_at"
+    export_name = "requests"
+
+
+class RequestDetail(ObjectDetailView):
+    model = ServiceRequest
+    template_name = "services/request_detail.html"
+
+    def get_context(self, obj: ServiceRequest) -> dict[str, Any]:
+        company = services.company_by_ice(obj.ice) if obj.ice else None
+        return {
+            "open": obj.status in (RequestStatus.NEW, RequestStatus.ACCEPTED),
+            "decline_form": DeclineForm(),
+            "convert_form": ConvertForm(
+                initial={"company_ice": obj.ice, "reference": f"DEM-{obj.pk}"}
+            ),
+            "known_company": company,
+        }
+
+
+class RequestStep(AccessMixin, View):
+    """POST one answer to a request, then go back to it."""
+
+    model = ServiceRequest
+    form_class: Any = None
+    done_message: Any
+
+    def apply(self, request_obj: ServiceRequest, data: dict) -> None:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        # 404 / 403 before the form is read: a refusal is never shown as a form error.
+        request_obj = access.get_editable(ServiceRequest, request.user, pk)
+        data: dict[str, Any] = {}
+        if self.form_class is not None:
+            form = self.form_class(request.POST)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+                return redirect(request_obj.get_absolute_url())
+            data = form.cleaned_data
+        try:
+            self.apply(request_obj, data)
+        except ServiceError as exc:
+            if exc.code in ACCESS_CODES:
+                raise
+            for field_messages in exc.field_errors.values() or [[exc.message]]:
+                for message in field_messages:
+                    messages.error(request, message)
+        else:
+            messages.success(request, self.done_message)
+        return redirect(request_obj.get_absolute_url())
+
+
+class RequestAccept(RequestStep):
+    done_message = gettext_lazy("Request accepted.")
+
+    def apply(self, request_obj, data):
+        services.service_request_accept(actor=self.request.user, request=request_obj)
+
+
+class RequestDecline(RequestStep):
+    form_class = DeclineForm
+    done_message = gettext_lazy("Request declined.")
+
+    def apply(self, request_obj, data):
+        services.service_request_decline(actor=self.request.user, request=request_obj, **data)
+
+
+class RequestConvert(RequestStep):
+    form_class = ConvertForm
+    done_message = gettext_lazy("Delivery recorded from the request.")
+
+    def apply(self, request_obj, data):
+        company = data.pop("company_ice")
+        services.service_request_convert(
+            actor=self.request.user, request=request_obj, company=company, **data
+        )
+
+
+# --- the public catalogue (no sign-in) ---------------------------------------------------------
+
+RATE_LIMIT = 5  # requests per address and hour
+
+
+def _client_address(request: HttpRequest) -> str:
+    # Behind the HTTPS proxy (BEHIND_PROXY) every request comes from the proxy: use the client's.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """At most RATE_LIMIT requests an hour from one address, counted in the shared cache (so it
+    holds across processes and servers)."""
+    key = f"services:request-rate:{_client_address(request)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > RATE_LIMIT
+
+
+class Catalogue(View):
+    """The public catalogue: published services of every CTI, searchable, in the three languages."""
+
+    template_name = "services/catalogue.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        ctis = Organisation.objects.filter(
+            kind=OrganisationKind.CTI, pk__in=selectors.published_offerings().values("cti_id")
+        ).order_by("acronym")
+        cti = request.GET.get("cti", "")
+        offerings = selectors.catalogue_search(
+            text=request.GET.get("q", "")[:200],
+            sector=request.GET.get("sector", "")[:255],
+            category=request.GET.get("category", "")
+            if request.GET.get("category") in ServiceCategory.values
+            else "",
+            cti=ctis.filter(pk=cti).first() if cti.isdigit() else None,
+        )
+        context = {
+            "offerings": offerings[:200],
+            "count": offerings.count(),
+            "ctis": ctis,
+            "sectors": selectors.catalogue_sectors(),
+            "categories": ServiceCategory.choices,
+            "chosen": request.GET,
+        }
+        template = (
+            "services/partials/catalogue_results.html" if request.htmx else self.template_name
+        )
+        return render(request, template, context)
+
+
+class CatalogueOffering(View):
+    """A published service and its request form; a POST sends the request to the CTI's inbox."""
+
+    model = ServiceOffering
+    template_name = "services/catalogue_offering.html"
+
+    def get_offering(self, pk: int) -> ServiceOffering:
+        offering = selectors.published_offerings().select_related("cti").filter(pk=pk).first()
+        if offering is None:
+            raise Http404
+        return offering
+
+    def render_page(self, offering, form, status=200, sent=False) -> HttpResponse:
+        context = {"offering": offering, "form": form, "sent": sent}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render_page(self.get_offering(pk), ServiceRequestForm())
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        offering = self.get_offering(pk)
+        form = ServiceRequestForm(request.POST)
+        if form.is_valid() and form.cleaned_data["website"]:
+            # A robot filled the hidden field: answer as if sent, store nothing.
+            return self.render_page(offering, ServiceRequestForm(), sent=True)
+        if _rate_limited(request):
+            form.add_error(None, _("Too many requests from your connection: try again later."))
+            return self.render_page(offering, form, status=429)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+            try:
+                services.service_request_send(
+                    offering=offering, language=get_language() or "fr", **data
+                )
+            except ServiceError as exc:
+                if exc.code in ACCESS_CODES:
+                    raise Http404 from None
+                add_service_errors(form, exc)
+            else:
+                return self.render_page(offering, ServiceRequestForm(), sent=True)
+        return self.render_page(offering, form, status=422)
+
+
+# --- imports -----------------------------------------------------------------------------------
+
+
+class ImportCreate(AccessMixin, View):
+    """Send an XLSX/CSV of deliveries or companies for a CTI."""
+
+    template_name = "services/import_form.html"
+
+    def render_form(self, form, kind: str, status: int = 200) -> HttpResponse:
+        context = {"form": form, "kind": kind, "kinds": ImportKind.choices}
+        return render(self.request, self.template_name, context, status=status)
+
+    def kind(self) -> str:
+        kind = self.request.GET.get("kind") or self.request.POST.get("kind") or ""
+        return kind if kind in ImportKind.values else ImportKind.DELIVERIES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not access.can_create(request.user, ServiceImport):
+            raise PermissionDenied
+        return self.render_form(ImportForm(user=request.user), self.kind())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not access.can_create(request.user, ServiceImport):
+            raise PermissionDenied
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            try:
+                job = services.service_import_start(
+                    actor=request.user, cti=form.cleaned_data["cti"], kind=self.kind(),
+                    upload=form.cleaned_data["file"],
+                )  # fmt: skip
+            except ServiceError as exc:
+                if exc.code in ACCESS_CODES:
+                    raise
+                add_service_errors(form, exc)
+            else:
+                return redirect(job.get_absolute_url())
+        return self.render_form(form, self.kind(), status=422)
+
+
+class ImportDetail(ObjectDetailView):
+    """The import's outcome; while it runs, the progress part refreshes itself (htmx)."""
+
+    model = ServiceImport
+    template_name = "services/import_detail.html"
+
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        if request.htmx:
+            job = self.get_object()
+            return render(request, "services/partials/import_progress.html", {"object": job})
+        return super().get(request, pk)
+
+
+class ImportErrors(ObjectMixin, View):
+    """The import's errors as a CSV file (row, column, message)."""
+
+    model = ServiceImport
+    columns = [
+        Column("row", gettext_lazy("Row"), accessor=lambda e: e["row"]),
+        Column("column", gettext_lazy("Column"), accessor=lambda e: e["column"]),
+        Column("message", gettext_lazy("Error"), accessor=lambda e: e["message"]),
+    ]
+
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        job = self.get_object()
+        response = StreamingHttpResponse(
+            csv_stream(self.columns, job.errors), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+        return response
+
+
+class ImportTemplate(AccessMixin, View):
+    """An empty import file (header in the user's language and one example line), as XLSX."""
+
+    def get(self, request: HttpRequest, kind: str) -> HttpResponse:
+        if kind not in ImportKind.values:
+            raise Http404
+        workbook = Workbook()
+        sheet = workbook.active
+        for row in imports.template_rows(kind):
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="import-{kind}.xlsx"'
+        return response
