@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from pilotage.core import lookups  # noqa: F401  (registers `__any`)
+
         self.record_sign_ins_outside_the_history()
         self.register_menu()
 

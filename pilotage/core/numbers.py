@@ -4,6 +4,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -14,7 +15,7 @@ def parse_decimal(text: str) -> Decimal:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     elif cleaned.count(".") > 1:
         cleaned = cleaned.replace(".", "")
-    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", cleaned):
+    if not _NUMBER.fullmatch(cleaned):
         raise ValueError(text)
     try:
         return Decimal(cleaned)

@@ -31,30 +31,38 @@ def header_key(text: Any) -> str:
     return "_".join(plain.lower().split())
 
 
-def read_rows(upload: UploadedFile) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_rows(
+    upload: UploadedFile, aliases: dict[str, str] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, {column key: cell}); `aliases` maps normalised headers (in any language) to
+    the keys the caller uses, once for the header rather than once per row."""
     suffix = Path(upload.name).suffix.lower()
     if suffix == ".xlsx":
-        yield from _xlsx_rows(upload)
+        yield from _xlsx_rows(upload, aliases or {})
     elif suffix == ".csv":
-        yield from _csv_rows(upload)
+        yield from _csv_rows(upload, aliases or {})
     else:
         raise ServiceError(
             ErrorCode.INVALID, field_errors={"file": [_("Send an XLSX or CSV file.")]}
         )
 
 
-def _rows_from(lines: Iterator[list[Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
+def _rows_from(
+    lines: Iterator[list[Any]], aliases: dict[str, str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
     header = None
     for number, cells in enumerate(lines, start=1):
         if header is None:
-            header = [header_key(cell) for cell in cells]
+            header = [aliases.get(header_key(cell), header_key(cell)) for cell in cells]
             continue
         if all(cell in (None, "") for cell in cells):
             continue
         yield number, dict(zip(header, cells, strict=False))
 
 
-def _xlsx_rows(upload: UploadedFile) -> Iterator[tuple[int, dict[str, Any]]]:
+def _xlsx_rows(
+    upload: UploadedFile, aliases: dict[str, str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:
@@ -64,19 +72,21 @@ def _xlsx_rows(upload: UploadedFile) -> Iterator[tuple[int, dict[str, Any]]]:
         ) from None
     try:
         yield from _rows_from(
-            list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)
+            (list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)), aliases
         )
     finally:
         workbook.close()
 
 
-def _csv_rows(upload: UploadedFile) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(
+    upload: UploadedFile, aliases: dict[str, str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
     text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
     try:
         sample = text.read(4096)
         text.seek(0)
         delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-        yield from _rows_from(iter(csv.reader(text, delimiter=delimiter)))
+        yield from _rows_from(iter(csv.reader(text, delimiter=delimiter)), aliases)
     except UnicodeDecodeError:
         raise ServiceError(
             ErrorCode.INVALID, field_errors={"file": [_("The CSV file must be encoded in UTF-8.")]}

@@ -206,8 +206,8 @@ def ledger_import(*, actor, upload: UploadedFile) -> ImportReport:
     labels = dict(COLUMNS)
     report = ImportReport()
     with transaction.atomic():
-        for number, raw in read_rows(upload):
-            row = _Row({aliases.get(name, name): value for name, value in raw.items()})
+        for number, cells in read_rows(upload, aliases):
+            row = _Row(cells)
 
             try:
                 kind = aliases.get(f"kind:{header_key(row.text('kind'))}")

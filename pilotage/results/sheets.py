@@ -91,8 +91,7 @@ def parse_upload(upload: UploadedFile, rows: list[SheetRow]) -> list[dict[str, A
 
     # Headers may come translated (the file was made in French, Arabic or English).
     aliases = {header_key(label): key for key, label in columns()}
-    for number, raw in read_rows(upload):
-        cells = {aliases.get(name, name): value for name, value in raw.items()}
+    for number, cells in read_rows(upload, aliases):
         try:
             indicator = by_id.get(int(cells.get("id") or 0))
         except (TypeError, ValueError):

@@ -15,7 +15,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from itertools import islice
+from operator import attrgetter
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -131,11 +134,7 @@ class Outcome:
 
 
 def _chunks(upload, columns: list[ImportColumn]) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-    aliases = _aliases(columns)
-    rows = (
-        (number, {aliases.get(name, name): value for name, value in cells.items()})
-        for number, cells in read_rows(upload)
-    )
+    rows = read_rows(upload, _aliases(columns))
     while chunk := list(islice(rows, CHUNK)):
         yield chunk
 
@@ -185,12 +184,23 @@ class _Parser:
         """SQL selecting the rows just inserted, by their natural key."""
         raise NotImplementedError
 
-    @property
+    @cached_property
     def fields(self) -> list[Any]:
         return [f for f in self.model._meta.concrete_fields if not f.primary_key]
 
+    @cached_property
+    def _getter(self) -> Callable[[Any], tuple]:
+        return attrgetter(*(f.attname for f in self.fields))
+
+    def record(self, **values: Any) -> SimpleNamespace:
+        """A row being checked: the model's columns with their defaults, as a plain object
+        (a model instance costs more to build than the whole check of a row)."""
+        if not hasattr(self, "_defaults"):
+            self._defaults = {f.attname: f.get_default() for f in self.fields}
+        return SimpleNamespace(**{**self._defaults, **values})
+
     def values(self, obj: Any) -> tuple:
-        return tuple(getattr(obj, f.attname) for f in self.fields)
+        return self._getter(obj)
 
     def insert(self, rows: list[tuple], actor: Any) -> int:
         """Insert converted rows with their history rows (the sender, "+", the import reason)."""
@@ -269,26 +279,28 @@ class DeliveryParser(_Parser):
         }
 
     def parse(self, chunk):
-        ices = {}
-        for _number, cells in chunk:
-            ice, problem = ice_check(_ice_cell(cells.get("ice")))
-            if problem is None:
-                ices[ice] = None
-        companies = dict(Company.objects.filter(ice__in=ices).values_list("ice", "pk"))
+        # A registered company's ICE was checked when it was registered: rows that name one need
+        # no second check; the others are checked only to say what is wrong with them.
+        typed = {number: _ice_cell(cells.get("ice")) for number, cells in chunk}
+        keys = {n: t if len(t) == 15 and t.isdigit() else ice_check(t)[0] for n, t in typed.items()}
+        companies = dict(
+            Company.objects.filter(ice__any=set(keys.values())).values_list("ice", "pk")
+        )
         parsed = []
         for number, cells in chunk:
             errors_before = self.outcome.error_count
-            delivery = ServiceDelivery(cti_id=self.cti.pk)
+            delivery = self.record(cti_id=self.cti.pk)
             delivery.reference = self.required(number, cells, "reference")[:50]
-            ice_text = self.required(number, cells, "ice") and _ice_cell(cells["ice"])
-            if ice_text:
-                ice, problem = ice_check(ice_text)
-                if problem:
-                    self.error(number, "ice", ice_message(problem))
-                elif ice not in companies:
-                    self.error(number, "ice", _("No company is registered with this ICE."))
+            if self.required(number, cells, "ice"):
+                if keys[number] in companies:
+                    delivery.company_id = companies[keys[number]]
                 else:
-                    delivery.company_id = companies[ice]
+                    _ice, problem = ice_check(typed[number])
+                    self.error(
+                        number, "ice",
+                        ice_message(problem) if problem
+                        else _("No company is registered with this ICE."),
+                    )  # fmt: skip
             for key in ("started_on", "ended_on"):
                 try:
                     value = cell_date(cells.get(key))
@@ -325,7 +337,7 @@ class DeliveryParser(_Parser):
                 parsed.append((number, delivery))
         return parsed
 
-    def _category(self, number: int, cells: dict, delivery: ServiceDelivery) -> None:
+    def _category(self, number: int, cells: dict, delivery: SimpleNamespace) -> None:
         code = cell_text(cells.get("offering"))
         if code:
             offering = self.offerings.get(code)
@@ -343,7 +355,7 @@ class DeliveryParser(_Parser):
                 else _("“%(text)s” is not a category.") % {"text": category},
             )  # fmt: skip
 
-    def _satisfaction(self, number: int, cells: dict, delivery: ServiceDelivery) -> None:
+    def _satisfaction(self, number: int, cells: dict, delivery: SimpleNamespace) -> None:
         try:
             score = cell_decimal(cells.get("satisfaction"))
         except ValueError:
@@ -360,7 +372,7 @@ class DeliveryParser(_Parser):
     def existing(self, keys):
         return {
             d.reference: d
-            for d in ServiceDelivery.objects.filter(cti=self.cti, reference__in=keys).only(
+            for d in ServiceDelivery.objects.filter(cti=self.cti, reference__any=keys).only(
                 "reference", *self.COMPARED
             )
         }
@@ -422,7 +434,7 @@ class CompanyParser(_Parser):
         return "ice = ANY(%s)", [[r[position] for r in rows]]
 
     def existing(self, keys):
-        return {c.ice: c for c in Company.objects.filter(ice__in=keys).only("ice")}
+        return {c.ice: c for c in Company.objects.filter(ice__any=keys).only("ice")}
 
     def same(self, new, old):
         return True  # a registered company is not overwritten by an import: nothing to add
