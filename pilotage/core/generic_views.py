@@ -204,33 +204,46 @@ def add_service_errors(form: Any, exc: ServiceError) -> None:
 
 
 class ObjectStepView(ObjectMixin, View):
-    """A workflow step on a detail page (POST only): the row must be editable; a form parses the
-    input, `apply` calls one service, and the user goes back to the row with what happened."""
+    """A workflow step on a row (POST only): fetch the row (404 / 403 before any input is read,
+    so a refusal is never shown as a form error), parse the step's form if it has one, `apply`
+    calls one service with the cleaned data, and the user goes back with what happened."""
 
-    form_class: Any
+    form_class: Any = None
     done_message: Any = ""
 
-    def apply(self, obj: models.Model, form: Any) -> None:
+    def fetch(self, pk: Any) -> models.Model:
+        return access.get_editable(self.model, self.request.user, pk)
+
+    def apply(self, obj: models.Model, data: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    def back(self, obj: models.Model) -> HttpResponse:
+        return HttpResponseRedirect(obj.get_absolute_url())
+
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        obj = access.get_editable(self.model, request.user, pk)
-        form = self.form_class(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
+        obj = self.fetch(pk)
+        form = (
+            self.form_class(request.POST, request.FILES, user=request.user)
+            if self.form_class
+            else None
+        )
+        errors: dict[str, list[str]] = {}
+        if form is not None and not form.is_valid():
+            errors = form.errors
+        else:
             try:
-                self.apply(obj, form)
+                self.apply(obj, form.cleaned_data if form is not None else {})
             except ServiceError as exc:
                 if exc.code in ACCESS_CODES:
                     raise
-                add_service_errors(form, exc)
-        if form.errors:
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
-        else:
+                errors = exc.field_errors or {"__all__": [exc.message]}
+        for field, texts in errors.items():
+            label = form.fields[field].label if form is not None and field in form.fields else ""
+            for text in texts:
+                messages.error(request, f"{label}: {text}" if label else text)
+        if not errors:
             messages.success(request, self.done_message or _("Saved."))
-        return HttpResponseRedirect(obj.get_absolute_url())
+        return self.back(obj)
 
 
 class ObjectHistoryView(ObjectMixin, View):

@@ -145,8 +145,8 @@ class MemberAdd(ObjectStepView):
     form_class = MemberForm
     done_message = gettext_lazy("Member added.")
 
-    def apply(self, committee: Committee, form: MemberForm) -> None:
-        services.member_add(actor=self.request.user, committee=committee, **form.cleaned_data)
+    def apply(self, committee: Committee, data: dict) -> None:
+        services.member_add(actor=self.request.user, committee=committee, **data)
 
 
 class MemberRemove(AccessMixin, View):
@@ -228,8 +228,8 @@ class MeetingTransition(ObjectStepView):
     form_class = MeetingTransitionForm
     done_message = gettext_lazy("Status changed.")
 
-    def apply(self, meeting: Meeting, form: MeetingTransitionForm) -> None:
-        services.meeting_transition(actor=self.request.user, meeting=meeting, **form.cleaned_data)
+    def apply(self, meeting: Meeting, data: dict) -> None:
+        services.meeting_transition(actor=self.request.user, meeting=meeting, **data)
 
 
 class MeetingDocumentAdd(ObjectStepView):
@@ -237,8 +237,7 @@ class MeetingDocumentAdd(ObjectStepView):
     form_class = MeetingDocumentForm
     done_message = gettext_lazy("Document stored.")
 
-    def apply(self, meeting: Meeting, form: MeetingDocumentForm) -> None:
-        data = form.cleaned_data
+    def apply(self, meeting: Meeting, data: dict) -> None:
         services.meeting_document_attach(
             actor=self.request.user, meeting=meeting, title=data["title"], upload=data["file"],
             is_minutes=data["is_minutes"],
@@ -319,8 +318,8 @@ class DecisionFollowUp(ObjectStepView):
     form_class = FollowUpForm
     done_message = gettext_lazy("Follow-up updated.")
 
-    def apply(self, decision: Decision, form: FollowUpForm) -> None:
-        services.decision_follow_up(actor=self.request.user, decision=decision, **form.cleaned_data)
+    def apply(self, decision: Decision, data: dict) -> None:
+        services.decision_follow_up(actor=self.request.user, decision=decision, **data)
 
 
 # --- evaluations and recommendations ---------------------------------------------------------
@@ -436,8 +435,7 @@ class ProgressNoteAdd(ObjectStepView):
     form_class = ProgressNoteForm
     done_message = gettext_lazy("Progress recorded.")
 
-    def apply(self, recommendation: Recommendation, form: ProgressNoteForm) -> None:
-        data = form.cleaned_data
+    def apply(self, recommendation: Recommendation, data: dict) -> None:
         services.progress_note_create(
             actor=self.request.user, recommendation=recommendation, noted_on=data["noted_on"],
             text=data["text"], status_after=data["status_after"], upload=data["file"],

@@ -201,34 +201,31 @@ class AgreementTransition(AgreementStep):
     form_class = TransitionForm
     done_message = gettext_lazy("Status changed.")
 
-    def apply(self, agreement: Agreement, form: TransitionForm) -> None:
-        services.agreement_transition(
-            actor=self.request.user, agreement=agreement, **form.cleaned_data
-        )
+    def apply(self, agreement: Agreement, data: dict) -> None:
+        services.agreement_transition(actor=self.request.user, agreement=agreement, **data)
 
 
 class PartyAdd(AgreementStep):
     form_class = PartyForm
     done_message = gettext_lazy("Party added.")
 
-    def apply(self, agreement: Agreement, form: PartyForm) -> None:
-        services.party_add(actor=self.request.user, agreement=agreement, **form.cleaned_data)
+    def apply(self, agreement: Agreement, data: dict) -> None:
+        services.party_add(actor=self.request.user, agreement=agreement, **data)
 
 
 class AmendmentAdd(AgreementStep):
     form_class = AmendmentForm
     done_message = gettext_lazy("Amendment recorded.")
 
-    def apply(self, agreement: Agreement, form: AmendmentForm) -> None:
-        services.amendment_create(actor=self.request.user, agreement=agreement, **form.cleaned_data)
+    def apply(self, agreement: Agreement, data: dict) -> None:
+        services.amendment_create(actor=self.request.user, agreement=agreement, **data)
 
 
 class DocumentAdd(AgreementStep):
     form_class = DocumentForm
     done_message = gettext_lazy("Document stored.")
 
-    def apply(self, agreement: Agreement, form: DocumentForm) -> None:
-        data = form.cleaned_data
+    def apply(self, agreement: Agreement, data: dict) -> None:
         services.document_attach(
             actor=self.request.user,
             agreement=agreement,

@@ -14,12 +14,12 @@ from pilotage.core import access
 from pilotage.core.errors import ServiceError
 from pilotage.core.generic_views import (
     ACCESS_CODES,
-    AccessMixin,
     ObjectDetailView,
     ObjectFormView,
     ObjectHistoryView,
     ObjectListView,
     ObjectMixin,
+    ObjectStepView,
     StoredDocumentDownload,
     add_service_errors,
 )
@@ -170,38 +170,14 @@ class ReportingUpload(ContractReporting):
         return redirect(f"{reverse('results:contract_reporting', args=[pk])}?period={period.pk}")
 
 
-class MeasurementStep(AccessMixin, View):
-    """POST one workflow step on a measurement, then go back to its reporting sheet."""
+class MeasurementStep(ObjectStepView):
+    """One workflow step on a measurement, then back to its reporting sheet. Who may take which
+    step is the workflow services' rule, so the row only has to be visible here."""
 
     model = Measurement
-    form_class: Any = None
-    done_message: Any
 
-    def apply(self, measurement: Measurement, data: dict) -> None:
-        raise NotImplementedError
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        measurement = access.get_visible(Measurement, request.user, pk)
-        data = {}
-        if self.form_class is not None:
-            form = self.form_class(request.POST)
-            if not form.is_valid():
-                for errors in form.errors.values():
-                    for error in errors:
-                        messages.error(request, error)
-                return self.back(measurement)
-            data = form.cleaned_data
-        try:
-            self.apply(measurement, data)
-        except ServiceError as exc:
-            if exc.code in ACCESS_CODES:
-                raise
-            for field_messages in exc.field_errors.values() or [[exc.message]]:
-                for message in field_messages:
-                    messages.error(request, message)
-        else:
-            messages.success(request, self.done_message)
-        return self.back(measurement)
+    def fetch(self, pk: int) -> Measurement:
+        return access.get_visible(Measurement, self.request.user, pk)
 
     def back(self, measurement: Measurement) -> HttpResponse:
         agreement = measurement.indicator.objective.agreement

@@ -5,7 +5,6 @@ import io
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -26,6 +25,7 @@ from pilotage.core.generic_views import (
     ObjectHistoryView,
     ObjectListView,
     ObjectMixin,
+    ObjectStepView,
     add_service_errors,
 )
 from pilotage.core.models import Organisation
@@ -236,39 +236,10 @@ class RequestDetail(ObjectDetailView):
         }
 
 
-class RequestStep(AccessMixin, View):
-    """POST one answer to a request, then go back to it."""
+class RequestStep(ObjectStepView):
+    """One answer to a request, then back to it."""
 
     model = ServiceRequest
-    form_class: Any = None
-    done_message: Any
-
-    def apply(self, request_obj: ServiceRequest, data: dict) -> None:
-        raise NotImplementedError
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        # 404 / 403 before the form is read: a refusal is never shown as a form error.
-        request_obj = access.get_editable(ServiceRequest, request.user, pk)
-        data: dict[str, Any] = {}
-        if self.form_class is not None:
-            form = self.form_class(request.POST)
-            if not form.is_valid():
-                for errors in form.errors.values():
-                    for error in errors:
-                        messages.error(request, error)
-                return redirect(request_obj.get_absolute_url())
-            data = form.cleaned_data
-        try:
-            self.apply(request_obj, data)
-        except ServiceError as exc:
-            if exc.code in ACCESS_CODES:
-                raise
-            for field_messages in exc.field_errors.values() or [[exc.message]]:
-                for message in field_messages:
-                    messages.error(request, message)
-        else:
-            messages.success(request, self.done_message)
-        return redirect(request_obj.get_absolute_url())
 
 
 class RequestAccept(RequestStep):
