@@ -48,13 +48,18 @@ class JournalFilter(SearchFilterSet):
         label=_("To"), field_name="entry_date", lookup_expr="lte",
         widget=django_filters.widgets.forms.DateInput(attrs=DATE_INPUT),
     )  # fmt: skip
-    reversals = django_filters.BooleanFilter(
-        label=_("Reversals"), field_name="reverses", lookup_expr="isnull", exclude=True
+    reversals = django_filters.ChoiceFilter(
+        label=_("Reversals"),
+        choices=[("exclude", _("Original entries only")), ("only", _("Reversals only"))],
+        method="by_reversal",
     )
 
     class Meta:
         model = Entry
         fields = ["q", "kind", "programme", "axis", "cti", "year", "since", "until", "decision"]
+
+    def by_reversal(self, queryset, name, value):
+        return queryset.filter(reverses__isnull=value != "only")
 
     def line(self, queryset, name, value):
         if value in (None, ""):

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pilotage.fund.models import Allocation, Entry, EntryKind
 from pilotage.programmes.models import Programme
@@ -73,6 +74,7 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     projection: Projection | None = None
     depth: int = 0
+    detail: str = ""  # the axis title under its short label
     partial: bool = False  # some lines are hidden from this user: below the plan, their share only
 
     @property
@@ -146,17 +148,18 @@ def budget_overview(user, programme: Programme, as_of: datetime.date | None = No
     )
     root = Node(
         "programme",
-        str(programme),
+        programme.title,
         Figures(envelope=programme.envelope),
         {"programme": programme.pk},
     )
     axes = {
         axis.pk: Node(
             "axis",
-            str(axis),
+            _("Axis %(number)s") % {"number": axis.number},
             Figures(envelope=axis.envelope),
             {"programme": programme.pk, "axis": axis.pk},
             depth=1,
+            detail=axis.title,
         )
         for axis in programme.axes.all()
     }

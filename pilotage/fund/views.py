@@ -123,7 +123,7 @@ class Journal(ObjectListView):
         Column("cti", gettext_lazy("CTI"), "allocation.cti.acronym", sort="allocation__cti__acronym"),
         Column("axis", gettext_lazy("Axis"), "allocation.axis.number", sort="allocation__axis__number"),
         Column("year", gettext_lazy("Year"), "allocation.year", sort="allocation__year"),
-        Column("target", gettext_lazy("To"), "target"),
+        Column("target", gettext_lazy("To allocation"), "target"),
         Column("amount", gettext_lazy("Amount"), sort="amount"),
         Column("commitment", gettext_lazy("Commitment"), "commitment.reference"),
         Column("decision", gettext_lazy("Decision"), "decision.number"),

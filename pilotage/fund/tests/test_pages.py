@@ -152,6 +152,10 @@ def test_a_payment_and_its_reversal_through_the_pages(cast, client_for):
     assert commitment.disbursed == 0
     detail = client.get(payment.get_absolute_url()).content.decode()
     assert "Virement rejeté" in detail and 'id="reversed-by"' in detail
+    only = client.get(reverse("fund:journal"), {"reversals": "only"}).context["rows"]
+    assert [row[0].reverses for row in only] == [payment]
+    originals = client.get(reverse("fund:journal"), {"reversals": "exclude"}).context["rows"]
+    assert all(row[0].reverses is None for row in originals) and len(originals) == 3
 
 
 def test_the_api_scopes_the_ledger_and_refuses_writes_to_ctis(cast, client_for):
