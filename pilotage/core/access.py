@@ -255,6 +255,18 @@ def can_write_for(user: Any, model: type[models.Model], organisation: Any) -> bo
     return everywhere or organisation.pk in org_ids
 
 
+def writable_organisations(user: Any, model: type[models.Model]) -> models.QuerySet:
+    """The organisations for which the user may write rows of `model`: what a form offers when
+    it asks "for which CTI?" (offering others would let the form's checks reveal their data)."""
+    from pilotage.core.models import Organisation
+
+    rule = rule_for(model)
+    if rule is None or user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    everywhere, org_ids = _reach(user, rule.editors - READ_ONLY_ROLES)
+    return Organisation.objects.all() if everywhere else Organisation.objects.filter(pk__in=org_ids)
+
+
 def get_visible(model: type[models.Model], user: Any, pk: Any) -> models.Model:
     """Fetch a row the user may see, or raise AccessDenied(404) as if it did not exist."""
     try:

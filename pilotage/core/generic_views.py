@@ -66,6 +66,10 @@ class ObjectListView(AccessMixin, View):
         qs = self.model._default_manager.visible_to(self.request.user)
         return qs.select_related(*self.related).prefetch_related(*self.prefetch)
 
+    def get_context(self) -> dict[str, Any]:
+        """What a concrete list adds to its page (buttons it may show, say)."""
+        return {}
+
     def get_totals(self, queryset: models.QuerySet) -> dict[str, Any] | None:
         """A totals row over every filtered row (not just the page), keyed by column name."""
         return None
@@ -100,6 +104,7 @@ class ObjectListView(AccessMixin, View):
             "can_create": bool(self.create_url_name)
             and access.can_create(request.user, self.model),
             "create_url_name": self.create_url_name,
+            **self.get_context(),
         }
         # A history-restore request (back button) needs the whole page, not the fragment.
         fragment = request.htmx and not request.htmx.history_restore_request

@@ -106,7 +106,7 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an ICE or a code typed as a number in Excel
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()  # NUL: no database text column takes it
 
 
 def cell_decimal(value: Any) -> Decimal | None:

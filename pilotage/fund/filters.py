@@ -19,7 +19,9 @@ class JournalFilter(SearchFilterSet):
     programme = django_filters.ModelChoiceFilter(
         label=_("Plan"), queryset=Programme.objects.all(), field_name="allocation__programme"
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EntryKind.choices)
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=EntryKind.choices, widget=forms.SelectMultiple(attrs={"size": 2})
+    )
     # The line filters also catch the reallocations a line received (`touching`).
     axis = django_filters.ModelChoiceFilter(
         label=_("Axis"), queryset=StrategicAxis.objects.all(), method="line"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,16 +67,16 @@ def _effects(entry: Entry, lines: dict[tuple[type, int], Allocation | Commitment
 
 
 def _lock(entry: Entry) -> dict[tuple[type, int], Allocation | Commitment]:
-    """Lock the rows the entry touches, in the one order every writer uses."""
+    """Lock the rows the entry touches, in the one order every writer uses: the plan row first
+    (it also serialises every change of what is allocated and of the envelopes), then the
+    allocation lines by id, then the commitment. `of=("self",)`: the joined rows (axis, CTI, plan)
+    are read, not locked, so no writer ever takes them in another order."""
     allocation_ids = sorted({entry.allocation_id, *([entry.target_id] if entry.target_id else [])})
-    moves_allocated = entry.kind in (EntryKind.ALLOCATION, EntryKind.REALLOCATION)
-    if moves_allocated:
-        # The plan row serialises every change of what is allocated (and of the envelopes).
-        programme_id = Allocation.objects.filter(pk=entry.allocation_id).values("programme_id")
-        list(Programme.objects.select_for_update().filter(pk__in=programme_id))
+    programme_id = Allocation.objects.filter(pk=entry.allocation_id).values("programme_id")
+    list(Programme.objects.select_for_update().filter(pk__in=programme_id))
     lines: dict[tuple[type, int], Allocation | Commitment] = {}
     for allocation in (
-        Allocation.objects.select_for_update()
+        Allocation.objects.select_for_update(of=("self",))
         .select_related("axis", "cti", "programme")
         .filter(pk__in=allocation_ids)
         .order_by("pk")
@@ -182,8 +182,18 @@ def _post(entry: Entry, *, actor: User) -> Entry:
     return entry
 
 
+REVERSAL_SUFFIX = "-ANN"
+
+
 def _check_reference(reference: str) -> str:
     reference = (reference or "").strip()
+    if reference.upper().endswith(REVERSAL_SUFFIX):
+        raise refusal(
+            _("References ending in %(suffix)s are kept for reversals.")
+            % {"suffix": REVERSAL_SUFFIX},
+            "reference",
+            ErrorCode.INVALID,
+        )
     if not reference:
         raise refusal(_("Give a reference."), "reference", ErrorCode.INVALID)
     if Entry.objects.filter(reference=reference).exists():
@@ -196,11 +206,20 @@ def _check_reference(reference: str) -> str:
 # --- the entries -----------------------------------------------------------------------------
 
 
-def _entry(actor: User, *, kind: str, amount: Decimal, reference: str, **fields) -> Entry:
-    """Check what every entry needs (a ministry writer, a positive amount, a new reference)."""
+def _entry(
+    actor: User, *, kind: str, amount: Decimal, reference: str, date_field: str, **fields
+) -> Entry:
+    """Check what every entry needs (a ministry writer, a positive amount, a new reference, a
+    date that has come: the overview "as of" a day must only count what was known that day)."""
     access.ensure_can_create(actor, Entry)
     _positive(amount)
+    _not_future(fields["entry_date"], date_field)
     return Entry(kind=kind, amount=amount, reference=_check_reference(reference), **fields)
+
+
+def _not_future(day: datetime.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise refusal(_("An entry cannot be dated in the future."), field, ErrorCode.INVALID)
 
 
 def _allocation_line(
@@ -241,7 +260,7 @@ def allocation_record(
 ) -> Entry:
     """Put money of the plan on a CTI's axis for a year."""
     entry = _entry(actor, kind=EntryKind.ALLOCATION, amount=amount, reference=reference,
-                   entry_date=entry_date, note=note)  # fmt: skip
+                   date_field="entry_date", entry_date=entry_date, note=note)  # fmt: skip
     # Lock the plan before opening the line, so two first allocations cannot both create it.
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
     entry.allocation = _allocation_line(
@@ -264,7 +283,26 @@ def commitment_record(
 ) -> Commitment:
     """Commit money on an allocation for an agreement or a project."""
     entry = _entry(actor, kind=EntryKind.COMMITMENT, amount=amount, reference=reference,
-                   allocation=allocation, entry_date=committed_on, note=description)  # fmt: skip
+                   date_field="committed_on", allocation=allocation, entry_date=committed_on,
+                   note=description)  # fmt: skip
+    if agreement is not None and not (
+        agreement.programme_id == allocation.programme_id
+        and agreement.parties.filter(organisation=allocation.cti_id).exists()
+    ):
+        raise refusal(
+            _("Choose an agreement of this plan to which the allocation's CTI is a party."),
+            "agreement",
+            ErrorCode.INVALID,
+        )
+    funded_since = Entry.objects.filter(
+        Q(allocation=allocation, kind=EntryKind.ALLOCATION) | Q(target=allocation)
+    ).aggregate(first=Min("entry_date"))["first"]
+    if funded_since is None or committed_on < funded_since:
+        raise refusal(
+            _("No money was on this allocation yet on that date."),
+            "committed_on",
+            ErrorCode.INVALID,
+        )
     if agreement is None and not (project or "").strip():
         raise refusal(
             _("Name the agreement or the project the money is for."), "agreement", ErrorCode.INVALID
@@ -295,8 +333,8 @@ def disbursement_record(
 ) -> Entry:
     """Pay (part of) a commitment."""
     entry = _entry(actor, kind=EntryKind.DISBURSEMENT, amount=amount, reference=payment_reference,
-                   allocation_id=commitment.allocation_id, commitment=commitment,
-                   entry_date=paid_on, note=note)  # fmt: skip
+                   date_field="paid_on", allocation_id=commitment.allocation_id,
+                   commitment=commitment, entry_date=paid_on, note=note)  # fmt: skip
     if paid_on < commitment.committed_on:
         raise refusal(_("A payment cannot precede its commitment."), "paid_on", ErrorCode.INVALID)
     return _post(entry, actor=actor)
@@ -316,8 +354,8 @@ def reallocation_record(
 ) -> Entry:
     """Move headroom from one allocation to another of the same plan, as a committee decided."""
     entry = _entry(actor, kind=EntryKind.REALLOCATION, amount=amount, reference=reference,
-                   allocation=source, target=target, decision=decision, entry_date=entry_date,
-                   note=note)  # fmt: skip
+                   date_field="entry_date", allocation=source, target=target, decision=decision,
+                   entry_date=entry_date, note=note)  # fmt: skip
     errors = {}
     if source.pk == target.pk:
         errors["target"] = [_("Choose another allocation to receive the money.")]
@@ -327,6 +365,8 @@ def reallocation_record(
         errors["decision"] = [_("A reallocation must cite the committee decision behind it.")]
     elif decision.kind != DecisionKind.REALLOCATION:
         errors["decision"] = [_("This decision does not authorise a reallocation.")]
+    elif decision.decided_on > entry_date:
+        errors["decision"] = [_("The decision was taken after this date.")]
     if errors:
         raise ServiceError(ErrorCode.INVALID, field_errors=errors)
     return _post(entry, actor=actor)
@@ -347,6 +387,12 @@ def entry_reverse(
         )
     if Entry.objects.filter(reverses=entry).exists():
         raise refusal(_("This entry has already been reversed."), "reason", ErrorCode.INVALID)
+    entry_date = entry_date or timezone.localdate()
+    _not_future(entry_date, "entry_date")
+    if entry_date < entry.entry_date:
+        raise refusal(
+            _("A reversal cannot precede the entry it undoes."), "entry_date", ErrorCode.INVALID
+        )
     if entry.kind == EntryKind.COMMITMENT and entry.commitment.disbursed > 0:
         raise ServiceError(
             ErrorCode.CONFLICT,
@@ -360,7 +406,7 @@ def entry_reverse(
         commitment_id=entry.commitment_id,
         decision_id=entry.decision_id,
         amount=-entry.amount,
-        entry_date=entry_date or timezone.localdate(),
+        entry_date=entry_date,
         reference=_reversal_reference(entry),
         reverses=entry,
         note=reason.strip(),
@@ -369,4 +415,6 @@ def entry_reverse(
 
 
 def _reversal_reference(entry: Entry) -> str:
-    return f"{entry.reference}-ANN"[: Entry._meta.get_field("reference").max_length]
+    """The original's reference and the reversal suffix (users may not end theirs with it)."""
+    room = Entry._meta.get_field("reference").max_length - len(REVERSAL_SUFFIX)
+    return f"{entry.reference[:room]}{REVERSAL_SUFFIX}"

@@ -28,6 +28,8 @@ from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
 from pilotage.governance.models import Decision
 from pilotage.programmes.models import Agreement, Programme
 
+EXCEL_LAST_DAY = 2958466  # 31/12/9999 as an Excel serial number
+
 COLUMNS = [
     ("kind", gettext_lazy("Kind")),
     ("date", gettext_lazy("Date")),
@@ -91,7 +93,8 @@ def _date(raw: Any) -> datetime.date:
     if isinstance(raw, datetime.date):
         return raw
     text = str(raw or "").strip()
-    if isinstance(raw, int | float) or text.isdigit():  # an Excel serial date, even in a CSV
+    if (isinstance(raw, int | float) or text.isdigit()) and 0 < float(text) < EXCEL_LAST_DAY:
+        # An Excel serial date, even pasted into a CSV.
         return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(float(text)))
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:

@@ -38,9 +38,9 @@ from pilotage.programmes.models import Programme
 
 # Which journal kinds make up each figure of the overview (its drill-down).
 FIGURE_KINDS = {
-    "allocated": "",  # allocations and reallocations: every entry of the line but its spending
-    "committed": EntryKind.COMMITMENT,
-    "disbursed": EntryKind.DISBURSEMENT,
+    "allocated": (EntryKind.ALLOCATION, EntryKind.REALLOCATION),
+    "committed": (EntryKind.COMMITMENT,),
+    "disbursed": (EntryKind.DISBURSEMENT,),
 }
 
 
@@ -48,10 +48,9 @@ def journal_url(filters: dict[str, Any], figure: str, as_of: datetime.date) -> s
     query = {k: v for k, v in filters.items() if k != "allocation"}
     if "allocation" in filters:
         query = {"allocation": filters["allocation"]}
-    if FIGURE_KINDS[figure]:
-        query["kind"] = FIGURE_KINDS[figure]
+    query["kind"] = FIGURE_KINDS[figure]
     query["until"] = as_of.isoformat()
-    return reverse("fund:journal") + "?" + urlencode(query)
+    return reverse("fund:journal") + "?" + urlencode(query, doseq=True)
 
 
 OVERVIEW_COLUMNS = [
@@ -80,7 +79,10 @@ class Overview(AccessMixin, View):
             if chosen
             else programmes.filter(allocations__isnull=False).first() or programmes.first()
         )
-        as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
+        try:
+            as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
+        except ValueError:  # a well-formed but impossible date (30 February)
+            as_of = timezone.localdate()
         tree = budget_overview(request.user, programme, as_of) if programme else None
         if tree is not None and request.GET.get("export") in EXPORT_FORMATS:
             return export_response(
@@ -133,6 +135,9 @@ class Journal(ObjectListView):
     default_sort = "-entry_date"
     export_name = "facet-journal"
 
+    def get_context(self) -> dict[str, Any]:
+        return {"can_import": access.can_create(self.request.user, Entry)}
+
     def get_totals(self, queryset) -> dict[str, Any]:
         by_kind = journal_totals(queryset)
         # A total across kinds means nothing; one kind filtered, its sum does.
@@ -161,7 +166,9 @@ class AllocationDetail(ObjectDetailView):
     def get_context(self, obj: Allocation) -> dict[str, Any]:
         user = self.request.user
         return {
-            "commitments": Commitment.objects.visible_to(user).filter(allocation=obj),
+            "commitments": Commitment.objects.visible_to(user)
+            .filter(allocation=obj)
+            .select_related("agreement"),
             "journal_url": reverse("fund:journal") + f"?allocation={obj.pk}",
             "can_write": access.can_create(user, Entry),
         }

@@ -243,7 +243,18 @@ def decision_update(*, actor: User, decision: Decision, reason: str = "", **fiel
     """Correct a decision's record. Its number never changes, so neither does its year."""
     access.get_editable(Decision, actor, decision.pk)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    cited = decision.fund_entries.order_by("entry_date").first()  # the ledger rests on it
     assign_fields(decision, fields, DECISION_FIELDS)
+    if cited is not None and (
+        decision.kind != cited.kind or decision.decided_on is None
+        or decision.decided_on > cited.entry_date
+    ):  # fmt: skip
+        raise refusal(
+            _("Ledger entries cite this decision (%(entry)s): its kind and date stay as they are.")
+            % {"entry": cited.reference},
+            "kind",
+            ErrorCode.CONFLICT,
+        )
     if decision.decided_on is not None and decision.decided_on.year != decision.year:
         raise refusal(
             _("Decision %(number)s is numbered in %(year)s: its date must stay in that year.")

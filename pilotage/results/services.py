@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotage.core import access
-from pilotage.core.errors import ErrorCode, ServiceError, refusal
+from pilotage.core.errors import AccessDenied, ErrorCode, ServiceError, refusal
 from pilotage.core.files import store_upload
 from pilotage.core.models import Organisation, User
 from pilotage.core.numbers import format_decimal
@@ -114,6 +114,9 @@ def measurement_record(
 ) -> Measurement:
     """Enter or correct the CTI's value (a draft, or a returned value being fixed)."""
     _require_role(actor, CTI_ROLES, _("Only the CTI's own staff enter its values."))
+    # Before anything is read or compared for it: another CTI is "not found", whatever its data.
+    if not access.can_write_for(actor, Measurement, organisation):
+        raise AccessDenied(visible=False)
     indicator = access.get_visible(Indicator, actor, indicator.pk)
     measurement = latest_revision(indicator, period, organisation)
     _check_reporting(

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pilotage.core import access
 from pilotage.core.forms import FrenchDecimalField, ReasonField, StyledForm, StyledModelForm
 from pilotage.core.models import Organisation
 from pilotage.core.roles import OrganisationKind
@@ -12,8 +13,11 @@ from pilotage.services.services import company_by_ice
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def cti_choices(field: forms.ModelChoiceField) -> None:
-    field.queryset = field.queryset.filter(kind=OrganisationKind.CTI)
+def cti_choices(form: StyledForm | StyledModelForm, model: type) -> None:
+    """Only the CTIs the user may record for: the form's uniqueness checks (reference, code)
+    must never run against another CTI's rows."""
+    writable = access.writable_organisations(form.user, model)
+    form.fields["cti"].queryset = writable.filter(kind=OrganisationKind.CTI)
 
 
 class CompanyForm(StyledModelForm):
@@ -48,7 +52,7 @@ class OfferingForm(StyledModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cti_choices(self.fields["cti"])
+        cti_choices(self, ServiceOffering)
         self.fields["title_ar"].widget.attrs["dir"] = "rtl"
         self.fields["description_ar"].widget.attrs["dir"] = "rtl"
 
@@ -72,7 +76,7 @@ class DeliveryForm(StyledModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cti_choices(self.fields["cti"])
+        cti_choices(self, ServiceDelivery)
         self.fields["category"].required = False
         self.fields["category"].help_text = _(
             "Taken from the catalogue service when one is chosen."
@@ -139,4 +143,4 @@ class ImportForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cti_choices(self.fields["cti"])
+        cti_choices(self, ServiceDelivery)

@@ -43,6 +43,7 @@ from pilotage.services.models import (
 from pilotage.services.services import IceProblem, ice_check, ice_message
 
 CHUNK = 2000
+MAX_AMOUNT = Decimal(10) ** 12  # what a 14-digit, 2-decimal money column holds
 MAX_KEPT_ERRORS = 1000
 REASON = gettext_lazy("Imported from a file")
 
@@ -324,6 +325,8 @@ class DeliveryParser(_Parser):
                 delivery.amount_invoiced = to_mad(amount) if amount is not None else Decimal(0)
                 if delivery.amount_invoiced < 0:
                     self.error(number, "amount_invoiced", _("An amount cannot be negative."))
+                elif delivery.amount_invoiced >= MAX_AMOUNT:
+                    self.error(number, "amount_invoiced", _("This amount is too large."))
             except (ValueError, ArithmeticError):
                 self.error(number, "amount_invoiced", _("“%(text)s” is not a number.")
                            % {"text": cells.get("amount_invoiced")})  # fmt: skip

@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from stdnum.exceptions import InvalidChecksum, ValidationError
@@ -369,21 +369,40 @@ def service_import_start(*, actor: User, cti: Organisation, kind: str, upload) -
 def service_import_run(*, import_id: int, notify: bool = False) -> ServiceImport:
     """Run a kept import as its sender: every row checked, then all saved or none. Progress is
     written as the file is read, so the page polling it moves."""
-    from pilotage.services.imports import run_import
+    from pilotage.services.imports import Outcome, run_import
 
     job = ServiceImport.objects.select_related("cti", "created_by").get(pk=import_id)
-    if job.status not in (ImportStatus.PENDING, ImportStatus.RUNNING):
-        return job  # already run (a task delivered twice)
-    ServiceImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    # Claimed in one statement: a task delivered twice runs the file once.
+    claimed = ServiceImport.objects.filter(pk=job.pk, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING
+    )
+    if not claimed:
+        return job
 
     def progress(rows: int) -> None:
         ServiceImport.objects.filter(pk=job.pk).update(rows_read=rows)
 
-    with acting_as(job.created_by), job.file.open("rb") as handle:
-        handle.name = job.file.name
-        outcome = run_import(
-            kind=job.kind, upload=handle, cti=job.cti, actor=job.created_by, progress=progress
-        )
+    sender = job.created_by
+    # The report is read by the sender: in their language, even when a worker writes it.
+    with translation.override(sender.preferred_language), acting_as(sender):
+        try:
+            with job.file.open("rb") as handle:
+                handle.name = job.file.name
+                outcome = run_import(
+                    kind=job.kind, upload=handle, cti=job.cti, actor=sender, progress=progress
+                )
+        except ServiceError as exc:  # the whole file is unreadable (format, encoding)
+            if not notify:
+                raise  # during the request: said on the upload form, nothing kept
+            outcome = Outcome()
+            for texts in (exc.field_errors or {"": [exc.message]}).values():
+                for text in texts:
+                    outcome.add_error(0, "", text)
+        except DatabaseError:  # a value the database refused despite the checks: nothing saved
+            outcome = Outcome()
+            outcome.add_error(
+                0, "", _("The register refused a value of this file: nothing was saved.")
+            )
     job.status = ImportStatus.FAILED if outcome.error_count else ImportStatus.DONE
     job.rows_read, job.rows_created = outcome.rows_read, outcome.rows_created
     job.rows_unchanged, job.errors = outcome.rows_unchanged, outcome.errors or []

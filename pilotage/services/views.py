@@ -225,7 +225,10 @@ class RequestDetail(ObjectDetailView):
     template_name = "services/request_detail.html"
 
     def get_context(self, obj: ServiceRequest) -> dict[str, Any]:
+        # Named only if this user may see it: anyone can type another CTI's client's ICE here.
         company = services.company_by_ice(obj.ice) if obj.ice else None
+        if company is not None and not access.can_view(self.request.user, company):
+            company = None
         return {
             "open": obj.status in (RequestStatus.NEW, RequestStatus.ACCEPTED),
             "decline_form": DeclineForm(),

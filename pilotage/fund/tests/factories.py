@@ -41,7 +41,7 @@ def reallocation_decision(number: str = "FACET-2024-07") -> Decision:
             "committee": committee,
             "year": year,
             "sequence": sequence,
-            "decided_on": datetime.date(year, 6, 1),
+            "decided_on": datetime.date(year, 1, 15),
             "kind": DecisionKind.REALLOCATION,
             "title": "Réallocation",
             "text": "Le comité autorise la réallocation.",

@@ -164,7 +164,7 @@ def test_the_api_scopes_the_ledger_and_refuses_writes_to_ctis(cast, client_for):
     listed = client.get("/api/v1/fund/allocations").json()["items"]
     assert [row["id"] for row in listed] == [mine.pk]
     assert client.get(f"/api/v1/fund/allocations/{theirs.pk}").status_code == 404
-    body = {"allocation": mine.pk, "amount": "10", "reference": "X", "committed_on": "2024-01-02",
+    body = {"allocation": mine.pk, "amount": "10", "reference": "X", "committed_on": "2024-03-02",
             "project": "P"}  # fmt: skip
     assert (
         client.post("/api/v1/fund/commitments", body, content_type="application/json").status_code
@@ -176,7 +176,7 @@ def test_the_api_records_and_refuses_over_the_ceiling_with_the_reason(cast, clie
     line = allocate(cast.cti_a, "1000")
     client = client_for(cast.officer)
     body = {"allocation": line.pk, "amount": "1500", "reference": "ENG-API",
-            "committed_on": "2024-01-02", "project": "P"}  # fmt: skip
+            "committed_on": "2024-03-02", "project": "P"}  # fmt: skip
     refused = client.post("/api/v1/fund/commitments", body, content_type="application/json")
     assert refused.status_code == 409
     assert refused.json()["code"] == "over_ceiling"

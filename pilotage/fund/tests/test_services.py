@@ -296,3 +296,90 @@ def test_a_reallocation_within_a_full_axis_moves_money_without_growing_it(cast):
     )  # fmt: skip
     target.refresh_from_db()
     assert target.allocated == Decimal("500000")
+
+
+def test_entries_cannot_be_dated_in_the_future_nor_reversed_before_they_happened(cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    axis = ledger_axis()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    error = refused(
+        lambda: services.allocation_record(
+            actor=cast.officer, programme=axis.programme, axis=axis, cti=cast.cti_a, year=2024,
+            amount=Decimal(1), entry_date=tomorrow, reference=ref(),
+        ),
+        ErrorCode.INVALID,
+    )  # fmt: skip
+    assert "entry_date" in error.field_errors
+    entry = allocate(cast.cti_a, axis=axis).entries.get()
+    error = refused(
+        lambda: services.entry_reverse(
+            actor=cast.officer, entry=entry, reason="x", entry_date=DAY - dt.timedelta(days=1)
+        ),
+        ErrorCode.INVALID,
+    )
+    assert "entry_date" in error.field_errors
+
+
+def test_a_commitment_needs_money_on_its_line_that_day_and_the_lines_own_contract(cast):
+    import datetime as dt
+
+    from pilotage.programmes.models import PartyRole
+    from pilotage.programmes.tests.factories import agreement_with
+
+    line = allocate(cast.cti_a)
+    error = refused(
+        lambda: services.commitment_record(
+            actor=cast.officer, allocation=line, amount=Decimal(1), reference=ref(),
+            committed_on=DAY - dt.timedelta(days=1), project="P",
+        ),
+        ErrorCode.INVALID,
+    )  # fmt: skip
+    assert "committed_on" in error.field_errors
+    others = agreement_with(cast.cti_b, role=PartyRole.SIGNATORY)
+    error = refused(
+        lambda: services.commitment_record(
+            actor=cast.officer, allocation=line, amount=Decimal(1), reference=ref(),
+            committed_on=DAY, agreement=others,
+        ),
+        ErrorCode.INVALID,
+    )  # fmt: skip
+    assert "agreement" in error.field_errors
+    assert not Commitment.objects.exists()
+
+
+def test_reversal_references_are_reserved_and_fit_the_column(cast):
+    line = allocate(cast.cti_a)
+    error = refused(
+        lambda: services.commitment_record(
+            actor=cast.officer, allocation=line, amount=Decimal(1), reference="ENG-1-ANN",
+            committed_on=DAY, project="P",
+        ),
+        ErrorCode.INVALID,
+    )  # fmt: skip
+    assert "reference" in error.field_errors
+    long = services.commitment_record(
+        actor=cast.officer, allocation=line, amount=Decimal(1), reference="E" * 60,
+        committed_on=DAY, project="P",
+    )  # fmt: skip
+    reversal = services.entry_reverse(actor=cast.officer, entry=long.entries.get(), reason="x")
+    assert reversal.reference == "E" * 56 + "-ANN"
+
+
+def test_a_decision_cited_by_the_ledger_keeps_its_kind(cast):
+    from pilotage.governance import services as governance
+
+    axis = ledger_axis()
+    source, target = allocate(cast.cti_a, axis=axis), allocate(cast.cti_b, axis=axis)
+    decision = reallocation_decision()
+    services.reallocation_record(
+        actor=cast.officer, source=source, target=target, amount=Decimal("10"),
+        decision=decision, entry_date=DAY, reference=ref("RE"),
+    )  # fmt: skip
+    with pytest.raises(ServiceError) as caught:
+        governance.decision_update(actor=cast.officer, decision=decision, kind=DecisionKind.OTHER)
+    assert "kind" in caught.value.field_errors
+    decision.refresh_from_db()
+    assert decision.kind == DecisionKind.REALLOCATION

@@ -175,3 +175,14 @@ def test_another_cti_cannot_answer_the_request(cast, client_for):
     assert response.status_code == 404
     request.refresh_from_db()
     assert request.status == "new"
+
+
+def test_a_request_names_a_known_company_only_to_those_who_may_see_it(cast, client_for):
+    from pilotage.services.tests.factories import DeliveryFactory
+
+    served_by_b = DeliveryFactory(cti=cast.cti_b, company__name="Client discret de B").company
+    request = RequestFactory(offering=OfferingFactory(cti=cast.cti_a), ice=served_by_b.ice)
+    page = client_for(cast.cti_a_staff).get(request.get_absolute_url()).content.decode()
+    assert served_by_b.ice in page and "Client discret de B" not in page
+    officer_page = client_for(cast.officer).get(request.get_absolute_url()).content.decode()
+    assert "Client discret de B" in officer_page

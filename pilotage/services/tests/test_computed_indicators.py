@@ -112,3 +112,37 @@ def test_the_cti_submits_the_computed_value_and_the_scorecard_moves(cast, client
     DeliveryFactory(cti=cast.cti_a, started_on=datetime.date(2024, 9, 1))
     row = client_for(cast.officer).get(scorecard).context["rows"][0][0]
     assert (row.actual.value, row.computed) == (Decimal(1), Decimal(2))
+
+
+def test_a_cti_cannot_probe_another_ctis_computed_figures_through_a_value(cast, client_for):
+    """Entering a value "for" another CTI is refused as not found before anything of that CTI's
+    is computed or compared (the refusal used to quote its computed figure)."""
+    import datetime
+    import json
+    from decimal import Decimal
+
+    from pilotage.programmes.tests.factories import ProgrammeFactory
+    from pilotage.results.models import Indicator, Measurement, Objective
+    from pilotage.results.tests.factories import ReportingPeriodFactory
+    from pilotage.services.tests.factories import DeliveryFactory
+
+    programme = ProgrammeFactory()
+    objective = Objective.objects.create(programme=programme, code="OG-1", title="Global")
+    kpi = Indicator.objects.create(
+        objective=objective, code="G-REV", name="CA", definition="x", unit="MAD", kind="money",
+        aggregation="sum", source="computed", computation="revenue",
+    )  # fmt: skip
+    period = ReportingPeriodFactory(
+        programme=programme, year=2024, opens_on=datetime.date(2024, 1, 1),
+        closes_on=datetime.date(2030, 1, 1),
+    )  # fmt: skip
+    DeliveryFactory(cti=cast.cti_b, started_on=datetime.date(2024, 3, 1),
+                    amount_invoiced=Decimal("987654.32"))  # fmt: skip
+    body = {"indicator_id": kpi.pk, "period_id": period.pk, "organisation_id": cast.cti_b.pk,
+            "value": "0"}  # fmt: skip
+    response = client_for(cast.cti_a_staff).post(
+        "/api/v1/measurements", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert "987" not in response.content.decode()
+    assert not Measurement.objects.exists()

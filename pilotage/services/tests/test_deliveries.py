@@ -108,3 +108,22 @@ def test_the_list_runs_a_constant_number_of_queries(cast, client_for):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_another_ctis_references_cannot_be_probed_through_the_form(cast, client_for):
+    import json
+
+    from pilotage.services.tests.factories import DeliveryFactory
+
+    existing = DeliveryFactory(cti=cast.cti_b, reference="FAC-B-0042")
+    client = client_for(cast.cti_a_staff)
+
+    def post(reference):
+        body = {"cti": cast.cti_b.pk, "reference": reference, "company_ice": existing.company.ice,
+                "category": "training", "started_on": "2024-03-01", "amount_invoiced": "1",
+                "funding": "paid"}  # fmt: skip
+        return client.post("/api/v1/deliveries", json.dumps(body), content_type="application/json")
+
+    known, unknown = post("FAC-B-0042"), post("FAC-B-9999")
+    assert known.status_code == unknown.status_code
+    assert known.json() == unknown.json()

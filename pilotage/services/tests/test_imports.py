@@ -33,9 +33,11 @@ def xlsx_file(rows: list[list], name: str = "prestations.xlsx") -> SimpleUploade
 
 
 def run(cast, upload, kind="deliveries", actor=None) -> ServiceImport:
-    return services.service_import_start(
-        actor=actor or cast.cti_a_staff, cti=cast.cti_a, kind=kind, upload=upload
-    )
+    actor = actor or cast.cti_a_staff
+    # The report is written in the sender's language: these tests read the English source.
+    type(actor).objects.filter(pk=actor.pk).update(preferred_language="en")
+    actor.refresh_from_db()
+    return services.service_import_start(actor=actor, cti=cast.cti_a, kind=kind, upload=upload)
 
 
 @pytest.fixture
@@ -109,6 +111,11 @@ def test_an_xlsx_with_excel_serial_and_real_dates(cast, company):
         ("P-1;001561191000066;31/12/2024;training;1;gratuit;", "Funding", "paid"),
         ("P-1;001561191000066;31/12/2024;training;1;paid;7", "Satisfaction", "1 to 5"),
         (";001561191000066;31/12/2024;training;1;paid;", "Reference", "required"),
+        (
+            "P-1;001561191000066;31/12/2024;training;1 000 000 000 000;paid;",
+            "Amount invoiced (MAD)",
+            "too large",
+        ),
     ],
 )
 def test_a_bad_row_refuses_the_whole_file_and_says_where(cast, company, line, column, message):
@@ -218,3 +225,34 @@ def test_the_pages_upload_and_offer_the_errors_as_csv(cast, company, client_for)
     assert "\r\n2;ICE;" in text and "15" in text  # in the sender's language
     template = client.get(reverse("services:import_template", args=["deliveries"]))
     assert template.status_code == 200
+
+
+def test_a_background_import_of_an_unreadable_file_ends_failed_and_says_why(
+    cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "INLINE_IMPORT_BYTES", 10)
+    latin1 = SimpleUploadedFile("prestations.csv", f"{HEADER}\nP-1;é;\n".encode("latin-1"))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run(cast, latin1)
+    job.refresh_from_db()
+    assert job.status == "failed" and "UTF-8" in job.errors[0]["message"]
+    assert mail.outbox  # the sender is told, not left watching a progress bar
+
+
+def test_a_nul_character_in_a_cell_is_dropped_not_a_server_error(cast, company):
+    job = run(cast, csv_file(f"{HEADER}\nP-\x001;001561191000066;01/01/2024;training;1;paid;\n"))
+    assert job.status == "done"
+    assert ServiceDelivery.objects.get().reference == "P-1"
+
+
+def test_the_report_is_in_the_senders_language(cast, company):
+    job = run(cast, csv_file(f"{HEADER}\nP-1;002136093000040;31/12/2024;training;1;paid;\n"))
+    assert job.errors[0]["message"] == "No company is registered with this ICE."
+    type(cast.cti_a_staff).objects.filter(pk=cast.cti_a_staff.pk).update(preferred_language="ar")
+    cast.cti_a_staff.refresh_from_db()
+    arabic = services.service_import_start(
+        actor=cast.cti_a_staff, cti=cast.cti_a, kind="deliveries",
+        upload=csv_file(f"{HEADER}\nP-1;002136093000040;31/12/2024;training;1;paid;\n"),
+    )  # fmt: skip
+    assert arabic.errors[0]["message"] != job.errors[0]["message"]
+    assert any("\u0600" <= ch <= "\u06ff" for ch in arabic.errors[0]["message"])
