@@ -86,6 +86,11 @@ class PrefilledFormView(ObjectFormView):
         return form
 
 
+def _if_visible(user: Any, obj: models.Model | None) -> models.Model | None:
+    """The related row if this user may see it (governance pages are read by every role)."""
+    return obj if obj is not None and access.can_view(user, obj) else None
+
+
 # --- committees ------------------------------------------------------------------------------
 
 
@@ -93,14 +98,14 @@ class CommitteeList(GovernanceList):
     model = Committee
     filterset_class = CommitteeFilter
     title = gettext_lazy("Committees")
-    related = ("programme", "agreement")
+    # No agreement column: everyone reads the committees, only its parties the agreement.
+    related = ("programme",)
     columns = [
         Column("code", gettext_lazy("Code"), sort="code", link=True),
         Column("name", gettext_lazy("Name"), sort="name"),
         Column(
             "programme", gettext_lazy("Plan"), accessor="programme.code", sort="programme__code"
         ),
-        Column("agreement", gettext_lazy("Agreement"), accessor="agreement.reference"),
         Column("is_active", gettext_lazy("Active"), sort="is_active"),
     ]
     default_sort = "code"
@@ -120,6 +125,8 @@ class CommitteeDetail(ObjectDetailView):
             .select_related("organisation", "user"),
             "meetings": selectors.committee_meetings(obj, user),
             "decisions": selectors.decision_register(user).filter(committee=obj)[:10],
+            # Governance is read by all; the agreement it serves only by that agreement's parties.
+            "agreement": _if_visible(user, obj.agreement),
             "member_form": MemberForm(user=user),
             "can_add_meeting": access.can_create(user, Meeting),
             "can_add_decision": access.can_create(user, Decision),
@@ -295,7 +302,11 @@ class DecisionDetail(ObjectDetailView):
         entries = obj.fund_entries.visible_to(self.request.user).select_related(
             "allocation__cti", "allocation__axis", "target__cti", "target__axis"
         )
-        return {"follow_up_form": form, "fund_entries": entries}
+        return {
+            "follow_up_form": form,
+            "fund_entries": entries,
+            "amendment": _if_visible(self.request.user, obj.amendment),
+        }
 
 
 class DecisionEdit(PrefilledFormView):

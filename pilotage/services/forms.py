@@ -8,7 +8,7 @@ from pilotage.core.forms import FrenchDecimalField, ReasonField, StyledForm, Sty
 from pilotage.core.models import Organisation
 from pilotage.core.roles import OrganisationKind
 from pilotage.services.models import Company, ServiceDelivery, ServiceOffering
-from pilotage.services.services import company_by_ice
+from pilotage.services.services import IceProblem, company_by_ice, ice_check, ice_message
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,6 +34,14 @@ class CompanyForm(StyledModelForm):
         model = Company
         fields = ["ice", "ice_override_reason", "name", "name_ar", "legal_form", "size_class",
                   "sector", "region", "city"]  # fmt: skip
+
+    def clean_ice(self) -> str:
+        """Typed with spaces or dots, an ICE is still 15 digits: compact it before the model's
+        checks, and say what is wrong with a bad one in the service's words."""
+        compact, problem = ice_check(self.cleaned_data["ice"])
+        if problem == IceProblem.FORMAT:
+            raise forms.ValidationError(ice_message(problem))
+        return compact
 
 
 class OfferingForm(StyledModelForm):

@@ -266,6 +266,9 @@ def service_request_send(
         if problem == IceProblem.FORMAT:
             raise refusal(ice_message(problem), "ice", code=ErrorCode.INVALID)
     # Nobody is signed in: the history records no user, and there is nothing to re-check.
+    # Sent from a public page: nobody is its author, even if the sender happens to be signed in
+    # (simple-history takes an explicit None over the request's user).
+    request._history_user = None
     return save_audited(request, actor=None, reason=_("Sent from the public catalogue"))
 
 

@@ -184,3 +184,15 @@ def test_every_page_of_a_committee_renders(cast, client_for, person):
     assert decision.number in page
     member_add = reverse("governance:member_add", args=[committee.pk])
     assert (member_add in page) is (person == "officer")
+
+
+def test_a_committee_page_names_its_agreement_only_to_that_agreements_parties(cast, client_for):
+    from pilotage.governance.models import Committee
+    from pilotage.programmes.models import PartyRole
+    from pilotage.programmes.tests.factories import agreement_with
+
+    contract = agreement_with(cast.cti_a, role=PartyRole.SIGNATORY)
+    committee = Committee.objects.create(code="COPIL-A", name="Copil", agreement=contract)
+    seen = client_for(cast.cti_a_staff).get(committee.get_absolute_url()).content.decode()
+    hidden = client_for(cast.cti_b_staff).get(committee.get_absolute_url()).content.decode()
+    assert contract.reference in seen and contract.reference not in hidden

@@ -186,3 +186,10 @@ def test_a_request_names_a_known_company_only_to_those_who_may_see_it(cast, clie
     assert served_by_b.ice in page and "Client discret de B" not in page
     officer_page = client_for(cast.officer).get(request.get_absolute_url()).content.decode()
     assert "Client discret de B" in officer_page
+
+
+def test_a_request_sent_while_signed_in_has_no_author_in_the_history(cast, client_for, catalogue):
+    url = reverse("services:catalogue_offering", args=[catalogue["public"].pk])
+    response = client_for(cast.cti_b_staff).post(url, REQUEST)
+    assert response.status_code == 200 and response.context["sent"]
+    assert ServiceRequest.objects.get().history.get().history_user is None

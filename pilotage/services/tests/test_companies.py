@@ -85,3 +85,16 @@ def test_registering_on_the_page_with_a_bad_checksum_shows_the_message(cast, cli
     assert response.status_code == 422
     assert "97" in str(response.context["form"].errors["ice"])
     assert not Company.objects.exists()
+
+
+def test_an_ice_typed_with_spaces_is_compacted_and_a_bad_one_explained(cast, client_for):
+    from pilotage.services.forms import CompanyForm
+
+    data = {"ice": "001 561 191 000 066", "name": "Plastiques SARL", "size_class": "PME",
+            "sector": "Plasturgie", "region": "06", "city": "Casablanca"}  # fmt: skip
+    form = CompanyForm(data=data, user=cast.cti_a_staff)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["ice"] == "001561191000066"
+    bad = CompanyForm(data={**data, "ice": "ABC"}, user=cast.cti_a_staff)
+    assert not bad.is_valid()
+    assert bad.errors["ice"] == ["An ICE is made of 15 digits."]
