@@ -51,6 +51,12 @@ MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def _check_active(committee: Committee) -> None:
+    """A committee that no longer sits neither meets nor decides."""
+    if not committee.is_active:
+        raise refusal(_("This committee is no longer active."), "committee")
+
+
 def _locked_committee(committee: Committee) -> Committee:
     """The committee row is the lock behind both numberings (meetings, decisions)."""
     return Committee.objects.select_for_update().get(pk=committee.pk)
@@ -92,7 +98,8 @@ def member_add(
     user: User | None = None,
     reason: str = "",
 ) -> CommitteeMember:
-    committee = access.get_editable(Committee, actor, committee.pk)
+    # The committee row is also the lock that keeps two "add a chair" requests from both passing.
+    committee = _locked_committee(access.get_editable(Committee, actor, committee.pk))
     member = CommitteeMember(
         committee=committee,
         organisation=organisation,
@@ -123,8 +130,7 @@ def meeting_create(*, actor: User, committee: Committee, reason: str = "", **fie
     """Plan the committee's next meeting: it takes the next number of that committee."""
     access.ensure_can_create(actor, Meeting)
     committee = _locked_committee(access.get_visible(Committee, actor, committee.pk))
-    if not committee.is_active:
-        raise refusal(_("This committee is no longer active."), "committee")
+    _check_active(committee)
     last = committee.meetings.aggregate(last=Max("number"))["last"] or 0
     meeting = Meeting(committee=committee, number=last + 1, status=MeetingStatus.PLANNED)
     assign_fields(meeting, fields, MEETING_FIELDS)
@@ -223,6 +229,7 @@ def decision_create(
     (FACET-2024-07). A decision taken in a meeting defaults to the meeting's date."""
     access.ensure_can_create(actor, Decision)
     committee = _locked_committee(access.get_visible(Committee, actor, committee.pk))
+    _check_active(committee)
     decision = Decision(committee=committee, decided_on=decided_on)
     assign_fields(decision, fields, DECISION_FIELDS)
     if decision.decided_on is None and decision.meeting is not None:

@@ -221,9 +221,13 @@ def _check_delivery(delivery: ServiceDelivery) -> None:
 
 
 @transaction.atomic
-def delivery_create(*, actor: User, reason: str = "", **fields: Any) -> ServiceDelivery:
+def delivery_create(
+    *, actor: User, reason: str = "", request: ServiceRequest | None = None, **fields: Any
+) -> ServiceDelivery:
+    """Record a delivery (`request`: the catalogue request it answers, set by the conversion)."""
     access.ensure_can_create(actor, ServiceDelivery)
     delivery = ServiceDelivery(**{k: v for k, v in fields.items() if k in DELIVERY_FIELDS})
+    delivery.request = request
     _check_delivery(delivery)
     return persist(delivery, actor=actor, reason=reason)
 
@@ -330,10 +334,9 @@ def service_request_convert(
         started_on=started_on,
         amount_invoiced=amount_invoiced,
         reason=reason,
+        request=request,
         **{k: v for k, v in fields.items() if k in DELIVERY_FIELDS},
     )
-    delivery.request = request
-    persist(delivery, actor=actor, reason=reason)
     _decide(request, actor, RequestStatus.CONVERTED, reason)
     return delivery
 

@@ -151,3 +151,20 @@ def test_concurrent_decisions_never_draw_the_same_number(cast):
         thread.join()
     assert errors == []
     assert sorted(numbers) == [f"FACET-2024-{n:02d}" for n in range(1, workers + 1)]
+
+
+def test_an_inactive_committee_takes_no_decision(cast):
+    import datetime
+
+    from pilotage.core.errors import ServiceError
+    from pilotage.governance import services
+    from pilotage.governance.models import Committee, Decision
+
+    committee = Committee.objects.create(code="OLD", name="Ancien comité", is_active=False)
+    with pytest.raises(ServiceError) as caught:
+        services.decision_create(
+            actor=cast.officer, committee=committee, decided_on=datetime.date(2024, 5, 2),
+            kind="other", title="T", text="Texte",
+        )  # fmt: skip
+    assert "committee" in caught.value.field_errors
+    assert not Decision.objects.exists()

@@ -165,6 +165,7 @@ def test_a_request_turned_into_a_delivery_on_the_page(cast, client_for):
     request.refresh_from_db()
     assert (delivery.category, delivery.company, delivery.request) == ("training", company, request)
     assert request.status == "converted"
+    assert delivery.history.count() == 1  # recorded once, with its request
 
 
 def test_another_cti_cannot_answer_the_request(cast, client_for):
