@@ -336,7 +336,8 @@ class ServiceImport(StoredDocument):
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     rows_created = models.PositiveIntegerField(_("rows added"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("rows already present"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)  # the first 1,000 kept
+    error_count = models.PositiveIntegerField(_("errors found"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = AccessQuerySet.as_manager()

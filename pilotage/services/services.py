@@ -412,6 +412,7 @@ def service_import_run(*, import_id: int, notify: bool = False) -> ServiceImport
     job.status = ImportStatus.FAILED if outcome.error_count else ImportStatus.DONE
     job.rows_read, job.rows_created = outcome.rows_read, outcome.rows_created
     job.rows_unchanged, job.errors = outcome.rows_unchanged, outcome.errors or []
+    job.error_count = outcome.error_count
     job.finished_at = timezone.now()
     job.save()
     if notify:
@@ -428,7 +429,7 @@ def _notify(job: ServiceImport) -> None:
         if job.status == ImportStatus.DONE:
             subject = _("Import done: %(added)s rows added") % {"added": job.rows_created}
         else:
-            subject = _("Import refused: %(count)s errors") % {"count": len(job.errors)}
+            subject = _("Import refused: %(count)s errors") % {"count": job.error_count}
         body = _("See the details: %(link)s") % {
             "link": settings.SITE_URL.rstrip("/") + job.get_absolute_url()
         }

@@ -256,3 +256,11 @@ def test_the_report_is_in_the_senders_language(cast, company):
     )  # fmt: skip
     assert arabic.errors[0]["message"] != job.errors[0]["message"]
     assert any("\u0600" <= ch <= "\u06ff" for ch in arabic.errors[0]["message"])
+
+
+def test_every_error_is_counted_though_the_first_thousand_are_kept(cast, company, client_for):
+    lines = "".join(f"P-{n};12345;31/12/2024;training;1;paid;\n" for n in range(1005))
+    job = run(cast, csv_file(f"{HEADER}\n{lines}"))
+    assert (job.error_count, len(job.errors)) == (1005, 1000)
+    page = client_for(cast.cti_a_staff).get(job.get_absolute_url()).content.decode()
+    assert "1005" in page
