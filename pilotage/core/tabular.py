@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -29,6 +30,33 @@ def header_key(text: Any) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text or ""))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return "_".join(plain.lower().split())
+
+
+def labels_everywhere(label: Any) -> set[str]:
+    """The label's normalised form in each of the platform's languages: a file made by a French,
+    Arabic or English user names its columns and choices in their language."""
+    keys = set()
+    for language in ("fr", "ar", "en"):
+        with translation.override(language):
+            keys.add(header_key(str(label)))
+    return keys
+
+
+def choice_map(choices: list[tuple[str, Any]], extra: dict[str, str] | None = None) -> dict:
+    """Codes and labels (in every language) of a choice list, normalised, to their code."""
+    mapping = {}
+    for code, label in choices:
+        mapping[header_key(code)] = code
+        for key in labels_everywhere(label):
+            mapping[key] = code
+    for alias, code in (extra or {}).items():
+        mapping[header_key(alias)] = code
+    return mapping
+
+
+def choice_lookup(mapping: dict[str, str], text: str) -> str:
+    """A choice's code from its code or label as typed (the usual exact code found first)."""
+    return mapping.get(text) or mapping.get(header_key(text), "")
 
 
 def read_rows(

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -21,14 +20,20 @@ from pilotage.core import access
 from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.files import check_upload
 from pilotage.core.models import Organisation
-from pilotage.core.numbers import parse_decimal
-from pilotage.core.tabular import TABULAR_EXTENSIONS, header_key, read_rows
+from pilotage.core.tabular import (
+    TABULAR_EXTENSIONS,
+    cell_date,
+    cell_decimal,
+    cell_text,
+    choice_lookup,
+    choice_map,
+    labels_everywhere,
+    read_rows,
+)
 from pilotage.fund import services
 from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
 from pilotage.governance.models import Decision
 from pilotage.programmes.models import Agreement, Programme
-
-EXCEL_LAST_DAY = 2958466  # 31/12/9999 as an Excel serial number
 
 COLUMNS = [
     ("kind", gettext_lazy("Kind")),
@@ -50,17 +55,16 @@ COLUMNS = [
 ]
 
 
-def _aliases() -> dict[str, str]:
-    """Header and kind names in every language the platform speaks, normalised."""
-    headers, kinds = {}, {}
-    for language in ("fr", "ar", "en"):
-        with translation.override(language):
-            headers |= {header_key(label): key for key, label in COLUMNS}
-            kinds |= {header_key(label): key for key, label in EntryKind.choices}
-    kinds |= {k: k for k in EntryKind.values} | {"engagement": EntryKind.COMMITMENT,
-              "paiement": EntryKind.DISBURSEMENT, "decaissement": EntryKind.DISBURSEMENT}  # fmt: skip
-    headers |= {key: key for key, _label in COLUMNS}
-    return headers | {f"kind:{k}": v for k, v in kinds.items()}
+def _headers() -> dict[str, str]:
+    """Column names as a French, Arabic or English user may type them, normalised, to keys."""
+    return {name: key for key, label in COLUMNS for name in (key, *labels_everywhere(label))}
+
+
+def _kinds() -> dict[str, str]:
+    """Entry kinds by code or label in any language, and the ministry's usual French words."""
+    usual = {"engagement": EntryKind.COMMITMENT, "paiement": EntryKind.DISBURSEMENT,
+             "decaissement": EntryKind.DISBURSEMENT}  # fmt: skip
+    return choice_map(EntryKind.choices, usual)
 
 
 def template_bytes() -> bytes:
@@ -88,29 +92,25 @@ class RowError(Exception):
 
 
 def _date(raw: Any) -> datetime.date:
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    text = str(raw or "").strip()
-    if (isinstance(raw, int | float) or text.isdigit()) and 0 < float(text) < EXCEL_LAST_DAY:
-        # An Excel serial date, even pasted into a CSV.
-        return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(float(text)))
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise RowError("date", _("“%(text)s” is not a date (dd/mm/yyyy).") % {"text": text})
+    try:
+        day = cell_date(raw)
+    except ValueError:
+        day = None
+    if day is None:
+        raise RowError(
+            "date", _("“%(text)s” is not a date (dd/mm/yyyy).") % {"text": cell_text(raw)}
+        )
+    return day
 
 
 def _amount(raw: Any) -> Decimal:
     try:
-        if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
-            return Decimal(str(raw))
-        return parse_decimal(str(raw or ""))
+        amount = cell_decimal(raw)
     except (ValueError, ArithmeticError):
-        raise RowError("amount", _("“%(text)s” is not an amount.") % {"text": raw}) from None
+        amount = None
+    if amount is None:
+        raise RowError("amount", _("“%(text)s” is not an amount.") % {"text": raw})
+    return amount
 
 
 def _found(rows, column: str, **lookup):
@@ -129,9 +129,7 @@ class _Row:
         self.cells = cells
 
     def text(self, key: str, required: bool = True) -> str:
-        value = str(self.cells.get(key) or "").strip()
-        if isinstance(self.cells.get(key), float) and self.cells[key].is_integer():
-            value = str(int(self.cells[key]))
+        value = cell_text(self.cells.get(key))
         if required and not value:
             raise RowError(key, _("this cell is required."))
         return value
@@ -205,16 +203,15 @@ def ledger_import(*, actor, upload: UploadedFile) -> ImportReport:
     """Post every row of the file, or none: errors come back as "row N, column X: …"."""
     access.ensure_can_create(actor, Entry)
     check_upload(upload, extensions=TABULAR_EXTENSIONS)
-    aliases = _aliases()
+    headers, kinds = _headers(), _kinds()
     labels = dict(COLUMNS)
     report = ImportReport()
     with transaction.atomic():
-        for number, cells in read_rows(upload, aliases):
+        for number, cells in read_rows(upload, headers):
             row = _Row(cells)
-
             try:
-                kind = aliases.get(f"kind:{header_key(row.text('kind'))}")
-                if kind is None:
+                kind = choice_lookup(kinds, row.text("kind"))
+                if not kind:
                     raise RowError(
                         "kind", _("unknown kind “%(text)s”.") % {"text": row.text("kind")}
                     )

@@ -22,14 +22,23 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from pilotage.core.money import to_mad
 from pilotage.core.regions import Region
-from pilotage.core.tabular import cell_date, cell_decimal, cell_text, header_key, read_rows
+from pilotage.core.tabular import (
+    cell_date,
+    cell_decimal,
+    cell_text,
+    choice_lookup,
+    choice_map,
+    header_key,
+    labels_everywhere,
+    read_rows,
+)
 from pilotage.services.models import (
     Company,
     Funding,
@@ -84,38 +93,12 @@ COMPANY_COLUMNS = [
 COLUMNS = {ImportKind.DELIVERIES: DELIVERY_COLUMNS, ImportKind.COMPANIES: COMPANY_COLUMNS}
 
 
-def _labels_everywhere(label: Any) -> set[str]:
-    """The label's normalised form in each of the platform's languages."""
-    keys = set()
-    for language in ("fr", "ar", "en"):
-        with translation.override(language):
-            keys.add(header_key(str(label)))
-    return keys
-
-
 def _aliases(columns: list[ImportColumn]) -> dict[str, str]:
     aliases = {}
     for column in columns:
-        for name in (column.key, *column.aliases, *_labels_everywhere(column.label)):
+        for name in (column.key, *column.aliases, *labels_everywhere(column.label)):
             aliases[header_key(name)] = column.key
     return aliases
-
-
-def _choice_map(choices: list[tuple[str, Any]], extra: dict[str, str] | None = None) -> dict:
-    """Codes and labels (in every language) of a choice list, normalised, to their code."""
-    mapping = {}
-    for code, label in choices:
-        mapping[header_key(code)] = code
-        for key in _labels_everywhere(label):
-            mapping[key] = code
-    for alias, code in (extra or {}).items():
-        mapping[header_key(alias)] = code
-    return mapping
-
-
-def _lookup(mapping: dict[str, str], text: str) -> str:
-    """A choice's code from its code or label as typed (the usual exact code found first)."""
-    return mapping.get(text) or mapping.get(header_key(text), "")
 
 
 @dataclass
@@ -268,8 +251,8 @@ class DeliveryParser(_Parser):
 
     def __init__(self, cti, outcome: Outcome):
         super().__init__(cti, outcome)
-        self.categories = _choice_map(ServiceCategory.choices)
-        self.funding = _choice_map(
+        self.categories = choice_map(ServiceCategory.choices)
+        self.funding = choice_map(
             Funding.choices,
             {"payant": Funding.PAID, "interet general": Funding.GENERAL_INTEREST,
              "ig": Funding.GENERAL_INTEREST},
@@ -331,7 +314,7 @@ class DeliveryParser(_Parser):
                 self.error(number, "amount_invoiced", _("“%(text)s” is not a number.")
                            % {"text": cells.get("amount_invoiced")})  # fmt: skip
             funding = cell_text(cells.get("funding"))
-            delivery.funding = _lookup(self.funding, funding) if funding else Funding.PAID
+            delivery.funding = choice_lookup(self.funding, funding) if funding else Funding.PAID
             if not delivery.funding:
                 self.error(number, "funding", _("Write “paid” or “general interest”."))
             delivery.task_force_project = cell_text(cells.get("task_force_project"))[:50]
@@ -350,7 +333,7 @@ class DeliveryParser(_Parser):
             delivery.offering_id, delivery.category = offering.pk, offering.category
             return
         category = cell_text(cells.get("category"))
-        delivery.category = _lookup(self.categories, category)
+        delivery.category = choice_lookup(self.categories, category)
         if not delivery.category:
             self.error(
                 number, "category",
@@ -391,9 +374,9 @@ class CompanyParser(_Parser):
 
     def __init__(self, cti, outcome: Outcome):
         super().__init__(cti, outcome)
-        self.sizes = _choice_map(SizeClass.choices)
-        self.forms = _choice_map(LegalForm.choices)
-        self.regions = _choice_map(Region.choices)
+        self.sizes = choice_map(SizeClass.choices)
+        self.forms = choice_map(LegalForm.choices)
+        self.regions = choice_map(Region.choices)
         for code, _label in Region.choices:
             self.regions[str(int(code))] = code  # "6" typed for "06"
 
