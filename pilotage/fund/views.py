@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
@@ -44,13 +43,19 @@ FIGURE_KINDS = {
 }
 
 
-def journal_url(filters: dict[str, Any], figure: str, as_of: datetime.date) -> str:
-    query = {k: v for k, v in filters.items() if k != "allocation"}
+def journal_links(journal: str, filters: dict[str, Any], as_of: datetime.date) -> dict[str, str]:
+    """The journal, filtered to the entries behind each figure of an overview row. The values
+    are ids, kind codes and an ISO date (nothing to escape): a national overview has hundreds
+    of rows, and Django's `urlencode` would cost more than the page's SQL."""
     if "allocation" in filters:
-        query = {"allocation": filters["allocation"]}
-    query["kind"] = FIGURE_KINDS[figure]
-    query["until"] = as_of.isoformat()
-    return reverse("fund:journal") + "?" + urlencode(query, doseq=True)
+        filters = {"allocation": filters["allocation"]}
+    common = "&".join(f"{name}={value}" for name, value in filters.items())
+    return {
+        figure: f"{journal}?{common}&"
+        + "".join(f"kind={kind}&" for kind in kinds)
+        + f"until={as_of.isoformat()}"
+        for figure, kinds in FIGURE_KINDS.items()
+    }
 
 
 OVERVIEW_COLUMNS = [
@@ -91,12 +96,12 @@ class Overview(AccessMixin, View):
         # The years of each CTI line on request: the default page stays light at national scale
         # (the export always has every level).
         with_years = request.GET.get("years") == "1"
-        rows = []
-        for node in tree.walk() if tree else ():
-            if node.level == "year" and not with_years:
-                continue
-            links = {name: journal_url(node.filters, name, as_of) for name in FIGURE_KINDS}
-            rows.append((node, links))
+        journal = reverse("fund:journal")
+        rows = [
+            (node, journal_links(journal, node.filters, as_of))
+            for node in (tree.walk() if tree else ())
+            if with_years or node.level != "year"
+        ]
         context = {
             "programmes": programmes,
             "programme": programme,
