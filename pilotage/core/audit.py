@@ -43,6 +43,13 @@ class AuditedRecords(HistoricalRecords):
         super().contribute_to_class(cls, name)
         cls._audited_records = self  # type: ignore[attr-defined]
 
+    def copy_fields(self, model: type[models.Model]) -> dict[str, models.Field]:
+        # History is read by object (its id), by date and by author, which keep their indexes;
+        # an index on every copied key or unique column would only slow the writes (an import
+        # writes 100,000 history rows at once).
+        self.no_db_index = [field.name for field in model._meta.fields if not field.primary_key]
+        return super().copy_fields(model)
+
 
 def history_records(**kwargs: Any) -> HistoricalRecords:
     return AuditedRecords(get_user=current_actor, **kwargs)

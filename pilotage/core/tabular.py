@@ -6,6 +6,7 @@ dict keyed by the header's normalised names, so error messages can say "row 12, 
 
 import csv
 import datetime
+import functools
 import io
 import unicodedata
 from collections.abc import Iterator
@@ -130,6 +131,8 @@ DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
 
 
 def cell_text(value: Any) -> str:
+    if value.__class__ is str and "\x00" not in value:
+        return value.strip()  # what CSV cells are: the quick way first
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -164,11 +167,21 @@ def cell_date(value: Any) -> datetime.date | None:
     text = str(value).strip()
     if not text:
         return None
-    if isinstance(value, int | float) or text.replace(".", "", 1).isdigit():
-        serial = float(text)
-        if 1 <= serial < 2_958_466:  # Excel's last day is 31/12/9999
-            return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
-        raise ValueError(value)
+    if isinstance(value, int | float):
+        return _serial_date(float(value))
+    return _text_date(text)
+
+
+def _serial_date(serial: float) -> datetime.date:
+    if 1 <= serial < 2_958_466:  # Excel's last day is 31/12/9999
+        return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+    raise ValueError(serial)
+
+
+@functools.lru_cache(maxsize=4096)  # a file repeats the same few hundred dates
+def _text_date(text: str) -> datetime.date:
+    if text.replace(".", "", 1).isdigit():
+        return _serial_date(float(text))
     day, _sep, rest = text.partition("/")
     month, _sep, year = rest.partition("/")
     if len(year) == 4 and day.isdigit() and month.isdigit() and year.isdigit():
@@ -178,4 +191,4 @@ def cell_date(value: Any) -> datetime.date | None:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(value)
+    raise ValueError(text)

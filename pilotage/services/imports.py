@@ -271,85 +271,101 @@ class DeliveryParser(_Parser):
             Company.objects.filter(ice__any=set(keys.values())).values_list("ice", "pk")
         )
         parsed = []
+        outcome, error = self.outcome, self.error
         for number, cells in chunk:
-            errors_before = self.outcome.error_count
-            delivery = self.record(cti_id=self.cti.pk)
-            delivery.reference = self.required(number, cells, "reference")[:50]
-            if self.required(number, cells, "ice"):
-                if keys[number] in companies:
-                    delivery.company_id = companies[keys[number]]
-                else:
-                    _ice, problem = ice_check(typed[number])
-                    self.error(
-                        number, "ice",
-                        ice_message(problem) if problem
-                        else _("No company is registered with this ICE."),
-                    )  # fmt: skip
-            for key in ("started_on", "ended_on"):
-                try:
-                    value = cell_date(cells.get(key))
-                except ValueError:
-                    self.error(number, key, _("“%(text)s” is not a date (dd/mm/yyyy).")
-                               % {"text": cells.get(key)})  # fmt: skip
-                    continue
-                if value is None and key == "started_on":
-                    self.error(number, key, _("This column is required."))
-                setattr(delivery, key, value)
-            if (
-                delivery.started_on
-                and delivery.ended_on
-                and delivery.ended_on < delivery.started_on
-            ):
-                self.error(number, "ended_on", _("The end date is before the start date."))
-            self._category(number, cells, delivery)
-            delivery.title = cell_text(cells.get("title"))[:255]
-            try:
-                amount = cell_decimal(cells.get("amount_invoiced"))
-                delivery.amount_invoiced = to_mad(amount) if amount is not None else Decimal(0)
-                if delivery.amount_invoiced < 0:
-                    self.error(number, "amount_invoiced", _("An amount cannot be negative."))
-                elif delivery.amount_invoiced >= MAX_AMOUNT:
-                    self.error(number, "amount_invoiced", _("This amount is too large."))
-            except (ValueError, ArithmeticError):
-                self.error(number, "amount_invoiced", _("“%(text)s” is not a number.")
-                           % {"text": cells.get("amount_invoiced")})  # fmt: skip
-            funding = cell_text(cells.get("funding"))
-            delivery.funding = choice_lookup(self.funding, funding) if funding else Funding.PAID
-            if not delivery.funding:
-                self.error(number, "funding", _("Write “paid” or “general interest”."))
-            delivery.task_force_project = cell_text(cells.get("task_force_project"))[:50]
-            self._satisfaction(number, cells, delivery)
-            if self.outcome.error_count == errors_before:
-                parsed.append((number, delivery))
+            errors_before = outcome.error_count
+            get = cells.get
+            reference = self.required(number, cells, "reference")[:50]
+            company_id = companies.get(keys[number])
+            if company_id is None:
+                self._unknown_company(number, typed[number])
+            started_on = self._date(number, get("started_on"), "started_on", required=True)
+            ended_on = self._date(number, get("ended_on"), "ended_on")
+            if started_on and ended_on and ended_on < started_on:
+                error(number, "ended_on", _("The end date is before the start date."))
+            offering_id, category = self._category(number, cells)
+            amount = self._amount(number, get("amount_invoiced"))
+            funding = cell_text(get("funding"))
+            funding = choice_lookup(self.funding, funding) if funding else Funding.PAID
+            if not funding:
+                error(number, "funding", _("Write “paid” or “general interest”."))
+            satisfaction = self._satisfaction(number, get("satisfaction"))
+            if outcome.error_count == errors_before:
+                parsed.append((number, self.record(
+                    cti_id=self.cti.pk, reference=reference, company_id=company_id,
+                    offering_id=offering_id, category=category,
+                    title=cell_text(get("title"))[:255], started_on=started_on,
+                    ended_on=ended_on, amount_invoiced=amount, funding=funding,
+                    task_force_project=cell_text(get("task_force_project"))[:50],
+                    satisfaction=satisfaction,
+                )))  # fmt: skip
         return parsed
 
-    def _category(self, number: int, cells: dict, delivery: SimpleNamespace) -> None:
+    def _unknown_company(self, number: int, typed: str) -> None:
+        if not typed:
+            self.error(number, "ice", _("This column is required."))
+            return
+        _ice, problem = ice_check(typed)
+        self.error(
+            number, "ice",
+            ice_message(problem) if problem else _("No company is registered with this ICE."),
+        )  # fmt: skip
+
+    def _date(self, number: int, value: Any, key: str, required: bool = False):
+        try:
+            day = cell_date(value)
+        except ValueError:
+            self.error(number, key, _("“%(text)s” is not a date (dd/mm/yyyy).") % {"text": value})
+            return None
+        if day is None and required:
+            self.error(number, key, _("This column is required."))
+        return day
+
+    def _amount(self, number: int, value: Any) -> Decimal | None:
+        try:
+            amount = cell_decimal(value)
+            amount = to_mad(amount) if amount is not None else Decimal(0)
+        except (ValueError, ArithmeticError):
+            self.error(
+                number, "amount_invoiced", _("“%(text)s” is not a number.") % {"text": value}
+            )
+            return None
+        if amount < 0:
+            self.error(number, "amount_invoiced", _("An amount cannot be negative."))
+        elif amount >= MAX_AMOUNT:
+            self.error(number, "amount_invoiced", _("This amount is too large."))
+        return amount
+
+    def _category(self, number: int, cells: dict) -> tuple[int | None, str]:
+        """(offering id, category): a catalogue code gives both, else a category by name."""
         code = cell_text(cells.get("offering"))
         if code:
             offering = self.offerings.get(code)
             if offering is None:
                 self.error(number, "offering", _("This CTI's catalogue has no such code."))
-                return
-            delivery.offering_id, delivery.category = offering.pk, offering.category
-            return
+                return None, ""
+            return offering.pk, offering.category
         category = cell_text(cells.get("category"))
-        delivery.category = choice_lookup(self.categories, category)
-        if not delivery.category:
+        found = choice_lookup(self.categories, category)
+        if not found:
             self.error(
                 number, "category",
                 _("Give a catalogue code or a category (e.g. “training”).") if not category
                 else _("“%(text)s” is not a category.") % {"text": category},
             )  # fmt: skip
+        return None, found
 
-    def _satisfaction(self, number: int, cells: dict, delivery: SimpleNamespace) -> None:
+    def _satisfaction(self, number: int, value: Any) -> int | None:
         try:
-            score = cell_decimal(cells.get("satisfaction"))
+            score = cell_decimal(value)
         except ValueError:
             score = Decimal(-1)
-        if score is not None and (score != score.to_integral_value() or not 1 <= score <= 5):
+        if score is None:
+            return None
+        if score != score.to_integral_value() or not 1 <= score <= 5:
             self.error(number, "satisfaction", _("A satisfaction score is a whole number, 1 to 5."))
-            return
-        delivery.satisfaction = int(score) if score is not None else None
+            return None
+        return int(score)
 
     def key_filter(self, rows):
         position = [f.name for f in self.fields].index("reference")

@@ -113,3 +113,29 @@ def test_the_demo_loader_is_idempotent_and_attributes_its_changes(db):
     assert [f.acronym for f in ctpc.federations.all()] == ["FMP"]
     record = ctpc.history.get()
     assert record.history_user.email == "admin@ministere.example"
+
+
+@pytest.mark.django_db
+def test_history_tables_are_indexed_for_how_they_are_read():
+    """By object (an object's history page), date and author; not by every copied column, which
+    would only slow the writes of an import."""
+    from django.apps import apps
+    from django.db import connection
+
+    histories = [
+        m for m in apps.get_models()
+        if m.__name__.startswith("Historical") and any(f.name == "history_date" for f in m._meta.fields)
+    ]  # fmt: skip
+    assert len(histories) > 20
+    with connection.cursor() as cursor:
+        for model in histories:
+            indexed = {
+                tuple(c["columns"])
+                for c in connection.introspection.get_constraints(
+                    cursor, model._meta.db_table
+                ).values()
+                if c["index"] or c["primary_key"]
+            }
+            assert indexed == {("history_id",), ("id",), ("history_date",), ("history_user_id",)}, (
+                model.__name__
+            )
