@@ -129,7 +129,11 @@ class Indicator(models.Model):
         max_length=30,
         choices=Computation.choices,
         blank=True,
-        help_text=_("For a computed indicator: what it counts in the services register."),
+        help_text=_(
+            "For a computed indicator: what it counts in the services register. By quarter, a "
+            "company counts in the quarter it is first served that year: quarters add up to the "
+            "year."
+        ),
     )
     computation_category = models.CharField(
         _("service category"),

@@ -37,26 +37,40 @@ def period_bounds(year: int, part: int = 0) -> tuple[datetime.date, datetime.dat
 
 def computed_actuals(*, cti_ids: Iterable[int], year: int, part: int = 0) -> Values:
     """Every computation for these CTIs and period, in ONE grouped query over the deliveries that
-    started in the period: distinct companies (not a sum of quarters), of which SMEs, revenue
-    and number of deliveries, in total and by category.
+    started in the period (the year up to its end, for a quarter): distinct companies, of which
+    SMEs, revenue and number of deliveries, in total and by category.
+
+    For a quarter, "companies served" counts the companies served for the first time that year
+    (served by the quarter's end, less those served before it): the quarters then add up to the
+    year's distinct companies, as the indicator's sum over periods expects, instead of counting
+    twice a company served in two quarters.
 
     Reads every delivery of the CTIs asked for, whoever asks: callers pass only CTIs whose
     results the user may see (a contract's scorecard), and only the figures leave."""
     first, last = period_bounds(year, part)
+    year_start = datetime.date(year, 1, 1)
+    in_period = Q(started_on__gte=first) if part else Q()
+    sme = Q(company__size_class__in=SME_SIZES)
     aggregates: dict[str, Any] = {
         "companies": Count("company", distinct=True),
-        "smes": Count("company", distinct=True, filter=Q(company__size_class__in=SME_SIZES)),
-        "revenue": Coalesce(Sum("amount_invoiced"), ZERO),
-        "deliveries": Count("pk"),
+        "smes": Count("company", distinct=True, filter=sme),
+        "revenue": Coalesce(Sum("amount_invoiced", filter=in_period), ZERO),
+        "deliveries": Count("pk", filter=in_period),
     }
+    if part:
+        before = Q(started_on__lt=first)
+        aggregates["companies_before"] = Count("company", distinct=True, filter=before)
+        aggregates["smes_before"] = Count("company", distinct=True, filter=before & sme)
     for category in ServiceCategory.values:
-        in_category = Q(category=category)
+        in_category = Q(category=category) & in_period
         aggregates[f"revenue__{category}"] = Coalesce(
             Sum("amount_invoiced", filter=in_category), ZERO
         )
         aggregates[f"deliveries__{category}"] = Count("pk", filter=in_category)
     rows = (
-        ServiceDelivery.objects.filter(cti_id__in=list(cti_ids), started_on__range=(first, last))
+        ServiceDelivery.objects.filter(
+            cti_id__in=list(cti_ids), started_on__range=(year_start, last)
+        )
         .values("cti_id")
         .annotate(**aggregates)
         .order_by()
@@ -64,8 +78,12 @@ def computed_actuals(*, cti_ids: Iterable[int], year: int, part: int = 0) -> Val
     values: Values = {}
     for row in rows:
         cell = {
-            (Computation.COMPANIES_SERVED.value, ""): Decimal(row["companies"]),
-            (Computation.SME_COMPANIES_SERVED.value, ""): Decimal(row["smes"]),
+            (Computation.COMPANIES_SERVED.value, ""): Decimal(
+                row["companies"] - row.get("companies_before", 0)
+            ),
+            (Computation.SME_COMPANIES_SERVED.value, ""): Decimal(
+                row["smes"] - row.get("smes_before", 0)
+            ),
             (Computation.REVENUE.value, ""): row["revenue"],
             (Computation.DELIVERIES.value, ""): Decimal(row["deliveries"]),
         }

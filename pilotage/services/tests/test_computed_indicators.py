@@ -45,10 +45,13 @@ def test_computed_values_equal_independent_counts(cast, part):
     values = computed_actuals(cti_ids=[cast.cti_a.pk, cast.cti_b.pk], year=2024, part=part)
     for cti in (cast.cti_a.pk, cast.cti_b.pk):
         mine = [r for r in rows if r[0] == cti and first <= r[3] <= last]
+        # A quarter counts the companies served for the first time that year.
+        earlier = {r[1] for r in rows if r[0] == cti and datetime.date(2024, 1, 1) <= r[3] < first}
+        new = [r for r in mine if r[1] not in earlier]
         got = values.get(cti, {})
         expected = {
-            ("companies_served", ""): len({r[1] for r in mine}),
-            ("sme_companies_served", ""): len({r[1] for r in mine if r[2] in ("TPE", "PME")}),
+            ("companies_served", ""): len({r[1] for r in new}),
+            ("sme_companies_served", ""): len({r[1] for r in new if r[2] in ("TPE", "PME")}),
             ("revenue", ""): sum((r[5] for r in mine), Decimal(0)),
             ("deliveries_count", ""): len(mine),
             ("revenue_by_category", "training"): sum(
@@ -60,6 +63,23 @@ def test_computed_values_equal_independent_counts(cast, part):
         }
         for key, value in expected.items():
             assert got.get(key, Decimal(0)) == value, (cti, key)
+
+
+def test_a_years_quarters_add_up_to_its_distinct_companies(cast):
+    """A company served in two quarters counts once: the indicator sums its quarters."""
+    rows = _register(cast)
+    quarters = [computed_actuals(cti_ids=[cast.cti_a.pk], year=2024, part=q) for q in range(1, 5)]
+    year = computed_actuals(cti_ids=[cast.cti_a.pk], year=2024)[cast.cti_a.pk]
+    served = {r[1] for r in rows if r[0] == cast.cti_a.pk and r[3].year == 2024}
+    twice = [
+        company for company in served
+        if len({(r[3].month - 1) // 3 for r in rows
+                if r[0] == cast.cti_a.pk and r[1] == company and r[3].year == 2024}) > 1
+    ]  # fmt: skip
+    assert twice, "the register must serve some company in two quarters"
+    for key in (("companies_served", ""), ("sme_companies_served", ""), ("revenue", "")):
+        assert sum(q.get(cast.cti_a.pk, {}).get(key, 0) for q in quarters) == year[key], key
+    assert year[("companies_served", "")] == len(served)
 
 
 def test_the_computation_is_one_query(cast, django_assert_num_queries):
