@@ -108,6 +108,12 @@ class Overview(AccessMixin, View):
             "as_of": as_of,
             "tree": tree,
             "rows": rows,
+            # The plan's and each axis's pace (a CTI's line is too small to project).
+            "projections": [
+                node
+                for node in ([tree, *tree.children] if tree else ())
+                if node.projection and node.figures.envelope
+            ],
             "can_write": access.can_create(request.user, Entry),
             "with_years": with_years,
         }
