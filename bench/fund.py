@@ -10,13 +10,13 @@ suite exercises; here only the reads are measured), and reused when it is alread
 
 import datetime
 import random
-import statistics
-import time
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client, override_settings
+
+from bench.common import bench_officer, medians
 
 CTIS = 30
 AXES = 5
@@ -38,15 +38,11 @@ GROUP BY e.target_id;
 
 
 def _dataset(seed: int):
-    from pilotage.core.models import Membership, Organisation, User
+    from pilotage.core.models import Organisation
     from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
     from pilotage.programmes.models import Programme, StrategicAxis
 
-    officer, _ = User.objects.get_or_create(email="bench-officer@ministere.example")
-    ministry, _ = Organisation.objects.get_or_create(
-        acronym="BENCH-MIC", defaults={"name": "Ministère (bench)", "kind": "ministry"}
-    )
-    Membership.objects.get_or_create(user=officer, organisation=ministry, role="ministry_officer")
+    officer, _ministry = bench_officer()
     plan = Programme.objects.filter(code=CODE).first()
     if plan is not None:
         return plan, officer, Entry.objects.filter(allocation__programme=plan).count()
@@ -105,20 +101,6 @@ def _dataset(seed: int):
     return plan, officer, len(entries)
 
 
-def _medians(*fns, runs: int = 15) -> list[float]:
-    """Median time of each function, run in turns so that all of them meet the same machine
-    (PostgreSQL's buffers, other load) rather than one after the other."""
-    for fn in fns:
-        fn()  # warm the caches (PostgreSQL buffers, Django templates)
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(runs):
-        for fn, spent in zip(fns, times, strict=True):
-            start = time.perf_counter()
-            fn()
-            spent.append(time.perf_counter() - start)
-    return [statistics.median(spent) for spent in times]
-
-
 def run(*, seed: int) -> list[dict]:
     from django.urls import reverse
 
@@ -155,7 +137,7 @@ def run(*, seed: int) -> list[dict]:
     # The pages are served as in production, except static files (no collectstatic manifest here).
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}):
-        ours, with_years, reference = _medians(page, lambda: page(years=1), raw_sql)
+        ours, with_years, reference = medians(page, lambda: page(years=1), raw_sql)
     return [
         {
             "name": name,

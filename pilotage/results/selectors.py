@@ -278,9 +278,15 @@ def programme_matrix(
 
     def aggregates(queryset) -> dict[tuple[int, str], tuple[int, semantics.Aggregate]]:
         grouped: dict[tuple[int, str], tuple[int, list]] = {}
-        for m in queryset.select_related("indicator", "period"):
-            key = (m.organisation_id, m.indicator.code)
-            grouped.setdefault(key, (m.indicator_id, []))[1].append(_observation(m))
+        # Plain tuples: a national matrix reads tens of thousands of measurements.
+        rows = queryset.values_list(
+            "organisation_id", "indicator_id", "indicator__code", "period__year", "period__part",
+            "value", "numerator", "denominator",
+        )  # fmt: skip
+        for cti_id, indicator_id, code, year, part, value, numerator, denominator in rows:
+            grouped.setdefault((cti_id, code), (indicator_id, []))[1].append(
+                semantics.Observation((year, part), value, numerator, denominator)
+            )
         return {
             key: (indicator_id, semantics.aggregate_periods(rules[key[1]], observations))
             for key, (indicator_id, observations) in grouped.items()

@@ -1,0 +1,205 @@
+"""Benchmark of the plan's results matrix at national scale (DESIGN §9): 100,000 measurements.
+
+50 CTIs, each with a contrat-objectifs of 125 indicators (25 per axis: counts, amounts, a
+percentage, a stock reported as its latest value, an average), validated every quarter of the
+plan's four years: 50 × 125 × 16 = 100,000 measurements. The matrix page for a year (CTI ×
+indicator, with the plan's totals) and for one axis is timed against the raw SQL that computes
+the same cells (each CTI's figure for the year by the indicator's rule, and its target) on the
+same rows, in turns, in the same run. Target: at most 1.5× the SQL.
+
+Built in bulk from a seed (the workflow's checks are the test suite's business) and reused.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client, override_settings
+
+from bench.common import bench_officer, medians
+
+CTIS = 50
+AXES = 5
+PER_AXIS = 25
+YEARS = (2022, 2023, 2024, 2025)
+YEAR = 2024
+CODE = "BENCH-RES"
+# Every fifth indicator of an axis has another rule, so that each rule is exercised.
+RULES = [
+    ("count", "sum"),
+    ("money", "sum"),
+    ("percentage", "sum"),
+    ("count", "cumulative_latest"),
+    ("count", "average"),
+]
+
+RAW_SQL = """
+WITH year_values AS (
+  SELECT m.organisation_id, m.indicator_id, i.code, i.kind, i.aggregation,
+         m.value, m.numerator, m.denominator, p.part,
+         row_number() OVER (PARTITION BY m.organisation_id, m.indicator_id
+                            ORDER BY p.part DESC) AS newest
+  FROM results_measurement m
+  JOIN results_indicator i ON i.id = m.indicator_id
+  JOIN results_objective o ON o.id = i.objective_id
+  JOIN results_reportingperiod p ON p.id = m.period_id
+  WHERE o.programme_id = %(plan)s AND o.agreement_id IS NOT NULL AND p.year = %(year)s
+    AND m.status = 'validated' {axis}
+)
+SELECT v.organisation_id, v.code,
+       CASE WHEN v.kind = 'percentage' THEN NULL
+            WHEN v.aggregation = 'sum' THEN sum(v.value)
+            WHEN v.aggregation = 'average' THEN avg(v.value)
+            WHEN v.aggregation = 'max' THEN max(v.value)
+            ELSE max(v.value) FILTER (WHERE v.newest = 1) END,
+       sum(v.numerator), sum(v.denominator), t.value
+FROM year_values v
+LEFT JOIN results_target t ON t.indicator_id = v.indicator_id AND t.year = %(year)s
+GROUP BY v.organisation_id, v.code, v.kind, v.aggregation, t.value
+"""
+
+
+def _dataset(seed: int):
+    from pilotage.core.models import Organisation
+    from pilotage.programmes.models import Agreement, AgreementParty, Programme, StrategicAxis
+    from pilotage.results.models import Indicator, Measurement, Objective, ReportingPeriod, Target
+
+    officer, ministry = bench_officer()
+    plan = Programme.objects.filter(code=CODE).first()
+    if plan is not None:
+        return plan, officer, Measurement.objects.filter(period__programme=plan).count()
+    rng = random.Random(seed)
+    with transaction.atomic():
+        plan = Programme.objects.create(
+            code=CODE, title="Bench results", start_year=2022, end_year=2025,
+            envelope=Decimal(10**9),
+        )  # fmt: skip
+        axes = [
+            StrategicAxis.objects.create(
+                programme=plan, number=n, title=f"Axe {n}", envelope=Decimal(10**8)
+            )
+            for n in range(1, AXES + 1)
+        ]
+        periods = [
+            ReportingPeriod.objects.create(
+                programme=plan,
+                year=year,
+                part=part,
+                opens_on=datetime.date(year, 1, 1),
+                closes_on=datetime.date(year + 1, 3, 31),
+                is_open=False,
+            )
+            for year in YEARS
+            for part in (1, 2, 3, 4)
+        ]
+        ctis = [
+            Organisation.objects.get_or_create(
+                acronym=f"BENCH-CTI-{n:02d}", defaults={"name": f"CTI {n}", "kind": "cti"}
+            )[0]
+            for n in range(CTIS)
+        ]
+        indicators, targets, measurements, owner = [], [], [], {}
+        for cti in ctis:
+            agreement = Agreement.objects.create(
+                kind="contrat_objectifs", reference=f"{CODE}-{cti.acronym}",
+                title=f"Contrat-objectifs {cti.acronym}", programme=plan, status="in_force",
+            )  # fmt: skip
+            AgreementParty.objects.bulk_create(
+                AgreementParty(agreement=agreement, organisation=party, role="signatory")
+                for party in (cti, ministry)
+            )
+            for axis in axes:
+                objective = Objective.objects.create(
+                    programme=plan, axis=axis, agreement=agreement, code=f"OS-{axis.number}",
+                    title=f"Objectif {axis.number}",
+                )  # fmt: skip
+                owner[objective.pk] = cti
+                for n in range(PER_AXIS):
+                    kind, aggregation = RULES[n % len(RULES)]
+                    indicators.append(
+                        Indicator(
+                            objective=objective, code=f"K{axis.number}-{n:02d}",
+                            name=f"Indicateur {axis.number}.{n}", definition="Bench",
+                            unit="u", kind=kind, aggregation=aggregation,
+                            numerator_label="n" if kind == "percentage" else "",
+                            denominator_label="d" if kind == "percentage" else "",
+                        )
+                    )  # fmt: skip
+        Indicator.objects.bulk_create(indicators, batch_size=5000)
+        for indicator in Indicator.objects.filter(objective__programme=plan):
+            cti = owner[indicator.objective_id]
+            for year in YEARS:
+                targets.append(Target(indicator=indicator, year=year, value=rng.randint(50, 500)))
+            for period in periods:
+                value = Decimal(rng.randint(0, 200))
+                if indicator.kind == "percentage":
+                    fields = {"numerator": value, "denominator": value + rng.randint(1, 100)}
+                else:
+                    fields = {"value": value}
+                measurements.append(
+                    Measurement(indicator=indicator, period=period, organisation=cti,
+                                status="validated", **fields)
+                )  # fmt: skip
+        Target.objects.bulk_create(targets, batch_size=5000)
+        Measurement.objects.bulk_create(measurements, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE results_measurement; ANALYZE results_indicator")
+    return plan, officer, len(measurements)
+
+
+def run(*, seed: int) -> list[dict]:
+    from django.urls import reverse
+
+    from pilotage.results.selectors import programme_matrix
+
+    plan, officer, measurements = _dataset(seed)
+    axis = plan.axes.get(number=1)
+    client = Client()
+    client.force_login(officer)
+    url = reverse("results:programme_results", args=[plan.pk])
+
+    def page(**extra):
+        response = client.get(url, {"year": YEAR, **extra})
+        assert response.status_code == 200, response.status_code
+
+    def raw_sql(axis_id=None) -> list[tuple]:
+        where = "AND (o.axis_id = %(axis)s)" if axis_id else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                RAW_SQL.format(axis=where), {"plan": plan.pk, "year": YEAR, "axis": axis_id}
+            )
+            return cursor.fetchall()
+
+    # Same figures first: every cell of the page's matrix equals the SQL's.
+    matrix = programme_matrix(plan, YEAR, officer)
+    cells = {(cti.pk, code): cell.actual for cti, row in matrix.rows for code, cell in row.items()}
+    sql = raw_sql()
+    assert len(sql) == len(cells) == CTIS * AXES * PER_AXIS
+    for cti_id, code, value, numerator, denominator, _target in sql:
+        actual = cells[(cti_id, code)]
+        if numerator is not None:
+            assert (actual.numerator, actual.denominator) == (numerator, denominator)
+        else:  # an average may differ in its last decimals (Python's and PostgreSQL's precision)
+            assert abs(actual.value - value) < Decimal("1e-9"), (cti_id, code, actual.value, value)
+
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}):
+        whole, one_axis, reference, reference_axis = medians(
+            page, lambda: page(axis=axis.pk), raw_sql, lambda: raw_sql(axis.pk), runs=7
+        )
+    return [
+        {
+            "name": name,
+            "rows": measurements,
+            "ours_s": round(seconds, 4),
+            "reference_s": round(baseline, 4),
+            "ratio": round(seconds / baseline, 2),
+            "target": 1.5,
+        }
+        for name, seconds, baseline in (
+            (f"results matrix {YEAR}, one axis vs raw SQL", one_axis, reference_axis),
+            (f"results matrix {YEAR}, every axis vs raw SQL", whole, reference),
+        )
+    ]
