@@ -429,7 +429,7 @@ def _print_table(results: dict) -> None:
         )
     for row in results["fund_overview"] + results["results_matrix"]:
         lines.append(
-            (f"{row['name']} ({row['rows']:,} entries)", f"{row['ours_s'] * 1000:.1f} ms",
+            (f"{row['name']} ({row['rows']:,} rows)", f"{row['ours_s'] * 1000:.1f} ms",
              f"{row['reference_s'] * 1000:.1f} ms", f"{row['ratio']:.2f}×",
              f"≤ {row['target']}×" if row["target"] else "—")
         )  # fmt: skip
