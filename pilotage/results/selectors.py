@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from pilotage.core.models import Organisation
@@ -122,8 +122,10 @@ def _computed(
 
 def _targets_in_force(indicator_ids: list[int], year: int) -> dict[int, Target]:
     chosen: dict[int, Target] = {}
-    rows = Target.objects.filter(indicator_id__in=indicator_ids, year=year).select_related(
-        "amendment"
+    rows = (
+        Target.objects.filter(indicator__id__any=indicator_ids, year=year)
+        .select_related("amendment")
+        .order_by()  # sorted below: the model's ordering would join three tables for nothing
     )
     for target in sorted(rows, key=lambda t: t.amendment.number if t.amendment else 0):
         chosen[target.indicator_id] = target  # the latest amendment wins
@@ -156,15 +158,9 @@ def scorecard(
     indicators = list(
         Indicator.objects.visible_to(user).filter(objective__agreement=agreement).order_by("code")
     )
-    validated = (
-        Measurement.objects.visible_to(user)
-        .filter(indicator__in=indicators, organisation=cti, status=MeasurementStatus.VALIDATED)
-        # The validated revision in force: a correction still in progress does not hide it.
-        .filter(
-            Q(superseded_by__isnull=True) | ~Q(superseded_by__status=MeasurementStatus.VALIDATED)
-        )
-        .select_related("period")
-    )
+    validated = _in_force(
+        Measurement.objects.visible_to(user).filter(indicator__in=indicators, organisation=cti)
+    ).select_related("period")
     by_indicator: dict[int, list[Measurement]] = {}
     for m in validated:
         by_indicator.setdefault(m.indicator_id, []).append(m)
@@ -244,8 +240,13 @@ class ProgrammeMatrix:
 
 
 def _in_force(measurements: QuerySet) -> QuerySet:
-    return measurements.filter(status=MeasurementStatus.VALIDATED).filter(
-        Q(superseded_by__isnull=True) | ~Q(superseded_by__status=MeasurementStatus.VALIDATED)
+    """The validated revisions in force: a correction still in progress does not hide them."""
+    # NOT EXISTS rather than a join on the reverse one-to-one: PostgreSQL estimates it right.
+    validated_correction = Measurement.objects.filter(
+        supersedes=OuterRef("pk"), status=MeasurementStatus.VALIDATED
+    )
+    return measurements.filter(status=MeasurementStatus.VALIDATED).exclude(
+        Exists(validated_correction)
     )
 
 
@@ -271,10 +272,9 @@ def programme_matrix(
         )
     }
     names = dict(indicators.order_by("code").values_list("code", "name"))
-    targets = {
-        (t.indicator_id): t.value
-        for t in _targets_in_force(list(indicators.values_list("pk", flat=True)), year).values()
-    }
+    # The ids as a list: PostgreSQL plans the measurement queries better than with a sub-query.
+    indicator_ids = list(indicators.values_list("pk", flat=True))
+    targets = {t.indicator_id: t.value for t in _targets_in_force(indicator_ids, year).values()}
 
     def aggregates(queryset) -> dict[tuple[int, str], tuple[int, semantics.Aggregate]]:
         grouped: dict[tuple[int, str], tuple[int, list]] = {}
@@ -292,13 +292,23 @@ def programme_matrix(
             for key, (indicator_id, observations) in grouped.items()
         }
 
-    scope = _in_force(Measurement.objects.filter(indicator__in=indicators, period__year=year))
+    scope = _in_force(
+        Measurement.objects.filter(
+            indicator__id__any=indicator_ids, period__programme=programme, period__year=year
+        )
+    )
     everyone = aggregates(scope)
+    # The CTIs that reported on these indicators, any year, that the user may see (their ids
+    # first: as a sub-query of the organisations, PostgreSQL scans it far more slowly).
+    reporting = set(
+        Measurement.objects.visible_to(user)
+        .filter(indicator__id__any=indicator_ids)
+        .order_by()
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
     visible_ctis = Organisation.objects.visible_to(user).filter(
-        kind=OrganisationKind.CTI,
-        pk__in=Measurement.objects.visible_to(user)
-        .filter(indicator__in=indicators)
-        .values("organisation_id"),
+        kind=OrganisationKind.CTI, pk__any=list(reporting)
     )
     rows = []
     for cti in visible_ctis.order_by("acronym"):

@@ -86,3 +86,30 @@ def test_status_bands_are_configurable(cast, client_for, settings):
     settings.RESULTS_ON_TRACK = "0.95"
     cells = dict(matrix_page(client_for(cast.officer), a).rows)
     assert cells[cast.cti_a]["K"].status == "at_risk"
+
+
+def test_a_correction_counts_once_validated_and_hides_nothing_before(cast, client_for):
+    """The matrix and the scorecard show the validated revision in force: a correction in
+    progress leaves the validated value shown, a validated one replaces it (not added to it)."""
+    from pilotage.results import services
+
+    a, _b = two_ctis(cast)
+    first = validated(a, cast.cti_a, value=Decimal(50))
+    correction = services.measurement_revise(
+        actor=cast.cti_a_staff, measurement=first, reason="Erreur de saisie"
+    )
+    correction.value = Decimal(52)
+    correction.save()
+    agreement = a.objective.agreement
+    scorecard = reverse("results:contract_scorecard", args=[agreement.pk]) + "?year=2024"
+
+    def shown() -> tuple[Decimal, Decimal]:
+        matrix = matrix_page(client_for(cast.officer), a)
+        cell = {cti.acronym: row["K"] for cti, row in matrix.rows}["CTPC"]
+        score = client_for(cast.officer).get(scorecard).context["rows"][0][0]
+        return cell.actual.value, score.actual.value
+
+    assert shown() == (Decimal(50), Decimal(50))
+    correction.status = "validated"
+    correction.save()
+    assert shown() == (Decimal(52), Decimal(52))
