@@ -3,7 +3,8 @@
 Streamed in chunks so memory stays flat whatever the file's length:
 1. check every row (cells, ICE, category, catalogue code, duplicates) with one query per chunk,
    collecting errors by row and column, and spool the new rows, converted, to a temporary file —
-   nothing is written to the database;
+   nothing is written to the database (the keys met go to a temporary SQLite file, to find a
+   reference repeated in the file without keeping them all in memory);
 2. if no row failed, insert the spooled rows in one transaction with their history rows,
    attributed to the sender (COPY on PostgreSQL, bulk inserts elsewhere): all rows or none.
 A row whose natural key is already in the register with the same values (the same file sent
@@ -11,6 +12,7 @@ twice) is counted as unchanged and adds nothing; with other values it is an erro
 """
 
 import pickle
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -141,10 +143,7 @@ class _Parser:
         self.cti = cti
         self.outcome = outcome
         self.labels = {c.key: str(c.label) for c in self.columns}
-        # The natural keys met in the file, as 64-bit hashes: the one thing that grows with the
-        # file (~50 bytes a row); a collision (odds ~1e-9 at 100,000 rows) would be reported as a
-        # duplicate, never saved wrongly.
-        self.seen: set[int] = set()
+        self.seen: SeenKeys | None = None  # set by run_import for the length of the file
 
     def error(self, row: int, key: str, message: str) -> None:
         self.outcome.add_error(row, self.labels.get(key, key), message)
@@ -218,14 +217,16 @@ class _Parser:
     def new_rows(self, chunk: list[tuple[int, dict]]) -> list[Any]:
         """The chunk's rows that are not yet in the register (unchanged ones are counted)."""
         parsed = self.parse(chunk)
-        existing = self.existing([getattr(obj, self.key_field) for _n, obj in parsed])
+        keys = [getattr(obj, self.key_field) for _n, obj in parsed]
+        existing = self.existing(keys)
+        met = self.seen.met_before(keys)
         fresh = []
         for number, obj in parsed:
             key = getattr(obj, self.key_field)
-            if hash(key) in self.seen:
+            if key in met:
                 self.error(number, self.key_field, _("This appears twice in the file."))
                 continue
-            self.seen.add(hash(key))
+            met.add(key)
             old = existing.get(key)
             if old is None:
                 fresh.append(obj)
@@ -442,6 +443,40 @@ class CompanyParser(_Parser):
         return True  # a registered company is not overwritten by an import: nothing to add
 
 
+class SeenKeys:
+    """The natural keys met so far in a file, kept in a temporary SQLite file rather than in
+    memory (its page cache is bounded): memory stays flat whatever the file's length, and the
+    look-ups stay local, whatever database the register lives in."""
+
+    def __enter__(self) -> "SeenKeys":
+        self.file = tempfile.NamedTemporaryFile(suffix=".sqlite3")
+        self.db = sqlite3.connect(self.file.name)
+        # A scratch file: no journal, no sync, a page cache of 2 MiB at most; it is deleted
+        # when the import ends.
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("PRAGMA cache_size = -2048")
+        self.db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.db.close()
+        self.file.close()
+
+    def met_before(self, keys: list[str]) -> set[str]:
+        """Which of a chunk's keys earlier chunks had; the chunk's keys are then recorded."""
+        distinct = set(keys)
+        marks = ", ".join("?" * len(distinct))
+        met = {
+            key
+            for (key,) in self.db.execute(
+                f"SELECT key FROM seen WHERE key IN ({marks})", list(distinct)
+            )
+        }
+        self.db.executemany("INSERT INTO seen VALUES (?)", [(key,) for key in distinct - met])
+        return met
+
+
 PARSERS: dict[str, type[_Parser]] = {
     ImportKind.DELIVERIES: DeliveryParser,
     ImportKind.COMPANIES: CompanyParser,
@@ -462,7 +497,7 @@ def run_import(
     memory); the second pass writes them from there without reading the upload again."""
     outcome = Outcome()
     parser = PARSERS[kind](cti, outcome)
-    with tempfile.TemporaryFile() as spool:
+    with tempfile.TemporaryFile() as spool, SeenKeys() as parser.seen:
         for chunk in _chunks(upload, parser.columns):
             outcome.rows_read += len(chunk)
             fresh = parser.new_rows(chunk)

@@ -264,3 +264,21 @@ def test_every_error_is_counted_though_the_first_thousand_are_kept(cast, company
     assert (job.error_count, len(job.errors)) == (1005, 1000)
     page = client_for(cast.cti_a_staff).get(job.get_absolute_url()).content.decode()
     assert "1005" in page
+
+
+def test_a_reference_repeated_chunks_apart_is_found_and_nothing_kept_in_between(
+    cast, company, monkeypatch
+):
+    """The keys met are kept in a scratch file, not in memory: a repeat is found whatever the
+    distance between its rows."""
+    from pilotage.services import imports
+
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    line = "{};001561191000066;01/01/2024;training;1;paid;\n"
+    refs = ["P-1", "P-2", "P-3", "P-1", "P-4", "P-2"]
+    job = run(cast, csv_file(HEADER + "\n" + "".join(line.format(r) for r in refs)))
+    assert [(e["row"], e["column"]) for e in job.errors] == [(5, "Reference"), (7, "Reference")]
+    assert not ServiceDelivery.objects.exists()
+
+    job = run(cast, csv_file(HEADER + "\n" + "".join(line.format(f"Q-{n}") for n in range(7))))
+    assert (job.status, job.rows_created) == ("done", 7)
