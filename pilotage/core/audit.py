@@ -39,19 +39,28 @@ def acting_as(user: Any) -> Iterator[None]:
 class AuditedRecords(HistoricalRecords):
     """simple-history's descriptor, reachable from the model so services can write one record."""
 
+    def __init__(self, *, indexed: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.indexed = indexed
+
     def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
         super().contribute_to_class(cls, name)
         cls._audited_records = self  # type: ignore[attr-defined]
 
     def copy_fields(self, model: type[models.Model]) -> dict[str, models.Field]:
-        # History is read by object (its id), by date and by author, which keep their indexes;
-        # an index on every copied key or unique column would only slow the writes (an import
-        # writes 100,000 history rows at once).
-        self.no_db_index = [field.name for field in model._meta.fields if not field.primary_key]
+        # History is read by object (its id), by date and by author, which keep their indexes,
+        # and by the fields a model names in `indexed`; an index on every other copied key or
+        # unique column would only slow the writes (an import writes 100,000 history rows).
+        self.no_db_index = [
+            field.name
+            for field in model._meta.fields
+            if not field.primary_key and field.name not in self.indexed
+        ]
         return super().copy_fields(model)
 
 
 def history_records(**kwargs: Any) -> HistoricalRecords:
+    """`indexed=("user",)`: copied fields the history is also read by (a person's roles)."""
     return AuditedRecords(get_user=current_actor, **kwargs)
 
 

@@ -140,7 +140,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = AccessQuerySet.as_manager()
-    history = history_records()
+    history = history_records(indexed=("user",))  # a person's page reads their roles' history
 
     class Meta:
         ordering = ["organisation__acronym", "role"]

@@ -164,24 +164,28 @@ def cell_date(value: Any) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, bool):  # a TRUE/FALSE cell is not a day
+        raise ValueError(value)
     text = str(value).strip()
     if not text:
         return None
     if isinstance(value, int | float):
-        return _serial_date(float(value))
+        return _serial_date(value)
     return _text_date(text)
 
 
-def _serial_date(serial: float) -> datetime.date:
-    if 1 <= serial < 2_958_466:  # Excel's last day is 31/12/9999
-        return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+def _serial_date(serial: float | str) -> datetime.date:
+    # float() of a huge integer cell overflows; of its text, it gives inf: both are refused.
+    number = float(str(serial))
+    if 1 <= number < 2_958_466:  # Excel's last day is 31/12/9999
+        return EXCEL_EPOCH + datetime.timedelta(days=int(number))
     raise ValueError(serial)
 
 
 @functools.lru_cache(maxsize=4096)  # a file repeats the same few hundred dates
 def _text_date(text: str) -> datetime.date:
     if text.replace(".", "", 1).isdigit():
-        return _serial_date(float(text))
+        return _serial_date(text)
     day, _sep, rest = text.partition("/")
     month, _sep, year = rest.partition("/")
     if len(year) == 4 and day.isdigit() and month.isdigit() and year.isdigit():

@@ -23,6 +23,7 @@ from pilotage.results.models import (
     EventKind,
     Evidence,
     Indicator,
+    IndicatorSource,
     Measurement,
     MeasurementEvent,
     MeasurementStatus,
@@ -31,7 +32,7 @@ from pilotage.results.models import (
     Target,
 )
 from pilotage.results.selectors import current_target, latest_revision
-from pilotage.results.semantics import Kind
+from pilotage.results.semantics import Aggregation, Kind
 
 EDITABLE = (MeasurementStatus.DRAFT, MeasurementStatus.RETURNED)
 
@@ -360,6 +361,16 @@ def indicator_save(*, actor: User, indicator: Indicator | None = None, reason: s
     ):
         raise refusal(
             _("Choose the service category counted."), "computation_category", ErrorCode.INVALID
+        )
+    # A computed value is the period's own share (a quarter counts the companies first served
+    # in it): the periods add up to the year, and only a sum reads them right.
+    source = fields.get("source", indicator.source if indicator else IndicatorSource.MANUAL)
+    aggregation = fields.get("aggregation", indicator.aggregation if indicator else Aggregation.SUM)
+    if source == IndicatorSource.COMPUTED and aggregation != Aggregation.SUM:
+        raise refusal(
+            _("A computed indicator adds up its periods: choose “Sum” as its aggregation."),
+            "aggregation",
+            ErrorCode.INVALID,
         )
     return _save_fields(Indicator, indicator, actor, fields, INDICATOR_FIELDS, reason)
 

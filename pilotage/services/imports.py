@@ -326,15 +326,15 @@ class DeliveryParser(_Parser):
         try:
             amount = cell_decimal(value)
             amount = to_mad(amount) if amount is not None else Decimal(0)
+            if amount < 0:
+                self.error(number, "amount_invoiced", _("An amount cannot be negative."))
+            elif amount >= MAX_AMOUNT:
+                self.error(number, "amount_invoiced", _("This amount is too large."))
         except (ValueError, ArithmeticError):
             self.error(
                 number, "amount_invoiced", _("“%(text)s” is not a number.") % {"text": value}
             )
             return None
-        if amount < 0:
-            self.error(number, "amount_invoiced", _("An amount cannot be negative."))
-        elif amount >= MAX_AMOUNT:
-            self.error(number, "amount_invoiced", _("This amount is too large."))
         return amount
 
     def _category(self, number: int, cells: dict) -> tuple[int | None, str]:
@@ -465,15 +465,14 @@ class SeenKeys:
 
     def met_before(self, keys: list[str]) -> set[str]:
         """Which of a chunk's keys earlier chunks had; the chunk's keys are then recorded."""
-        distinct = set(keys)
-        marks = ", ".join("?" * len(distinct))
-        met = {
-            key
-            for (key,) in self.db.execute(
-                f"SELECT key FROM seen WHERE key IN ({marks})", list(distinct)
-            )
-        }
-        self.db.executemany("INSERT INTO seen VALUES (?)", [(key,) for key in distinct - met])
+        distinct = list({str(key) for key in keys})
+        met: set[str] = set()
+        for start in range(0, len(distinct), 500):  # old SQLite builds take 999 parameters
+            batch = distinct[start : start + 500]
+            marks = ", ".join("?" * len(batch))
+            query = f"SELECT key FROM seen WHERE key IN ({marks})"
+            met.update(key for (key,) in self.db.execute(query, batch))
+        self.db.executemany("INSERT INTO seen VALUES (?)", [(k,) for k in distinct if k not in met])
         return met
 
 

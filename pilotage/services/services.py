@@ -3,6 +3,8 @@ service requests from the public catalogue (accept / decline with a reason / tur
 delivery) and deliveries."""
 
 import datetime
+import logging
+import sqlite3
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -31,6 +33,8 @@ from pilotage.services.models import (
     ServiceOffering,
     ServiceRequest,
 )
+
+logger = logging.getLogger(__name__)
 
 # --- ICE ---------------------------------------------------------------------------------------
 
@@ -408,6 +412,12 @@ def service_import_run(*, import_id: int, notify: bool = False) -> ServiceImport
             outcome = Outcome()
             outcome.add_error(
                 0, "", _("The register refused a value of this file: nothing was saved.")
+            )
+        except (OSError, sqlite3.Error):  # the server's scratch files (disk full): nothing saved
+            logger.exception("import %s could not run", job.pk)
+            outcome = Outcome()
+            outcome.add_error(
+                0, "", _("The server could not process this file now: nothing was saved.")
             )
     job.status = ImportStatus.FAILED if outcome.error_count else ImportStatus.DONE
     job.rows_read, job.rows_created = outcome.rows_read, outcome.rows_created

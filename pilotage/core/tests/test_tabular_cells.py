@@ -25,7 +25,9 @@ def test_dates(value, expected):
     assert cell_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["31/13/2024", "demain", "2024/31/12", -3])
+@pytest.mark.parametrize(
+    "value", ["31/13/2024", "31/02/2024", "demain", "2024/31/12", -3, True, 10**400, "9" * 400]
+)
 def test_what_is_not_a_date_is_refused(value):
     with pytest.raises(ValueError):
         cell_date(value)

@@ -42,6 +42,25 @@ def test_a_percentage_needs_its_denominator(cast, client_for):
     assert response.status_code == 422 and not Indicator.objects.filter(code="X").exists()
 
 
+def test_a_computed_indicator_adds_up_its_periods(cast, client_for):
+    """Its quarters count each company once (where first served): only a sum reads them right."""
+    objective = contract_indicator(cast.cti_a).objective
+    sheet = {"objective": objective.pk, "code": "ENT", "name": "Entreprises servies",
+             "definition": "ICE distincts", "unit": "entreprises", "kind": "count",
+             "direction": "up", "source": "computed", "computation": "companies_served"}  # fmt: skip
+    client = client_for(cast.officer)
+    refused = client.post(
+        reverse("results:indicator_create"), {**sheet, "aggregation": "cumulative_latest"}
+    )
+    assert refused.status_code == 422 and not Indicator.objects.filter(code="ENT").exists()
+    assert "aggregation" in refused.context["form"].errors
+    client.post(reverse("results:indicator_create"), {**sheet, "aggregation": "sum"})
+    indicator = Indicator.objects.get(code="ENT")
+    with pytest.raises(ServiceError) as later:
+        services.indicator_save(actor=cast.officer, indicator=indicator, aggregation="max")
+    assert "aggregation" in later.value.field_errors
+
+
 def test_ctis_do_not_define_indicators(cast, client_for):
     assert (
         client_for(cast.cti_a_manager).get(reverse("results:indicator_create")).status_code == 403

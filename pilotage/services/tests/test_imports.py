@@ -239,6 +239,24 @@ def test_a_background_import_of_an_unreadable_file_ends_failed_and_says_why(
     assert mail.outbox  # the sender is told, not left watching a progress bar
 
 
+def test_a_background_import_without_scratch_space_ends_failed_not_running(
+    cast, company, monkeypatch, django_capture_on_commit_callbacks
+):
+    from pilotage.services import imports
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(services, "INLINE_IMPORT_BYTES", 10)
+    monkeypatch.setattr(imports.tempfile, "NamedTemporaryFile", no_space)
+    upload = csv_file(f"{HEADER}\nP-1;001561191000066;01/01/2024;training;1;paid;\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run(cast, upload)
+    job.refresh_from_db()
+    assert job.status == "failed" and "nothing was saved" in job.errors[0]["message"]
+    assert mail.outbox and not ServiceDelivery.objects.exists()
+
+
 def test_a_nul_character_in_a_cell_is_dropped_not_a_server_error(cast, company):
     job = run(cast, csv_file(f"{HEADER}\nP-\x001;001561191000066;01/01/2024;training;1;paid;\n"))
     assert job.status == "done"
