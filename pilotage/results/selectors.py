@@ -278,8 +278,9 @@ def programme_matrix(
 
     def aggregates(queryset) -> dict[tuple[int, str], tuple[int, semantics.Aggregate]]:
         grouped: dict[tuple[int, str], tuple[int, list]] = {}
-        # Plain tuples: a national matrix reads tens of thousands of measurements.
-        rows = queryset.values_list(
+        # Plain tuples, unordered (each cell sorts its periods): a national matrix reads tens of
+        # thousands of measurements.
+        rows = queryset.order_by().values_list(
             "organisation_id", "indicator_id", "indicator__code", "period__year", "period__part",
             "value", "numerator", "denominator",
         )  # fmt: skip
