@@ -1,7 +1,9 @@
 """What the dashboard benchmarks share: the officer who looks, and timing in turns."""
 
+import contextlib
 import statistics
 import time
+from collections.abc import Callable, Iterator
 
 
 def bench_officer():
@@ -28,3 +30,40 @@ def medians(*fns, runs: int = 15) -> list[float]:
             fn()
             spent.append(time.perf_counter() - start)
     return [statistics.median(spent) for spent in times]
+
+
+def page_getter(user, url: str, params: dict) -> Callable[..., None]:
+    """A function that GETs the page signed in as `user` (extra query parameters as keywords)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+
+    def page(**extra) -> None:
+        response = client.get(url, {**params, **extra})
+        assert response.status_code == 200, response.status_code
+
+    return page
+
+
+@contextlib.contextmanager
+def served_as_in_production() -> Iterator[None]:
+    """Pages as in production, except static files (no collectstatic manifest here)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}):
+        yield
+
+
+def ratio_row(name: str, rows: int, ours: float, reference: float, target: float | None) -> dict:
+    """One line of results.json and of the printed table."""
+    return {
+        "name": name,
+        "rows": rows,
+        "ours_s": round(ours, 4),
+        "reference_s": round(reference, 4),
+        "ratio": round(ours / reference, 2),
+        "target": target,
+    }

@@ -12,11 +12,9 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.test import Client, override_settings
 
-from bench.common import bench_officer, medians
+from bench.common import bench_officer, medians, page_getter, ratio_row, served_as_in_production
 
 CTIS = 30
 AXES = 5
@@ -105,14 +103,9 @@ def run(*, seed: int) -> list[dict]:
     from django.urls import reverse
 
     plan, officer, entries = _dataset(seed)
-    client = Client()
-    client.force_login(officer)
-    url = reverse("fund:overview")
-    params = {"programme": plan.pk, "as_of": AS_OF.isoformat()}
-
-    def page(**extra):
-        response = client.get(url, {**params, **extra})
-        assert response.status_code == 200, response.status_code
+    page = page_getter(
+        officer, reverse("fund:overview"), {"programme": plan.pk, "as_of": AS_OF.isoformat()}
+    )
 
     def raw_sql() -> list[list[tuple]]:
         with connection.cursor() as cursor:
@@ -134,22 +127,18 @@ def run(*, seed: int) -> list[dict]:
         per_kind.get("disbursement", 0),
     )  # fmt: skip
 
-    # The pages are served as in production, except static files (no collectstatic manifest here).
-    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}):
+    with served_as_in_production():
         ours, with_years, reference = medians(page, lambda: page(years=1), raw_sql)
     return [
-        {
-            "name": name,
-            "rows": entries,
-            "ours_s": round(seconds, 4),
-            "reference_s": round(reference, 4),
-            "ratio": round(seconds / reference, 2),
-            "target": target,
-        }
-        for name, seconds, target in (
-            ("fund overview page (plan, axes, CTIs) vs raw SQL", ours, 1.5),
-            # Every line of every year on one page: informative, not a target.
-            ("fund overview page with every year line vs raw SQL", with_years, None),
-        )
+        ratio_row(
+            "fund overview page (plan, axes, CTIs) vs raw SQL", entries, ours, reference, 1.5
+        ),
+        # Every line of every year on one page: informative, not a target.
+        ratio_row(
+            "fund overview page with every year line vs raw SQL",
+            entries,
+            with_years,
+            reference,
+            None,
+        ),
     ]

@@ -14,11 +14,9 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.test import Client, override_settings
 
-from bench.common import bench_officer, medians
+from bench.common import bench_officer, medians, page_getter, ratio_row, served_as_in_production
 
 CTIS = 50
 AXES = 5
@@ -156,13 +154,9 @@ def run(*, seed: int) -> list[dict]:
 
     plan, officer, measurements = _dataset(seed)
     axis = plan.axes.get(number=1)
-    client = Client()
-    client.force_login(officer)
-    url = reverse("results:programme_results", args=[plan.pk])
-
-    def page(**extra):
-        response = client.get(url, {"year": YEAR, **extra})
-        assert response.status_code == 200, response.status_code
+    page = page_getter(
+        officer, reverse("results:programme_results", args=[plan.pk]), {"year": YEAR}
+    )
 
     def raw_sql(axis_id=None) -> list[tuple]:
         where = "AND (o.axis_id = %(axis)s)" if axis_id else ""
@@ -184,22 +178,13 @@ def run(*, seed: int) -> list[dict]:
         else:  # an average may differ in its last decimals (Python's and PostgreSQL's precision)
             assert abs(actual.value - value) < Decimal("1e-9"), (cti_id, code, actual.value, value)
 
-    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}):
+    with served_as_in_production():
         whole, one_axis, reference, reference_axis = medians(
             page, lambda: page(axis=axis.pk), raw_sql, lambda: raw_sql(axis.pk), runs=7
         )
     return [
-        {
-            "name": name,
-            "rows": measurements,
-            "ours_s": round(seconds, 4),
-            "reference_s": round(baseline, 4),
-            "ratio": round(seconds / baseline, 2),
-            "target": 1.5,
-        }
-        for name, seconds, baseline in (
-            (f"results matrix {YEAR}, one axis vs raw SQL", one_axis, reference_axis),
-            (f"results matrix {YEAR}, every axis vs raw SQL", whole, reference),
-        )
-    ]
+        ratio_row(f"results matrix {YEAR}, one axis vs raw SQL", measurements, one_axis,
+                  reference_axis, 1.5),
+        ratio_row(f"results matrix {YEAR}, every axis vs raw SQL", measurements, whole, reference,
+                  1.5),
+    ]  # fmt: skip
