@@ -6,7 +6,11 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # The tests run on PostgreSQL (the local server unless told otherwise).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
-DEMO_ENV := DEBUG=1 DEMO_BANNER=1 SITE_URL=http://127.0.0.1:$(PORT)
+# The demo runs as production does (DEBUG off: an error page, never a traceback), on plain HTTP and
+# with static files served from their sources; `make demo DEBUG=1` shows tracebacks to a developer.
+DEBUG ?= 0
+DEMO_ENV := DEBUG=$(DEBUG) STATIC_FROM_SOURCE=1 SECURE_COOKIES=0 DEMO_BANNER=1 \
+  SITE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: demo test lint format messages install bench clean
 
@@ -40,7 +44,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py createcachetable
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	@echo "Pilotage CTI: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	@$(DEMO_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	@$(DEMO_ENV) $(BIN)/python manage.py run_worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
 

@@ -339,6 +339,9 @@ class ServiceImport(StoredDocument):
     errors = models.JSONField(_("errors"), default=list, blank=True)  # the first 1,000 kept
     error_count = models.PositiveIntegerField(_("errors found"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written as the file is read: a running import silent for longer than the lease was abandoned
+    # by a dead worker (pilotage/core/jobs.py).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     objects = AccessQuerySet.as_manager()
     # No field history: the row is the import's own log (progress ticks would flood a history);

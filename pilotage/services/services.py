@@ -384,13 +384,13 @@ def service_import_run(*, import_id: int, notify: bool = False) -> ServiceImport
     job = ServiceImport.objects.select_related("cti", "created_by").get(pk=import_id)
     # Claimed in one statement: a task delivered twice runs the file once.
     claimed = ServiceImport.objects.filter(pk=job.pk, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING
+        status=ImportStatus.RUNNING, heartbeat_at=timezone.now()
     )
     if not claimed:
         return job
 
     def progress(rows: int) -> None:
-        ServiceImport.objects.filter(pk=job.pk).update(rows_read=rows)
+        ServiceImport.objects.filter(pk=job.pk).update(rows_read=rows, heartbeat_at=timezone.now())
 
     sender = job.created_by
     # The report is read by the sender: in their language, even when a worker writes it.
@@ -424,10 +424,45 @@ def service_import_run(*, import_id: int, notify: bool = False) -> ServiceImport
     job.rows_unchanged, job.errors = outcome.rows_unchanged, outcome.errors or []
     job.error_count = outcome.error_count
     job.finished_at = timezone.now()
-    job.save()
-    if notify:
+    # Saved only if it still runs: a sweep may have ended it as abandoned meanwhile, and its
+    # sender has been told so.
+    ended = ServiceImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+        **{f: getattr(job, f) for f in _OUTCOME_FIELDS}
+    )
+    if notify and ended:
         _notify(job)
     return job
+
+
+_OUTCOME_FIELDS = ("status", "rows_read", "rows_created", "rows_unchanged", "errors",
+                   "error_count", "finished_at")  # fmt: skip
+
+
+def service_import_abandon(*, import_id: int) -> bool:
+    """End an import whose worker died as failed, nothing saved (its save pass is one
+    transaction, so a dead worker wrote nothing), and tell its sender. False if it had ended."""
+    job = ServiceImport.objects.select_related("created_by").get(pk=import_id)
+    with translation.override(job.created_by.preferred_language):
+        message = _(
+            "The server stopped while importing this file: nothing was saved. Send it again."
+        )
+    ended = ServiceImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.FAILED, error_count=1, finished_at=timezone.now(),
+        errors=[{"row": 0, "column": "", "message": message}],
+    )  # fmt: skip
+    if ended:
+        job.refresh_from_db()
+        logger.warning("import %s abandoned by its worker: ended failed", job.pk)
+        _notify(job)
+    return bool(ended)
+
+
+def service_imports_sweep(*, cutoff, import_id: int | None = None) -> int:
+    """End the running imports silent since `cutoff` (all, or the one a page shows)."""
+    stale = ServiceImport.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff)
+    if import_id is not None:
+        stale = stale.filter(pk=import_id)
+    return sum(service_import_abandon(import_id=pk) for pk in stale.values_list("pk", flat=True))
 
 
 def _notify(job: ServiceImport) -> None:

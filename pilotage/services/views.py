@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -28,6 +29,7 @@ from pilotage.core.generic_views import (
     ObjectStepView,
     add_service_errors,
 )
+from pilotage.core.jobs import lease
 from pilotage.core.models import Organisation
 from pilotage.core.money import format_mad
 from pilotage.core.roles import OrganisationKind
@@ -46,6 +48,7 @@ from pilotage.services.forms import (
 from pilotage.services.models import (
     Company,
     ImportKind,
+    ImportStatus,
     RequestStatus,
     ServiceCategory,
     ServiceDelivery,
@@ -419,8 +422,13 @@ class ImportDetail(ObjectDetailView):
     template_name = "services/import_detail.html"
 
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        job = self.get_object()  # one the user may see (404 otherwise) before anything else
+        running = job.status == ImportStatus.RUNNING
+        if running and services.service_imports_sweep(
+            cutoff=timezone.now() - lease(), import_id=job.pk
+        ):
+            job.refresh_from_db()  # its worker died: the page says so instead of polling forever
         if request.htmx:
-            job = self.get_object()
             return render(request, "services/partials/import_progress.html", {"object": job})
         return super().get(request, pk)
 

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from pilotage.core.errors import ServiceError
@@ -300,3 +301,38 @@ def test_a_reference_repeated_chunks_apart_is_found_and_nothing_kept_in_between(
 
     job = run(cast, csv_file(HEADER + "\n" + "".join(line.format(f"Q-{n}") for n in range(7))))
     assert (job.status, job.rows_created) == ("done", 7)
+
+
+def test_an_import_whose_worker_died_ends_failed_when_its_page_is_looked_at(
+    cast, company, client_for, settings
+):
+    """A worker killed mid-file leaves the import running with a stale heartbeat: the progress
+    poll ends it failed, says nothing was saved, and its sender gets one e-mail."""
+    job = ServiceImport.objects.create(
+        cti=cast.cti_a, kind="deliveries", created_by=cast.cti_a_staff, title="big.csv", size=1,
+        status="running", rows_read=4000, heartbeat_at=timezone.now() - datetime.timedelta(
+            seconds=settings.JOB_LEASE_SECONDS + 1),
+    )  # fmt: skip
+    type(cast.cti_a_staff).objects.filter(pk=cast.cti_a_staff.pk).update(preferred_language="en")
+    client = client_for(cast.cti_a_staff)
+
+    page = client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+
+    job.refresh_from_db()
+    assert job.status == "failed" and job.finished_at is not None
+    assert "every 1s" not in page and "nothing was saved" in page
+    assert "The server stopped while importing this file" in page
+    assert len(mail.outbox) == 1 and cast.cti_a_staff.email in mail.outbox[0].to
+    client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
+    assert len(mail.outbox) == 1  # told once
+    assert not ServiceDelivery.objects.exists()
+
+
+def test_a_running_import_with_a_fresh_heartbeat_keeps_running(cast, company, client_for):
+    job = ServiceImport.objects.create(
+        cti=cast.cti_a, kind="deliveries", created_by=cast.cti_a_staff, title="big.csv", size=1,
+        status="running", heartbeat_at=timezone.now(),
+    )  # fmt: skip
+    page = client_for(cast.cti_a_staff).get(job.get_absolute_url(), headers={"HX-Request": "true"})
+    job.refresh_from_db()
+    assert job.status == "running" and "every 1s" in page.content.decode() and not mail.outbox
