@@ -265,6 +265,15 @@ def test_the_demo_takes_concurrent_saves_while_the_worker_imports_and_shows_no_t
         logs = demo.logs()
         assert "database is locked" not in logs and "Traceback" not in logs, logs
 
+        # The deliveries template, downloaded and sent back as it is, imports on the demo.
+        with staff.open(f"{base}/imports/template/deliveries/", timeout=10) as response:
+            template = response.read()
+        status, job_url, page = post_form(
+            staff, f"{base}/imports/new/", {"kind": "deliveries", "cti": cti},
+            files={"file": ("import-deliveries.xlsx", template)},
+        )  # fmt: skip
+        assert 'data-status="done"' in page, page[-3000:]
+
         with pytest.raises(urllib.error.HTTPError) as missing:
             staff.open(f"{base}/no-such-page/", timeout=10)
         page = missing.value.read().decode()

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -62,10 +62,20 @@ def save_audited(
     except ValidationError as exc:
         raise invalid(exc) from None
     stamp(obj, actor=actor, reason=reason)
-    if m2m:
-        save_as_one_change(obj, m2m)
-    else:
-        obj.save()
+    try:
+        # A savepoint, so that a row saved by a concurrent request in the meantime (the same
+        # reference posted twice at once passes `full_clean` in both) is told, not a 500.
+        with transaction.atomic():
+            if m2m:
+                save_as_one_change(obj, m2m)
+            else:
+                obj.save()
+    except IntegrityError:
+        try:
+            obj.validate_unique()
+        except ValidationError as exc:
+            raise ServiceError(ErrorCode.CONFLICT, field_errors=invalid(exc).field_errors) from None
+        raise
     return obj
 
 

@@ -1,7 +1,8 @@
 """Reading spreadsheets people send: XLSX, or CSV in UTF-8 with or without BOM, `;` or `,`.
 
 Rows are streamed (read-only workbook, line by line CSV) with their spreadsheet row number and a
-dict keyed by the header's normalised names, so error messages can say "row 12, column Valeur".
+dict keyed by the import's column keys, so error messages can say "row 12, column Valeur". Every
+import reads through `read_table`, so the same fault in any file gets the same answer.
 """
 
 import csv
@@ -9,7 +10,9 @@ import datetime
 import functools
 import io
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -60,66 +63,126 @@ def choice_lookup(mapping: dict[str, str], text: str) -> str:
     return mapping.get(text) or mapping.get(header_key(text), "")
 
 
-def read_rows(
-    upload: UploadedFile, aliases: dict[str, str] | None = None
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, {column key: cell}); `aliases` maps normalised headers (in any language) to
-    the keys the caller uses, once for the header rather than once per row."""
+@dataclass(frozen=True)
+class Column:
+    """A column an import reads: its key, its header (found in any of the platform's
+    languages), whether a file must have it, and other names people give it."""
+
+    key: str
+    label: Any
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+def read_table(upload: UploadedFile, columns: Sequence[Column]) -> Iterator[tuple[int, dict]]:
+    """(row number, {column key: cell}) for each data row of an XLSX or CSV file.
+
+    The same rules for every import: the file is refused as a whole (ServiceError on "file"),
+    naming the columns, when its header has a column the import does not know (its data would
+    be lost), misses a required one, names one twice, when a row has a value under no header,
+    or when it has no data row at all."""
+    names = {}
+    for column in columns:
+        for name in (column.key, *column.aliases, *labels_everywhere(column.label)):
+            names[header_key(name)] = column.key
     suffix = Path(upload.name).suffix.lower()
     if suffix == ".xlsx":
-        yield from _xlsx_rows(upload, aliases or {})
+        lines = _xlsx_lines(upload)
     elif suffix == ".csv":
-        yield from _csv_rows(upload, aliases or {})
+        lines = _csv_lines(upload)
     else:
-        raise ServiceError(
-            ErrorCode.INVALID, field_errors={"file": [_("Send an XLSX or CSV file.")]}
-        )
+        raise _file_error(_("Send an XLSX or CSV file."))
+    with closing(lines):
+        header: list[str | None] | None = None
+        rows = width = 0
+        blanks = False
+        for number, cells in enumerate(lines, start=1):
+            if header is None:
+                header = _checked_header(cells, names, columns)
+                # Blank header cells are kept as None so positions hold; a value under one is
+                # refused below, and the rest is the quick path of every row.
+                width = max((i + 1 for i, key in enumerate(header) if key), default=0)
+                header = header[:width]
+                blanks = None in header
+                continue
+            if all(cell in (None, "") for cell in cells):
+                continue
+            if blanks or len(cells) > width:
+                _refuse_unnamed_values(number, header, cells)
+            rows += 1
+            yield number, dict(zip(header, cells, strict=False))
+    if not rows:
+        raise _file_error(_("The file has no data row."))
 
 
-def _rows_from(
-    lines: Iterator[list[Any]], aliases: dict[str, str]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    header = None
-    for number, cells in enumerate(lines, start=1):
-        if header is None:
-            header = [aliases.get(header_key(cell), header_key(cell)) for cell in cells]
-            continue
-        if all(cell in (None, "") for cell in cells):
-            continue
-        yield number, dict(zip(header, cells, strict=False))
+def _refuse_unnamed_values(number: int, header: list[str | None], cells: list[Any]) -> None:
+    for position, cell in enumerate(cells):
+        if cell not in (None, "") and (position >= len(header) or header[position] is None):
+            raise _file_error(
+                _("Row %(row)s has a value in column %(position)s, which has no header: name the"
+                  " column or remove it.") % {"row": number, "position": position + 1}
+            )  # fmt: skip
 
 
-def _xlsx_rows(
-    upload: UploadedFile, aliases: dict[str, str]
-) -> Iterator[tuple[int, dict[str, Any]]]:
+def _checked_header(cells: list[Any], names: dict[str, str], columns: Sequence[Column]):
+    """The header's keys by position (None for a blank header cell), or the file's refusal."""
+    labels = {column.key: str(column.label) for column in columns}
+    header, unknown, twice = [], [], []
+    for cell in cells:
+        text = cell_text(cell)
+        key = names.get(header_key(text)) if text else None
+        if text and key is None:
+            unknown.append(text)
+        elif key in header:
+            twice.append(labels[key])
+        header.append(key)
+    missing = [labels[c.key] for c in columns if c.required and c.key not in header]
+    problems = []
+    if unknown:
+        problems.append(_("This file has columns this import does not know: %(columns)s.")
+                        % {"columns": _quoted(unknown)})  # fmt: skip
+    if missing:
+        problems.append(_("Required columns are missing: %(columns)s.")
+                        % {"columns": _quoted(missing)})  # fmt: skip
+    if twice:
+        problems.append(_("These columns appear twice: %(columns)s.")
+                        % {"columns": _quoted(twice)})  # fmt: skip
+    if problems:
+        problems.append(_("The columns of this import are: %(columns)s.")
+                        % {"columns": _quoted(labels.values())})  # fmt: skip
+        raise ServiceError(ErrorCode.INVALID, field_errors={"file": problems})
+    return header
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(_("“%(name)s”") % {"name": name} for name in names)
+
+
+def _file_error(message: str) -> ServiceError:
+    return ServiceError(ErrorCode.INVALID, field_errors={"file": [message]})
+
+
+def _xlsx_lines(upload: UploadedFile) -> Iterator[list[Any]]:
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:
-        raise ServiceError(
-            ErrorCode.INVALID,
-            field_errors={"file": [_("This file is not a readable XLSX workbook.")]},
-        ) from None
+        raise _file_error(_("This file is not a readable XLSX workbook.")) from None
     try:
-        yield from _rows_from(
-            (list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)), aliases
-        )
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
     finally:
         workbook.close()
 
 
-def _csv_rows(
-    upload: UploadedFile, aliases: dict[str, str]
-) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_lines(upload: UploadedFile) -> Iterator[list[Any]]:
     text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
     try:
         sample = text.read(4096)
         text.seek(0)
         delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-        yield from _rows_from(iter(csv.reader(text, delimiter=delimiter)), aliases)
+        yield from csv.reader(text, delimiter=delimiter)
     except UnicodeDecodeError:
-        raise ServiceError(
-            ErrorCode.INVALID, field_errors={"file": [_("The CSV file must be encoded in UTF-8.")]}
-        ) from None
+        raise _file_error(_("The CSV file must be encoded in UTF-8.")) from None
     finally:
         text.detach()
 
@@ -150,9 +213,22 @@ def cell_decimal(value: Any) -> Decimal | None:
     if isinstance(value, int | Decimal):
         return Decimal(value)
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(value)  # NaN or an infinity: not an amount anyone typed
         return Decimal(repr(value))
     text = str(value).strip()
     return parse_decimal(text) if text else None
+
+
+def cell_integer(value: Any) -> int | None:
+    """A whole number from a cell (`2024`, `2024,0`, 3.0); None if empty; ValueError for text,
+    a fraction, NaN or an infinity (what `int(Decimal(...))` would crash on)."""
+    number = cell_decimal(value)
+    if number is None:
+        return None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValueError(value)
+    return int(number)
 
 
 def cell_date(value: Any) -> datetime.date | None:

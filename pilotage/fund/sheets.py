@@ -22,13 +22,14 @@ from pilotage.core.files import check_upload
 from pilotage.core.models import Organisation
 from pilotage.core.tabular import (
     TABULAR_EXTENSIONS,
+    Column,
     cell_date,
     cell_decimal,
+    cell_integer,
     cell_text,
     choice_lookup,
     choice_map,
-    labels_everywhere,
-    read_rows,
+    read_table,
 )
 from pilotage.fund import services
 from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
@@ -36,28 +37,23 @@ from pilotage.governance.models import Decision
 from pilotage.programmes.models import Agreement, Programme
 
 COLUMNS = [
-    ("kind", gettext_lazy("Kind")),
-    ("date", gettext_lazy("Date")),
-    ("reference", gettext_lazy("Reference")),
-    ("amount", gettext_lazy("Amount")),
-    ("plan", gettext_lazy("Plan")),
-    ("axis", gettext_lazy("Axis")),
-    ("cti", gettext_lazy("CTI")),
-    ("year", gettext_lazy("Year")),
-    ("to_axis", gettext_lazy("To axis")),
-    ("to_cti", gettext_lazy("To CTI")),
-    ("to_year", gettext_lazy("To year")),
-    ("commitment", gettext_lazy("Commitment")),
-    ("decision", gettext_lazy("Decision")),
-    ("agreement", gettext_lazy("Agreement")),
-    ("project", gettext_lazy("Project")),
-    ("note", gettext_lazy("Note")),
+    Column("kind", gettext_lazy("Kind"), required=True),
+    Column("date", gettext_lazy("Date"), required=True),
+    Column("reference", gettext_lazy("Reference"), required=True),
+    Column("amount", gettext_lazy("Amount"), required=True),
+    Column("plan", gettext_lazy("Plan")),
+    Column("axis", gettext_lazy("Axis")),
+    Column("cti", gettext_lazy("CTI")),
+    Column("year", gettext_lazy("Year")),
+    Column("to_axis", gettext_lazy("To axis")),
+    Column("to_cti", gettext_lazy("To CTI")),
+    Column("to_year", gettext_lazy("To year")),
+    Column("commitment", gettext_lazy("Commitment")),
+    Column("decision", gettext_lazy("Decision")),
+    Column("agreement", gettext_lazy("Agreement")),
+    Column("project", gettext_lazy("Project")),
+    Column("note", gettext_lazy("Note")),
 ]
-
-
-def _headers() -> dict[str, str]:
-    """Column names as a French, Arabic or English user may type them, normalised, to keys."""
-    return {name: key for key, label in COLUMNS for name in (key, *labels_everywhere(label))}
 
 
 def _kinds() -> dict[str, str]:
@@ -71,7 +67,7 @@ def template_bytes() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Entries")[:31]
-    sheet.append([str(label) for _key, label in COLUMNS])
+    sheet.append([str(column.label) for column in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     buffer = io.BytesIO()
@@ -136,21 +132,28 @@ class _Row:
 
     def number(self, key: str) -> int:
         try:
-            return int(Decimal(self.text(key)))
-        except ArithmeticError:
-            raise RowError(
-                key, _("“%(text)s” is not a number.") % {"text": self.text(key)}
-            ) from None
+            value = cell_integer(self.cells.get(key))
+        except ValueError:
+            value = None
+        if value is None:
+            text = self.text(key)  # an empty cell says "required"
+            raise RowError(key, _("“%(text)s” is not a whole number.") % {"text": text})
+        return value
 
     def line(self, programme: Programme, prefix: str = "") -> Allocation:
-        """The allocation line the row names by axis number, CTI acronym and year."""
-        return _found(
-            Allocation.objects.filter(programme=programme),
-            f"{prefix}axis",
-            axis__number=self.number(f"{prefix}axis"),
-            cti__acronym__iexact=self.text(f"{prefix}cti"),
-            year=self.number(f"{prefix}year"),
-        )
+        """The allocation line the row names by axis number, CTI acronym and year; an error
+        names the column that is wrong."""
+        axis = _found(programme.axes, f"{prefix}axis", number=self.number(f"{prefix}axis"))
+        cti = _found(Organisation, f"{prefix}cti", acronym__iexact=self.text(f"{prefix}cti"))
+        year = self.number(f"{prefix}year")
+        line = Allocation.objects.filter(programme=programme, axis=axis, cti=cti, year=year).first()
+        if line is None:
+            raise RowError(
+                f"{prefix}year",
+                _("no allocation to %(cti)s on axis %(axis)s for %(year)s.")
+                % {"cti": cti.acronym, "axis": axis.number, "year": year},
+            )
+        return line
 
 
 def _post_row(actor, kind: str, row: _Row) -> None:
@@ -203,11 +206,11 @@ def ledger_import(*, actor, upload: UploadedFile) -> ImportReport:
     """Post every row of the file, or none: errors come back as "row N, column X: …"."""
     access.ensure_can_create(actor, Entry)
     check_upload(upload, extensions=TABULAR_EXTENSIONS)
-    headers, kinds = _headers(), _kinds()
-    labels = dict(COLUMNS)
+    kinds = _kinds()
+    labels = {column.key: column.label for column in COLUMNS}
     report = ImportReport()
     with transaction.atomic():
-        for number, cells in read_rows(upload, headers):
+        for number, cells in read_table(upload, COLUMNS):
             row = _Row(cells)
             try:
                 kind = choice_lookup(kinds, row.text("kind"))

@@ -2,38 +2,36 @@
 it offline and uploads it back (XLSX or CSV). Every row is checked before anything is saved."""
 
 import io
-from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.files import check_upload
-from pilotage.core.numbers import parse_decimal
-from pilotage.core.tabular import TABULAR_EXTENSIONS, header_key, read_rows
+from pilotage.core.tabular import TABULAR_EXTENSIONS, Column, cell_decimal, read_table
 from pilotage.results.selectors import SheetRow
 
 EDITABLE_FILL = PatternFill("solid", fgColor="FFF8DC")
 
 
-def columns() -> list[tuple[str, str]]:
-    """(key, header) in the file's order; keys are the headers normalised by `header_key`."""
-    headers = [
-        ("id", "ID"),
-        ("code", _("Code")),
-        ("indicator", _("Indicator")),
-        ("unit", _("Unit")),
-        ("target", _("Target")),
-        ("value", _("Value")),
-        ("numerator", _("Numerator")),
-        ("denominator", _("Denominator")),
-        ("comment", _("Comment")),
-        ("status", _("Status")),
+def columns() -> list[Column]:
+    """The template's columns in the file's order; only the id is required back."""
+    return [
+        Column("id", "ID", required=True),
+        Column("code", gettext_lazy("Code")),
+        Column("indicator", gettext_lazy("Indicator")),
+        Column("unit", gettext_lazy("Unit")),
+        Column("target", gettext_lazy("Target")),
+        Column("value", gettext_lazy("Value")),
+        Column("numerator", gettext_lazy("Numerator")),
+        Column("denominator", gettext_lazy("Denominator")),
+        Column("comment", gettext_lazy("Comment")),
+        Column("status", gettext_lazy("Status")),
     ]
-    return [(key, str(label)) for key, label in headers]
 
 
 def template_bytes(rows: list[SheetRow], title: str) -> bytes:
@@ -41,7 +39,7 @@ def template_bytes(rows: list[SheetRow], title: str) -> bytes:
     sheet = workbook.active
     sheet.title = title[:31]
     header = columns()
-    sheet.append([label for _key, label in header])
+    sheet.append([str(column.label) for column in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -54,8 +52,8 @@ def template_bytes(rows: list[SheetRow], title: str) -> bytes:
         ])  # fmt: skip
         number = sheet.max_row
         editable = ("numerator", "denominator") if indicator.kind == "percentage" else ("value",)
-        for position, (key, _label) in enumerate(header, start=1):
-            if key in (*editable, "comment"):
+        for position, column in enumerate(header, start=1):
+            if column.key in (*editable, "comment"):
                 sheet.cell(row=number, column=position).fill = EDITABLE_FILL
     sheet.column_dimensions["A"].hidden = True  # the id ties a line to its indicator
     sheet.column_dimensions["C"].width = 50
@@ -64,21 +62,11 @@ def template_bytes(rows: list[SheetRow], title: str) -> bytes:
     return buffer.getvalue()
 
 
-def _number(raw: Any) -> Decimal | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool):
-        raise ValueError(raw)
-    if isinstance(raw, int | float | Decimal):
-        return Decimal(str(raw))
-    return parse_decimal(str(raw))
-
-
 def parse_upload(upload: UploadedFile, rows: list[SheetRow]) -> list[dict[str, Any]]:
     """The file's lines as service rows; every problem is reported as "row N, column X: …" and
     nothing is returned unless the whole file is right."""
     check_upload(upload, extensions=TABULAR_EXTENSIONS)
-    labels = {key: label for key, label in columns()}
+    labels = {column.key: str(column.label) for column in columns()}
     by_id = {row.indicator.pk: row.indicator for row in rows}
     errors: list[str] = []
     lines, seen = [], set()
@@ -89,9 +77,7 @@ def parse_upload(upload: UploadedFile, rows: list[SheetRow]) -> list[dict[str, A
             % {"row": number, "column": labels[key], "message": message}
         )
 
-    # Headers may come translated (the file was made in French, Arabic or English).
-    aliases = {header_key(label): key for key, label in columns()}
-    for number, cells in read_rows(upload, aliases):
+    for number, cells in read_table(upload, columns()):
         try:
             indicator = by_id.get(int(cells.get("id") or 0))
         except (TypeError, ValueError):
@@ -110,7 +96,7 @@ def parse_upload(upload: UploadedFile, rows: list[SheetRow]) -> list[dict[str, A
         }
         for key in ("value", "numerator", "denominator"):
             try:
-                line[key] = _number(cells.get(key))
+                line[key] = cell_decimal(cells.get(key))
             except ValueError:
                 error(number, key, _("“%(text)s” is not a number.") % {"text": cells.get(key)})
         if all(line.get(k) is None for k in ("value", "numerator", "denominator")):
@@ -123,7 +109,7 @@ def parse_upload(upload: UploadedFile, rows: list[SheetRow]) -> list[dict[str, A
 
 def located(exc: ServiceError, lines: list[dict[str, Any]]) -> ServiceError:
     """The sheet service's errors (keyed `value-<indicator id>`) as "row N, column X" messages."""
-    labels = dict(columns())
+    labels = {column.key: str(column.label) for column in columns()}
     rows = {line["indicator"].pk: line["row"] for line in lines}
     messages = []
     for key, texts in exc.field_errors.items():

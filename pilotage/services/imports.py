@@ -32,14 +32,14 @@ from simple_history.utils import bulk_create_with_history
 from pilotage.core.money import to_mad
 from pilotage.core.regions import Region
 from pilotage.core.tabular import (
+    Column,
     cell_date,
     cell_decimal,
     cell_text,
     choice_lookup,
     choice_map,
     header_key,
-    labels_everywhere,
-    read_rows,
+    read_table,
 )
 from pilotage.services.models import (
     Company,
@@ -59,48 +59,30 @@ MAX_KEPT_ERRORS = 1000
 REASON = gettext_lazy("Imported from a file")
 
 
-@dataclass(frozen=True)
-class ImportColumn:
-    key: str
-    label: Any
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-
-
 DELIVERY_COLUMNS = [
-    ImportColumn("reference", gettext_lazy("Reference"), True, ("ref", "numero", "n")),
-    ImportColumn("ice", gettext_lazy("ICE"), True, ("ice_entreprise",)),
-    ImportColumn(
-        "started_on", gettext_lazy("Start date"), True, ("date", "date_debut", "date_de_debut")
-    ),
-    ImportColumn("ended_on", gettext_lazy("End date"), False, ("date_fin", "date_de_fin")),
-    ImportColumn("category", gettext_lazy("Category"), False, ("categorie",)),
-    ImportColumn("offering", gettext_lazy("Catalogue code"), False, ("code_catalogue",)),
-    ImportColumn("title", gettext_lazy("Title"), False, ("intitule", "objet")),
-    ImportColumn("amount_invoiced", gettext_lazy("Amount invoiced (MAD)"), False, ("montant",)),
-    ImportColumn("funding", gettext_lazy("Funding"), False, ("financement",)),
-    ImportColumn("task_force_project", gettext_lazy("Task Force project"), False, ("task_force",)),
-    ImportColumn("satisfaction", gettext_lazy("Satisfaction"), False, ()),
+    Column("reference", gettext_lazy("Reference"), True, ("ref", "numero", "n")),
+    Column("ice", gettext_lazy("ICE"), True, ("ice_entreprise",)),
+    Column("started_on", gettext_lazy("Start date"), True, ("date", "date_debut", "date_de_debut")),
+    Column("ended_on", gettext_lazy("End date"), False, ("date_fin", "date_de_fin")),
+    Column("category", gettext_lazy("Category"), False, ("categorie",)),
+    Column("offering", gettext_lazy("Catalogue code"), False, ("code_catalogue",)),
+    Column("title", gettext_lazy("Title"), False, ("intitule", "objet")),
+    Column("amount_invoiced", gettext_lazy("Amount invoiced (MAD)"), False, ("montant",)),
+    Column("funding", gettext_lazy("Funding"), False, ("financement",)),
+    Column("task_force_project", gettext_lazy("Task Force project"), False, ("task_force",)),
+    Column("satisfaction", gettext_lazy("Satisfaction"), False, ()),
 ]
 COMPANY_COLUMNS = [
-    ImportColumn("ice", gettext_lazy("ICE"), True),
-    ImportColumn("name", gettext_lazy("Name"), True, ("raison_sociale", "nom")),
-    ImportColumn("name_ar", gettext_lazy("Name in Arabic"), False, ("nom_arabe", "nom_ar")),
-    ImportColumn("legal_form", gettext_lazy("Legal form"), False, ("forme_juridique",)),
-    ImportColumn("size_class", gettext_lazy("Size"), True, ("taille",)),
-    ImportColumn("sector", gettext_lazy("Sector"), False, ("secteur",)),
-    ImportColumn("region", gettext_lazy("Region"), True, ()),
-    ImportColumn("city", gettext_lazy("City"), False, ("ville",)),
+    Column("ice", gettext_lazy("ICE"), True),
+    Column("name", gettext_lazy("Name"), True, ("raison_sociale", "nom")),
+    Column("name_ar", gettext_lazy("Name in Arabic"), False, ("nom_arabe", "nom_ar")),
+    Column("legal_form", gettext_lazy("Legal form"), False, ("forme_juridique",)),
+    Column("size_class", gettext_lazy("Size"), True, ("taille",)),
+    Column("sector", gettext_lazy("Sector"), False, ("secteur",)),
+    Column("region", gettext_lazy("Region"), True, ()),
+    Column("city", gettext_lazy("City"), False, ("ville",)),
 ]
 COLUMNS = {ImportKind.DELIVERIES: DELIVERY_COLUMNS, ImportKind.COMPANIES: COMPANY_COLUMNS}
-
-
-def _aliases(columns: list[ImportColumn]) -> dict[str, str]:
-    aliases = {}
-    for column in columns:
-        for name in (column.key, *column.aliases, *labels_everywhere(column.label)):
-            aliases[header_key(name)] = column.key
-    return aliases
 
 
 @dataclass
@@ -119,8 +101,8 @@ class Outcome:
             self.errors.append({"row": row, "column": column, "message": str(message)})
 
 
-def _chunks(upload, columns: list[ImportColumn]) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-    rows = read_rows(upload, _aliases(columns))
+def _chunks(upload, columns: list[Column]) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    rows = read_table(upload, columns)
     while chunk := list(islice(rows, CHUNK)):
         yield chunk
 
@@ -135,7 +117,7 @@ def _ice_cell(value: Any) -> str:
 class _Parser:
     """Turns a chunk of rows into model instances, reporting every problem to the outcome."""
 
-    columns: list[ImportColumn]
+    columns: list[Column]
     model: Any
     key_field: str
 
@@ -504,9 +486,7 @@ def run_import(
                 pickle.dump([parser.values(obj) for obj in fresh], spool)
             if progress:
                 progress(outcome.rows_read)
-        if outcome.error_count or outcome.rows_read == 0:
-            if outcome.rows_read == 0:
-                outcome.add_error(0, "", _("The file has no data row."))
+        if outcome.error_count:
             outcome.rows_unchanged = 0
             return outcome
         spool.seek(0)
@@ -526,13 +506,22 @@ def run_import(
     return outcome
 
 
-def template_rows(kind: str) -> list[list[Any]]:
-    """The header (in the user's language) and one example line of an import file."""
+EXAMPLE_ICE = "001561191000066"  # the companies template's example company
+
+
+def template_rows(kind: str, user: Any) -> list[list[Any]]:
+    """The header (in the user's language) and one example line that imports as it is: the
+    deliveries example names a company the user's register already has (or the companies
+    template's example company, for a register still empty)."""
     header = [str(c.label) for c in COLUMNS[kind]]
     if kind == ImportKind.DELIVERIES:
-        example = ["PR-2025-0001", "001561191000066", "31/01/2025", "15/02/2025", "training", "",
+        ice = (
+            Company.objects.visible_to(user).order_by("pk").values_list("ice", flat=True).first()
+            or EXAMPLE_ICE
+        )
+        example = ["PR-2025-0001", ice, "31/01/2025", "15/02/2025", "training", "",
                    "Formation injection plastique", "12 500,00", "paid", "", "5"]  # fmt: skip
     else:
-        example = ["001561191000066", "Entreprise exemple SARL", "شركة مثال", "SARL", "PME",
+        example = [EXAMPLE_ICE, "Entreprise exemple SARL", "شركة مثال", "SARL", "PME",
                    "Plasturgie", "06", "Casablanca"]  # fmt: skip
     return [header, example]

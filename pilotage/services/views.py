@@ -460,7 +460,7 @@ class ImportTemplate(AccessMixin, View):
             raise Http404
         workbook = Workbook()
         sheet = workbook.active
-        for row in imports.template_rows(kind):
+        for row in imports.template_rows(kind, request.user):
             sheet.append(row)
         buffer = io.BytesIO()
         workbook.save(buffer)

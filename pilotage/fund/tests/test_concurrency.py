@@ -58,3 +58,45 @@ def test_fifty_concurrent_commitments_never_exceed_the_allocation(cast):
     for code, message in refusals:
         assert code == ErrorCode.OVER_CEILING
         assert str(line) in message and "1\u00a0000\u00a0000,00" in message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_commitment_reference_posted_at_once_is_one_201_and_clean_409s(cast):
+    """Both requests pass the reference check before either has saved: the loser is told the
+    reference is taken (409), never a server error, and nothing of it is kept."""
+    from django.test import Client
+
+    line = allocate(cast.cti_a, "1000000", actor=cast.officer)
+    posters = 6
+    clients = []
+    for _n in range(posters):
+        client = Client(raise_request_exception=False)
+        client.force_login(cast.officer)
+        clients.append(client)
+    start = threading.Barrier(posters)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def post(client) -> None:
+        try:
+            start.wait()
+            response = client.post(
+                "/api/v1/fund/commitments",
+                {"allocation": line.pk, "amount": "1000", "reference": "ENG-TWICE",
+                 "committed_on": DAY.isoformat(), "project": "Course"},
+                content_type="application/json",
+            )  # fmt: skip
+        finally:
+            connection.close()
+        with lock:
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [201] + [409] * (posters - 1), statuses
+    assert Commitment.objects.filter(reference="ENG-TWICE").count() == 1
+    assert Entry.objects.filter(reference="ENG-TWICE").count() == 1

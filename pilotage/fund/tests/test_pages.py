@@ -205,7 +205,7 @@ def test_the_import_posts_all_rows_or_none_and_twice_adds_nothing(cast, client_f
     header = next(load_workbook(io.BytesIO(template.content)).active.iter_rows(values_only=True))
 
     def line(**cells):  # in the template's column order
-        return ";".join(str(cells.get(key, "")) for key, _label in COLUMNS) + "\n"
+        return ";".join(str(cells.get(column.key, "")) for column in COLUMNS) + "\n"
 
     good = ";".join(header) + "\n" + (
         line(kind="allocation", date="15/01/2024", reference="AL-1", amount="500 000,00",
@@ -271,7 +271,7 @@ def test_a_reference_reused_for_another_amount_is_refused(cast, client_for):
     ).encode()
     errors = _import(client_for(cast.officer), "entries.csv", content).context["report"].errors
     with translation.override("fr"):
-        column = str(dict(COLUMNS)["reference"])
+        column = str(next(c.label for c in COLUMNS if c.key == "reference"))
     assert len(errors) == 1 and f"colonne {column}" in errors[0]
     assert Entry.objects.count() == 1
 

@@ -159,8 +159,10 @@ def test_unreadable_files_are_refused(cast, upload, message):
 
 
 def test_an_empty_file_is_refused(cast):
-    job = run(cast, csv_file(f"{HEADER}\n"))
-    assert job.status == "failed" and "no data row" in job.errors[0]["message"]
+    with pytest.raises(ServiceError) as refused:
+        run(cast, csv_file(f"{HEADER}\n"))
+    assert "no data row" in str(refused.value.field_errors["file"])
+    assert not ServiceImport.objects.exists()
 
 
 def test_companies_with_arabic_names_are_imported_and_not_duplicated(cast):
