@@ -107,6 +107,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+PASSWORD_HASHERS = [
+    "pilotage.core.hashers.Argon2idHasher",  # why: pilotage/core/hashers.py
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # older accounts, upgraded at sign-in
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

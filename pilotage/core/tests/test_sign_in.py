@@ -107,3 +107,26 @@ def test_an_invited_person_whose_link_expired_can_ask_for_a_new_one(cast, client
     cast.cti_a_staff.save()
     client.post(reverse("password_reset"), {"email": cast.cti_a_staff.email})
     assert len(mail.outbox) == 1
+
+
+def test_passwords_are_kept_with_argon2id_and_an_older_pbkdf2_hash_is_upgraded(
+    cast, client, settings
+):
+    from django.contrib.auth.hashers import make_password
+
+    from pilotage import settings as project
+    from pilotage.core.hashers import Argon2idHasher
+
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS  # the tests' own is a quick MD5
+    user = cast.cti_a_staff
+    user.password = make_password("an old password 2019", hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+
+    response = client.post(
+        "/accounts/login/", {"username": user.email, "password": "an old password 2019"}
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert Argon2idHasher().verify("an old password 2019", user.password)
