@@ -203,6 +203,16 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Scaled out: TASKS_BACKEND=django_tasks_rq.RQBackend, jobs in Redis (RQ_URL, else REDIS_URL), run
+# by `manage.py rqworker --job-class django_tasks_rq.Job` (README, "Running it in production").
+RQ_QUEUES = {
+    "default": {
+        "URL": env("RQ_URL") or env("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT", 3600),  # a large import may run for minutes
+    }
+}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # A running job (an import) writes a heartbeat at least this often; one silent for longer was
 # abandoned by a dead worker and ends failed (pilotage/core/jobs.py).
