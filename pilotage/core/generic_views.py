@@ -219,7 +219,8 @@ class ObjectStepView(ObjectMixin, View):
     def fetch(self, pk: Any) -> models.Model:
         return access.get_editable(self.model, self.request.user, pk)
 
-    def apply(self, obj: models.Model, data: dict[str, Any]) -> None:
+    def apply(self, obj: models.Model, data: dict[str, Any]) -> str | None:
+        """Take the step; what to tell the user if more than `done_message`."""
         raise NotImplementedError
 
     def back(self, obj: models.Model) -> HttpResponse:
@@ -233,11 +234,12 @@ class ObjectStepView(ObjectMixin, View):
             else None
         )
         errors: dict[str, list[str]] = {}
+        outcome = None
         if form is not None and not form.is_valid():
             errors = form.errors
         else:
             try:
-                self.apply(obj, form.cleaned_data if form is not None else {})
+                outcome = self.apply(obj, form.cleaned_data if form is not None else {})
             except ServiceError as exc:
                 if exc.code in ACCESS_CODES:
                     raise
@@ -247,7 +249,7 @@ class ObjectStepView(ObjectMixin, View):
             for text in texts:
                 messages.error(request, f"{label}: {text}" if label else text)
         if not errors:
-            messages.success(request, self.done_message or _("Saved."))
+            messages.success(request, outcome or self.done_message or _("Saved."))
         return self.back(obj)
 
 

@@ -51,6 +51,8 @@ class MeasurementOut(Schema):
     submitted_at: datetime | None
     validated_by_id: int | None
     validated_at: datetime | None
+    returned_by_id: int | None
+    returned_at: datetime | None
 
 
 class MeasurementQuery(FilterSchema):
@@ -120,6 +122,35 @@ def measurement_return(request: HttpRequest, measurement_id: int, payload: Reaso
     measurement = access.get_visible(Measurement, request.user, measurement_id)
     return services.measurement_return(
         actor=request.user, measurement=measurement, reason=payload.reason
+    )
+
+
+class BatchValidateIn(Schema):
+    ids: list[int] = Field(..., min_length=1, max_length=500)
+
+
+class BatchReturnIn(BatchValidateIn):
+    reason: str = Field("", max_length=2000)
+    reasons: dict[int, str] = Field(default_factory=dict, description="A value's own reason, by id")
+
+
+@router.post(
+    "/measurements/validate",
+    response=list[MeasurementOut],
+    summary="Validate several (all or none)",
+)
+def measurements_validate(request: HttpRequest, payload: BatchValidateIn) -> list[Measurement]:
+    return services.measurements_validate(actor=request.user, ids=payload.ids)
+
+
+@router.post(
+    "/measurement-batches/return",
+    response=list[MeasurementOut],
+    summary="Return several (all or none)",
+)
+def measurements_return(request: HttpRequest, payload: BatchReturnIn) -> list[Measurement]:
+    return services.measurements_return(
+        actor=request.user, ids=payload.ids, reason=payload.reason, reasons=payload.reasons
     )
 
 

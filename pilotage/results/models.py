@@ -324,6 +324,12 @@ class Measurement(models.Model):
         related_name="+", verbose_name=_("validated by"),
     )  # fmt: skip
     validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
+    # Shown beside the reason: a CTI asks the person who returned it, not "the ministry".
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("returned by"),
+    )  # fmt: skip
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
 
     objects = AccessQuerySet.as_manager()
     history = history_records()

@@ -89,7 +89,7 @@ def reporting_sheet(agreement: Agreement, period: ReportingPeriod, user: Any) ->
     for m in (
         Measurement.objects.visible_to(user)
         .filter(indicator__in=indicators, period=period, organisation=cti)
-        .select_related("submitted_by", "validated_by")
+        .select_related("submitted_by", "validated_by", "returned_by")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.visible_to(user)))
         .order_by("revision")
     ):

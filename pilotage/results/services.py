@@ -31,7 +31,7 @@ from pilotage.results.models import (
     ReportingPeriod,
     Target,
 )
-from pilotage.results.selectors import current_target, latest_revision
+from pilotage.results.selectors import current_target, latest_revision, reporting_sheet
 from pilotage.results.semantics import Aggregation, Kind
 
 EDITABLE = (MeasurementStatus.DRAFT, MeasurementStatus.RETURNED)
@@ -225,9 +225,90 @@ def measurement_return(*, actor: User, measurement: Measurement, reason: str) ->
         raise refusal(_("Say what must be corrected."), "reason", ErrorCode.INVALID)
     measurement.status = MeasurementStatus.RETURNED
     measurement.return_reason = reason
+    measurement.returned_by, measurement.returned_at = actor, timezone.now()
     persist(measurement, actor=actor, reason=reason)
     _event(measurement, EventKind.RETURNED, actor, MeasurementStatus.SUBMITTED, reason)
     return measurement
+
+
+def _each_or_none(measurements, step) -> list[Measurement]:
+    """Apply a workflow step to every value, each recorded on its own in the history, or to
+    none: a refused value stops the batch and the refusal names every value that blocked it."""
+    done, blocked = [], []
+    for measurement in measurements:
+        try:
+            with transaction.atomic():  # a refused value leaves nothing, the others go on
+                done.append(step(measurement))
+        except AccessDenied:
+            raise  # not theirs to see or to do: answered as for one value
+        except ServiceError as exc:
+            blocked.append(f"{measurement.indicator.code} — {exc.message}")
+    if blocked:
+        summary = _("Nothing was saved: %(count)s value(s) cannot take this step.") % {
+            "count": len(blocked)
+        }
+        raise ServiceError(
+            ErrorCode.INVALID, summary, field_errors={"__all__": [summary, *blocked]}
+        )
+    return done
+
+
+def _batch(actor: User, ids) -> list[Measurement]:
+    """The values posted by id, each one the actor may see (404 for any other)."""
+    if not ids:
+        raise ServiceError(ErrorCode.INVALID, _("Tick the values to review."))
+    return [
+        access.get_visible(Measurement, actor, pk) for pk in dict.fromkeys(int(pk) for pk in ids)
+    ]
+
+
+@transaction.atomic
+def measurements_submit_ready(
+    *, actor: User, agreement, period: ReportingPeriod
+) -> tuple[list[Measurement], list[tuple[Indicator, str]]]:
+    """Submit, at once, every value of the contract's sheet for the period that is ready (a
+    draft or returned value with a figure). The others stay as they are, each with why."""
+    _require_role(actor, frozenset({Role.CTI_MANAGER}), _("Only the CTI manager submits values."))
+    ready, not_ready = [], []
+    for row in reporting_sheet(agreement, period, actor):
+        m = row.measurement
+        if m is None or m.status not in EDITABLE:
+            if m is None or m.status == MeasurementStatus.DRAFT:
+                not_ready.append((row.indicator, _("no value entered yet")))
+            continue
+        if all(v is None for v in (m.value, m.numerator, m.denominator)):
+            not_ready.append((row.indicator, _("no value entered yet")))
+            continue
+        ready.append(m)
+    if not ready:
+        raise refusal(_("No value of this period is ready to submit."))
+    submitted = _each_or_none(ready, lambda m: measurement_submit(actor=actor, measurement=m))
+    return submitted, not_ready
+
+
+@transaction.atomic
+def measurements_validate(*, actor: User, ids) -> list[Measurement]:
+    """Validate several submitted values at once: all of them, or none."""
+    _require_role(actor, MINISTRY_ROLES, _("Only ministry officers review reported values."))
+    return _each_or_none(
+        _batch(actor, ids), lambda m: measurement_validate(actor=actor, measurement=m)
+    )
+
+
+@transaction.atomic
+def measurements_return(
+    *, actor: User, ids, reason: str = "", reasons: dict[int, str] | None = None
+) -> list[Measurement]:
+    """Return several submitted values at once, with one reason for all or one each (a value's
+    own reason wins): all of them, or none."""
+    _require_role(actor, MINISTRY_ROLES, _("Only ministry officers review reported values."))
+    reasons = reasons or {}
+    return _each_or_none(
+        _batch(actor, ids),
+        lambda m: measurement_return(
+            actor=actor, measurement=m, reason=(reasons.get(m.pk) or reason or "").strip()
+        ),
+    )
 
 
 @transaction.atomic

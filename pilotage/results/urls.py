@@ -38,6 +38,16 @@ urlpatterns = [
         name="reporting_upload",
     ),
     path(
+        "agreements/<int:pk>/reporting/submit-ready/",
+        views.ContractSubmitReady.as_view(),
+        name="contract_submit_ready",
+    ),
+    path(
+        "agreements/<int:pk>/reporting/review/",
+        views.ContractReview.as_view(),
+        name="contract_review",
+    ),
+    path(
         "agreements/<int:pk>/scorecard/",
         views.ContractScorecard.as_view(),
         name="contract_scorecard",

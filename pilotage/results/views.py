@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views import View
 
 from pilotage.core import access
@@ -73,6 +73,9 @@ class ContractReporting(ObjectMixin, View):
             "is_cti": access.has_role(user, *CTI_ROLES),
             "is_manager": access.has_role(user, Role.CTI_MANAGER),
             "is_reviewer": access.has_role(user, *MINISTRY_ROLES) or user.is_superuser,
+            "submitted_count": sum(
+                1 for row in form.rows if row.measurement and row.measurement.status == "submitted"
+            ),
             "return_form": ReturnForm(),
             "revise_form": ReviseForm(),
         }
@@ -213,6 +216,60 @@ class MeasurementRevise(MeasurementStep):
 
     def apply(self, measurement, data):
         services.measurement_revise(actor=self.request.user, measurement=measurement, **data)
+
+
+class ContractStep(ObjectStepView):
+    """A step on several values of a contract's sheet at once, then back to that sheet."""
+
+    model = Agreement
+
+    def fetch(self, pk: int) -> Agreement:
+        return access.get_visible(Agreement, self.request.user, pk)
+
+    def back(self, agreement: Agreement) -> HttpResponse:
+        url = reverse("results:contract_reporting", args=[agreement.pk])
+        period = self.request.POST.get("period", "")
+        return redirect(f"{url}?period={period}" if period.isdigit() else url)
+
+    def selected(self) -> list[str]:
+        return [pk for pk in self.request.POST.getlist("measurement") if pk.isdigit()]
+
+
+class ContractSubmitReady(ContractStep):
+    """The manager submits every ready value of the period at once."""
+
+    def apply(self, agreement, data):
+        period = access.get_visible(
+            ReportingPeriod, self.request.user, self.request.POST.get("period")
+        )
+        submitted, not_ready = services.measurements_submit_ready(
+            actor=self.request.user, agreement=agreement, period=period
+        )
+        told = ngettext("%(count)s value submitted to the ministry.",
+                        "%(count)s values submitted to the ministry.", len(submitted)) % {
+            "count": len(submitted)}  # fmt: skip
+        if not_ready:
+            waiting = "; ".join(f"{indicator.code}: {why}" for indicator, why in not_ready)
+            told += " " + gettext("Not ready, left as they are: %(list)s.") % {"list": waiting}
+        return told
+
+
+class ContractReview(ContractStep):
+    """The officer validates or returns the values ticked on the sheet, all or none."""
+
+    def apply(self, agreement, data):
+        ids, post = self.selected(), self.request.POST
+        if post.get("action") == "validate":
+            done = services.measurements_validate(actor=self.request.user, ids=ids)
+            text = ngettext("%(count)s value validated.", "%(count)s values validated.", len(done))
+        else:
+            reasons = {int(pk): post.get(f"reason-{pk}", "") for pk in ids}
+            done = services.measurements_return(
+                actor=self.request.user, ids=ids, reason=post.get("reason", ""), reasons=reasons
+            )
+            text = ngettext("%(count)s value returned to the CTI.",
+                            "%(count)s values returned to the CTI.", len(done))  # fmt: skip
+        return text % {"count": len(done)}
 
 
 class ContractScorecard(ObjectMixin, View):
