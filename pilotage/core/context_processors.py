@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from pilotage.core.navigation import menu_for, menu_groups
 
@@ -11,4 +12,14 @@ def platform(request):
         "demo_banner": settings.DEMO_BANNER,
         "menu": menu,
         "menu_groups": menu_groups(menu),
+        # Counted only where a page draws the bell (one query), not for partials.
+        "unread_notices": SimpleLazyObject(lambda: _unread(user)),
     }
+
+
+def _unread(user) -> int:
+    from pilotage.core.models import Notification
+
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at=None).count()

@@ -228,3 +228,79 @@ class StoredDocument(models.Model):
 
     def storage_folder(self) -> str:
         raise NotImplementedError
+
+
+class NotificationKind(models.TextChoices):
+    VALUES_SUBMITTED = "values_submitted", _("Values submitted for validation")
+    VALUES_RETURNED = "values_returned", _("Values returned for correction")
+    VALUES_VALIDATED = "values_validated", _("Values validated")
+    REQUEST_RECEIVED = "request_received", _("New service request")
+    DECISION_TAKEN = "decision_taken", _("Committee decision concerning your organisation")
+
+
+@access_rule(
+    owner="recipient__memberships__organisation",
+    readers=set(),
+    editors=set(),
+    personal="recipient",
+    personal_edit=True,
+)
+class Notification(models.Model):
+    """Something a person should know, in the platform and (if they wish) by e-mail. Unread
+    notices of the same kind and subject are one notice with a count (thirty values submitted
+    at once are one notice, one e-mail). The text is written when it is read, in the reader's
+    language, from the kind and its parameters."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    subject = models.CharField(max_length=100)  # what unread notices are grouped by
+    params = models.JSONField(default=dict)
+    count = models.PositiveIntegerField(default=1)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = AccessQuerySet.as_manager()
+    # No field history: a notice is itself a record of a change already in the history.
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        from pilotage.core.notifications import message
+
+        return message(self)
+
+
+@access_rule(
+    owner="user__memberships__organisation",
+    readers=set(),
+    editors=set(),
+    personal="user",
+    personal_edit=True,
+)
+class NotificationPreference(models.Model):
+    """A person's choice to get a kind of notice by e-mail or not (no row: by e-mail)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    by_email = models.BooleanField(_("by e-mail"), default=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.by_email}"

@@ -19,6 +19,9 @@ from pilotage.core.models import (
     TOKEN_PREFIX,
     ApiToken,
     Membership,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
     Organisation,
     User,
     hash_token,
@@ -322,3 +325,37 @@ def api_token_authenticate(key: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+def notification_open(*, actor: User, notification_id: Any) -> Notification:
+    """Mark one of the actor's notices read (opening it); someone else's answers 404."""
+    notice = access.get_editable(Notification, actor, notification_id)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
+
+
+def notifications_read_all(*, actor: User) -> int:
+    return (
+        Notification.objects.editable_by(actor).filter(read_at=None).update(read_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def notification_preferences_set(*, actor: User, by_email: dict[str, bool]) -> None:
+    """Which kinds of notice the actor gets by e-mail (in the platform, always)."""
+    for kind in NotificationKind.values:
+        wanted = bool(by_email.get(kind, False))
+        preference = NotificationPreference.objects.filter(user=actor, kind=kind).first()
+        if preference is None:
+            if wanted:
+                continue  # no row means "by e-mail": nothing changes
+            preference = NotificationPreference(user=actor, kind=kind)
+        elif preference.by_email == wanted:
+            continue
+        preference.by_email = wanted
+        persist(preference, actor=actor)

@@ -25,6 +25,18 @@ urlpatterns = [
     path(
         "memberships/<int:pk>/remove/", views.MembershipRemove.as_view(), name="membership_remove"
     ),
+    path("notifications/", views.NotificationList.as_view(), name="notification_list"),
+    path(
+        "notifications/<int:pk>/open/", views.NotificationOpen.as_view(), name="notification_open"
+    ),
+    path(
+        "notifications/read-all/", views.NotificationReadAll.as_view(), name="notification_read_all"
+    ),
+    path(
+        "notifications/preferences/",
+        views.NotificationPreferences.as_view(),
+        name="notification_preferences",
+    ),
     path("tokens/", views.TokenList.as_view(), name="token_list"),
     path("tokens/<int:pk>/revoke/", views.TokenRevoke.as_view(), name="token_revoke"),
 ]

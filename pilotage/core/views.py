@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -35,7 +36,15 @@ from pilotage.core.generic_views import (
     ObjectMixin,
     add_service_errors,
 )
-from pilotage.core.models import ApiToken, Membership, Organisation, User
+from pilotage.core.models import (
+    ApiToken,
+    Membership,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Organisation,
+    User,
+)
 from pilotage.core.roles import Role
 from pilotage.core.tables import Column
 
@@ -268,3 +277,55 @@ class TokenRevoke(AccessMixin, View):
         services.api_token_revoke(actor=request.user, token=token)
         messages.success(request, _("Token revoked."))
         return HttpResponseRedirect(reverse("core:token_list"))
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+class NotificationList(AccessMixin, View):
+    """The person's notices, newest first; unread ones stand out."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        notices = Notification.objects.visible_to(request.user)[:200]
+        return render(request, "core/notification_list.html", {"notices": notices})
+
+
+class NotificationOpen(AccessMixin, View):
+    """Opening a notice marks it read and leads to what it is about."""
+
+    model = Notification
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        notice = services.notification_open(actor=request.user, notification_id=pk)
+        return redirect(notice.link if url_has_allowed_host_and_scheme(
+            notice.link, allowed_hosts=None) else "core:notification_list")  # fmt: skip
+
+
+class NotificationReadAll(AccessMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        services.notifications_read_all(actor=request.user)
+        return redirect("core:notification_list")
+
+
+class NotificationPreferences(AccessMixin, View):
+    """Which notices the person also gets by e-mail."""
+
+    def choices(self, request: HttpRequest) -> list[tuple[str, str, bool]]:
+        off = set(
+            NotificationPreference.objects.visible_to(request.user)
+            .filter(user=request.user, by_email=False)
+            .values_list("kind", flat=True)
+        )
+        return [(kind, label, kind not in off) for kind, label in NotificationKind.choices]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = {"choices": self.choices(request)}
+        return render(request, "core/notification_preferences.html", context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        wanted = set(request.POST.getlist("by_email"))
+        services.notification_preferences_set(
+            actor=request.user, by_email={kind: kind in wanted for kind in NotificationKind.values}
+        )
+        messages.success(request, _("Your choices are saved."))
+        return redirect("core:notification_preferences")

@@ -16,7 +16,9 @@ from pilotage.core import access
 from pilotage.core.audit import stamp
 from pilotage.core.errors import ErrorCode, refusal
 from pilotage.core.files import store_upload
-from pilotage.core.models import Organisation, User
+from pilotage.core.models import NotificationKind, Organisation, User
+from pilotage.core.notifications import notify, people_of
+from pilotage.core.roles import EVERY_ROLE
 from pilotage.core.services import assign_fields, persist
 from pilotage.governance.models import (
     Committee,
@@ -242,7 +244,22 @@ def decision_create(
     last = committee.decisions.filter(year=decision.year).aggregate(last=Max("sequence"))["last"]
     decision.sequence = (last or 0) + 1
     decision.number = decision_number(committee, decision.year, decision.sequence)
-    return persist(decision, actor=actor, reason=reason)
+    persist(decision, actor=actor, reason=reason)
+    _tell_concerned(decision, actor)
+    return decision
+
+
+def _tell_concerned(decision: Decision, actor: User) -> None:
+    """The people of the organisation a decision makes responsible are told of it."""
+    if decision.owner_id is None:
+        return
+    notify(
+        recipients=people_of([decision.owner_id], EVERY_ROLE), kind=NotificationKind.DECISION_TAKEN,
+        subject=f"decisions:{decision.committee_id}:{decision.owner_id}", exclude=actor,
+        params={"number": decision.number, "committee": decision.committee.code,
+                "organisation": decision.owner.acronym},
+        link=decision.get_absolute_url(),
+    )  # fmt: skip
 
 
 @transaction.atomic

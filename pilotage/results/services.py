@@ -8,13 +8,15 @@ besides the field history, in the same transaction.
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotage.core import access
 from pilotage.core.errors import AccessDenied, ErrorCode, ServiceError, refusal
 from pilotage.core.files import store_upload
-from pilotage.core.models import Organisation, User
+from pilotage.core.models import NotificationKind, Organisation, User
+from pilotage.core.notifications import notify, people_of
 from pilotage.core.numbers import format_decimal
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.core.services import persist
@@ -170,6 +172,24 @@ def _check_override(
         )
 
 
+def _tell(measurement: Measurement, kind: str, actor: User) -> None:
+    """Who must hear of a step: the validating officers of a submission, the CTI's reporters of
+    a return or a validation. Values of the same sheet make one notice with a count."""
+    agreement = measurement.indicator.objective.agreement
+    if kind == NotificationKind.VALUES_SUBMITTED:
+        people = people_of(None, {Role.MINISTRY_OFFICER, Role.MINISTRY_ADMIN})
+    else:
+        people = people_of([measurement.organisation_id], CTI_ROLES)
+    link = reverse("results:contract_reporting", args=[agreement.pk])
+    notify(
+        recipients=people, kind=kind, exclude=actor,
+        subject=f"values:{agreement.pk}:{measurement.period_id}",
+        params={"cti": measurement.organisation.acronym, "agreement": agreement.reference,
+                "period": str(measurement.period)},
+        link=f"{link}?period={measurement.period_id}",
+    )  # fmt: skip
+
+
 def _values(measurement: Measurement) -> tuple:
     return (measurement.value, measurement.numerator, measurement.denominator, measurement.comment)
 
@@ -192,6 +212,7 @@ def measurement_submit(*, actor: User, measurement: Measurement) -> Measurement:
     measurement.target = current_target(measurement.indicator, measurement.period.year)
     persist(measurement, actor=actor)
     _event(measurement, EventKind.SUBMITTED, actor, before)
+    _tell(measurement, NotificationKind.VALUES_SUBMITTED, actor)
     return measurement
 
 
@@ -215,6 +236,7 @@ def measurement_validate(*, actor: User, measurement: Measurement) -> Measuremen
     measurement.validated_by, measurement.validated_at = actor, timezone.now()
     persist(measurement, actor=actor)
     _event(measurement, EventKind.VALIDATED, actor, MeasurementStatus.SUBMITTED)
+    _tell(measurement, NotificationKind.VALUES_VALIDATED, actor)
     return measurement
 
 
@@ -228,6 +250,7 @@ def measurement_return(*, actor: User, measurement: Measurement, reason: str) ->
     measurement.returned_by, measurement.returned_at = actor, timezone.now()
     persist(measurement, actor=actor, reason=reason)
     _event(measurement, EventKind.RETURNED, actor, MeasurementStatus.SUBMITTED, reason)
+    _tell(measurement, NotificationKind.VALUES_RETURNED, actor)
     return measurement
 
 

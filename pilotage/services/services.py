@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from django.core import signing
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,7 +20,8 @@ from pilotage.core import access
 from pilotage.core.audit import acting_as
 from pilotage.core.errors import ErrorCode, ServiceError, refusal
 from pilotage.core.files import check_upload, sha256_of
-from pilotage.core.models import Organisation, User
+from pilotage.core.models import NotificationKind, Organisation, User
+from pilotage.core.notifications import notify, people_of
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, OrganisationKind
 from pilotage.core.services import persist, save_audited
 from pilotage.core.tabular import TABULAR_EXTENSIONS
@@ -277,7 +279,32 @@ def service_request_send(
     # Sent from a public page: nobody is its author, even if the sender happens to be signed in
     # (simple-history takes an explicit None over the request's user).
     request._history_user = None
-    return save_audited(request, actor=None, reason=_("Sent from the public catalogue"))
+    save_audited(request, actor=None, reason=_("Sent from the public catalogue"))
+    notify(
+        recipients=people_of([request.cti_id], CTI_ROLES), kind=NotificationKind.REQUEST_RECEIVED,
+        subject=f"requests:{request.cti_id}", link=request.get_absolute_url(),
+        params={"company": request.company_name, "title": offering.title},
+    )  # fmt: skip
+    from pilotage.services.tasks import send_request_receipt
+
+    transaction.on_commit(lambda: send_request_receipt.enqueue(request_id=request.pk))
+    return request
+
+
+FOLLOW_SALT = "pilotage.services.request-follow"
+
+
+def request_follow_token(request: ServiceRequest) -> str:
+    """What the company's link carries: the request's id, signed (no guessing another's)."""
+    return signing.dumps(request.pk, salt=FOLLOW_SALT)
+
+
+def request_from_follow_token(token: str) -> ServiceRequest | None:
+    try:
+        pk = signing.loads(token, salt=FOLLOW_SALT)
+    except signing.BadSignature:
+        return None
+    return ServiceRequest.objects.select_related("offering", "cti").filter(pk=pk).first()
 
 
 def _open_request(actor: User, request: ServiceRequest) -> ServiceRequest:

@@ -32,4 +32,5 @@ urlpatterns = [
     # Public: no sign-in.
     path("catalogue/", views.Catalogue.as_view(), name="catalogue"),
     path("catalogue/<int:pk>/", views.CatalogueOffering.as_view(), name="catalogue_offering"),
+    path("catalogue/follow/<str:token>/", views.RequestFollow.as_view(), name="request_follow"),
 ]

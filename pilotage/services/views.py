@@ -375,6 +375,16 @@ class CatalogueOffering(View):
         return self.render_page(offering, form, status=422)
 
 
+class RequestFollow(View):
+    """Where a company follows its request, from the link in its receipt (no account)."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        service_request = services.request_from_follow_token(token)
+        if service_request is None:
+            raise Http404
+        return render(request, "services/request_follow.html", {"object": service_request})
+
+
 # --- imports -----------------------------------------------------------------------------------
 
 

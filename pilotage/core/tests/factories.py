@@ -1,6 +1,14 @@
 import factory
 
-from pilotage.core.models import ApiToken, Membership, Organisation, User, hash_token
+from pilotage.core.models import (
+    ApiToken,
+    Membership,
+    Notification,
+    NotificationPreference,
+    Organisation,
+    User,
+    hash_token,
+)
 from pilotage.core.roles import OrganisationKind, Role
 from pilotage.core.testing import owned_object_factory
 
@@ -75,3 +83,18 @@ def _owned_token(cti: Organisation) -> ApiToken:
     user = member(cti, Role.CTI_MANAGER)
     api_token(user)
     return user.api_tokens.get()
+
+
+@owned_object_factory(Notification)
+def _owned_notification(cti: Organisation) -> Notification:
+    return Notification.objects.create(
+        recipient=member(cti, Role.CTI_MANAGER), kind="values_returned", subject="s",
+        params={"agreement": "CO-1", "period": "2024", "count": 1}, link="/",
+    )  # fmt: skip
+
+
+@owned_object_factory(NotificationPreference)
+def _owned_notification_preference(cti: Organisation) -> NotificationPreference:
+    return NotificationPreference.objects.create(
+        user=member(cti, Role.CTI_MANAGER), kind="values_returned", by_email=False
+    )
