@@ -47,12 +47,14 @@ from pilotage.core.models import (
 )
 from pilotage.core.roles import Role
 from pilotage.core.tables import Column
+from pilotage.core.todo import todo_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     summary = selectors.home_summary(request.user)
-    return render(request, "core/home.html", {"summary": summary})
+    context = {"summary": summary, "todo": todo_for(request.user)}
+    return render(request, "core/home.html", context)
 
 
 @require_POST

@@ -8,6 +8,10 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self) -> None:
+        from pilotage.core.todo import register_todo
+        from pilotage.governance.selectors import todo_items
+
+        register_todo(todo_items)
         from pilotage.core.navigation import MenuItem, register_menu
 
         # One entry: the governance lists link to one another (templates/governance/object_list.html).

@@ -1,11 +1,17 @@
 """Reads of the governance records that need more than a filter: the decision register and the
 recommendations' follow-up, with what is overdue."""
 
+import datetime
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Min, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from pilotage.core import access
+from pilotage.core.roles import MINISTRY_ROLES, Role
+from pilotage.core.todo import TodoItem
 from pilotage.governance.models import (
     PENDING_FOLLOW_UP,
     PENDING_RECOMMENDATION,
@@ -56,3 +62,48 @@ def committee_meetings(committee: Any, user: Any) -> QuerySet:
         .annotate(decision_count=Count("decisions"))
         .order_by("-number")
     )
+
+
+TODO_HORIZON = 30  # days: what is due within a month, or overdue, is on the to-do list
+
+
+def todo_items(user: Any) -> list[TodoItem]:
+    """Decisions and recommendations whose follow-up is due within a month (or late): the
+    ministry and committee members see all, others those their organisation owns. Two queries."""
+    if access.has_role(user, *MINISTRY_ROLES, Role.COMMITTEE_MEMBER):
+        mine = Q()
+    elif access.grants_of(user):
+        mine = Q(owner__in={g.organisation_id for g in access.grants_of(user)})
+    else:
+        return []
+    horizon = timezone.localdate() + datetime.timedelta(days=TODO_HORIZON)
+
+    def due(model, status_field: str, open_states) -> dict:
+        return (
+            model.objects.visible_to(user)
+            .filter(mine, **{f"{status_field}__in": open_states}, due_on__lte=horizon)
+            .aggregate(count=Count("pk"), first=Min("due_on"))
+        )
+
+    decisions = due(Decision, "follow_up_status", PENDING_FOLLOW_UP)
+    recommendations = due(Recommendation, "status", PENDING_RECOMMENDATION)
+    items = []
+    if decisions["count"]:
+        text = ngettext("%(count)s decision to follow up by %(due)s",
+                        "%(count)s decisions to follow up, the first by %(due)s",
+                        decisions["count"])  # fmt: skip
+        items.append(_due_item(text, decisions, "governance:decision_list"))
+    if recommendations["count"]:
+        text = ngettext("%(count)s recommendation due by %(due)s",
+                        "%(count)s recommendations due, the first by %(due)s",
+                        recommendations["count"])  # fmt: skip
+        items.append(_due_item(text, recommendations, "governance:recommendation_list"))
+    return items
+
+
+def _due_item(text: str, due: dict, url_name: str) -> TodoItem:
+    late = due["first"] < timezone.localdate()
+    return TodoItem(
+        text % {"count": due["count"], "due": due["first"].strftime("%d/%m/%Y")},
+        due["count"], reverse(url_name), due=due["first"], tone="danger" if late else "warning",
+    )  # fmt: skip

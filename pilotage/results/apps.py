@@ -8,6 +8,10 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Results framework")
 
     def ready(self) -> None:
+        from pilotage.core.todo import register_todo
+        from pilotage.results.selectors import todo_items
+
+        register_todo(todo_items)
         from pilotage.core import access
         from pilotage.core.navigation import MenuItem, register_menu
         from pilotage.results.models import ReportingPeriod

@@ -6,11 +6,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from pilotage.core import access
 from pilotage.core.models import Organisation
-from pilotage.core.roles import OrganisationKind
+from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, OrganisationKind, Role
+from pilotage.core.todo import TodoItem
 from pilotage.programmes.models import Agreement, AgreementParty
 from pilotage.results import computations, semantics
 from pilotage.results.models import (
@@ -327,3 +331,44 @@ def programme_matrix(
         for code, rule in rules.items()
     }
     return ProgrammeMatrix(sorted(names.items()), rows, totals)
+
+
+def todo_items(user: Any) -> list[TodoItem]:
+    """Values waiting for this person: to validate (ministry), returned or ready to submit
+    (the CTI's manager), returned (its staff). Two queries whatever the volume."""
+    is_reviewer = access.has_role(user, *MINISTRY_ROLES)
+    is_manager = access.has_role(user, Role.CTI_MANAGER)
+    is_reporter = access.has_role(user, *CTI_ROLES)
+    if not (is_reviewer or is_reporter):
+        return []
+    with_value = Q(value__isnull=False) | Q(numerator__isnull=False)
+    figures = Measurement.objects.visible_to(user).aggregate(
+        submitted=Count("pk", filter=Q(status=MeasurementStatus.SUBMITTED)),
+        submitted_since=Min("submitted_at", filter=Q(status=MeasurementStatus.SUBMITTED)),
+        returned=Count("pk", filter=Q(status=MeasurementStatus.RETURNED)),
+        returned_since=Min("returned_at", filter=Q(status=MeasurementStatus.RETURNED)),
+        ready=Count("pk", filter=Q(status=MeasurementStatus.DRAFT) & with_value),
+    )
+    url = reverse("results:measurement_list")
+    items = []
+    if is_reviewer:
+        items.append(TodoItem(
+            ngettext("%(count)s value to validate", "%(count)s values to validate",
+                     figures["submitted"]) % {"count": figures["submitted"]},
+            figures["submitted"], f"{url}?status=submitted", oldest=figures["submitted_since"],
+        ))  # fmt: skip
+    if is_reporter:
+        items.append(TodoItem(
+            ngettext("%(count)s value returned for correction",
+                     "%(count)s values returned for correction", figures["returned"])
+            % {"count": figures["returned"]},
+            figures["returned"], f"{url}?status=returned", oldest=figures["returned_since"],
+            tone="danger",
+        ))  # fmt: skip
+    if is_manager:
+        items.append(TodoItem(
+            ngettext("%(count)s value ready to submit", "%(count)s values ready to submit",
+                     figures["ready"]) % {"count": figures["ready"]},
+            figures["ready"], f"{url}?status=draft",
+        ))  # fmt: skip
+    return items

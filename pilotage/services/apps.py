@@ -8,6 +8,10 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Services to companies")
 
     def ready(self) -> None:
+        from pilotage.core.todo import register_todo
+        from pilotage.services.selectors import todo_items
+
+        register_todo(todo_items)
         from pilotage.core import access
         from pilotage.core.navigation import MenuItem, register_menu
         from pilotage.results.computations import register_provider

@@ -8,15 +8,22 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import ngettext
 
+from pilotage.core import access
+from pilotage.core.roles import CTI_ROLES
+from pilotage.core.todo import TodoItem
 from pilotage.results.computations import Computation, Values
 from pilotage.services.models import (
     SME_SIZES,
+    RequestStatus,
     ServiceCategory,
     ServiceDelivery,
     ServiceOffering,
+    ServiceRequest,
 )
 
 ZERO = Decimal(0)
@@ -144,3 +151,21 @@ def catalogue_sectors() -> list[str]:
         .values_list("sector", flat=True)
         .distinct()
     )
+
+
+def todo_items(user: Any) -> list[TodoItem]:
+    """Requests from companies waiting in the inbox of the user's CTI (one query)."""
+    if not access.has_role(user, *CTI_ROLES):
+        return []
+    waiting = (
+        ServiceRequest.objects.visible_to(user)
+        .filter(status=RequestStatus.NEW)
+        .aggregate(count=Count("pk"), since=Min("received_at"))
+    )
+    label = ngettext(
+        "%(count)s service request waiting for an answer",
+        "%(count)s service requests waiting for an answer",
+        waiting["count"],
+    ) % {"count": waiting["count"]}
+    url = reverse("services:request_list") + "?status=new"
+    return [TodoItem(label, waiting["count"], url, oldest=waiting["since"])]
