@@ -238,7 +238,7 @@ class MatrixCell:
 
 @dataclass(frozen=True)
 class ProgrammeMatrix:
-    codes: list[tuple[str, str]]  # (indicator code, name)
+    codes: list[tuple[str, str, str]]  # (indicator code, name, kind: how its figures read)
     rows: list[tuple[Organisation, dict[str, MatrixCell]]]
     totals: dict[str, semantics.Aggregate]  # programme-wide, by each indicator's rule
 
@@ -330,7 +330,8 @@ def programme_matrix(
         )
         for code, rule in rules.items()
     }
-    return ProgrammeMatrix(sorted(names.items()), rows, totals)
+    codes = [(code, name, rules[code].kind) for code, name in sorted(names.items())]
+    return ProgrammeMatrix(codes, rows, totals)
 
 
 def todo_items(user: Any) -> list[TodoItem]:

@@ -24,6 +24,9 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import TypeAlias
 
+from pilotage.core.money import format_mad
+from pilotage.core.numbers import format_decimal
+
 HUNDRED = Decimal(100)
 
 PeriodKey: TypeAlias = tuple[int, ...]
@@ -319,3 +322,16 @@ def status(achievement: Decimal | None, bands: Bands = DEFAULT_BANDS) -> Status:
     if achievement >= bands.at_risk:
         return Status.AT_RISK
     return Status.OFF_TRACK
+
+
+def format_value(value: Decimal | None, kind: str) -> str:
+    """An indicator's figure as people read it, one rule for every page and chart label: a
+    count is a whole number (an average of counts is rounded: no "36,8 people"), money is
+    money (`1 234 567,89 DH`), a percentage keeps one decimal (`12,5 %`)."""
+    if value is None or value == "":
+        return ""
+    if kind == Kind.MONEY:
+        return format_mad(value)
+    if kind == Kind.PERCENTAGE:
+        return f"{format_decimal(value, places=1)}\u00a0%"
+    return format_decimal(value, places=0)

@@ -44,6 +44,14 @@ register.filter("mdh", format_mdh)
 
 
 @register.filter
+def kpi(value: Any, kind: str) -> str:
+    """An indicator's figure by its kind: `{{ value|kpi:indicator.kind }}` (results.semantics)."""
+    from pilotage.results.semantics import format_value
+
+    return format_value(value, kind)
+
+
+@register.filter
 def percent(ratio: Any) -> str:
     """A ratio as `64 %` (French spacing); empty when there is nothing to divide."""
     if ratio is None:

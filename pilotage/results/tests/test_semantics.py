@@ -505,3 +505,20 @@ def test_status_never_gets_worse_as_achievement_rises(low, high, thresholds):
 
 def test_default_bands_are_the_agreed_ones():
     assert Bands(on_track=D("0.9"), at_risk=D("0.7")) == DEFAULT_BANDS
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "shown"),
+    [
+        (D("36.8"), "count", "37"),
+        (D("277.0"), "count", "277"),
+        (D("1234567"), "count", "1\u00a0234\u00a0567"),
+        (D("10187049.6"), "money", "10\u00a0187\u00a0049,60\u00a0DH"),
+        (D("12.54"), "percentage", "12,5\u00a0%"),
+        (None, "count", ""),
+    ],
+)
+def test_a_figure_reads_by_its_indicators_kind(value, kind, shown):
+    from pilotage.results.semantics import format_value
+
+    assert format_value(value, kind) == shown
