@@ -1,0 +1,136 @@
+"""axe-core (from npm, served by nothing but this test) on the main pages, in French (left to right)
+and Arabic (right to left): no serious or critical violation. The reporting sheet and the
+scorecard fit a 375-pixel phone and 200 % zoom without cutting a value off."""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from pilotage.fund.tests.factories import allocate, commit, ledger_axis
+from pilotage.governance.tests.factories import DecisionFactory
+from pilotage.results.models import Measurement
+from pilotage.results.tests.test_reporting_pages import setup_contract
+from pilotage.services.tests.factories import DeliveryFactory, OfferingFactory
+from tests.browser.test_journey import PASSWORD, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+AXE = (Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js").read_text()
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture
+def main_pages(cast):
+    """Enough of every kind of record that each main page draws its tables and charts."""
+    agreement, kpi, rate, period = setup_contract(cast)
+    period.closes_on = timezone.localdate() + datetime.timedelta(days=30)
+    period.save()
+    for indicator, fields in (
+        (kpi, {"value": Decimal(80)}),
+        (rate, {"numerator": 3, "denominator": 4}),
+    ):
+        Measurement.objects.create(
+            indicator=indicator,
+            period=period,
+            organisation=cast.cti_a,
+            status="validated",
+            **fields,
+        )
+    line = allocate(cast.cti_a, "500000", axis=ledger_axis("1000000"))
+    commit(line, "100000")
+    offering = OfferingFactory(cti=cast.cti_a, is_public=True)
+    DeliveryFactory(cti=cast.cti_a)
+    DecisionFactory(owner=cast.cti_a)
+    programme = kpi.objective.programme
+    return {
+        "home": "/",
+        "organisations": "/organisations/",
+        "organisation": cast.cti_a.get_absolute_url(),
+        "plans": "/plans/",
+        "agreements": "/agreements/",
+        "agreement": agreement.get_absolute_url(),
+        "indicators": "/indicators/",
+        "indicator": kpi.get_absolute_url(),
+        "values": "/values/",
+        "reporting sheet": f"/agreements/{agreement.pk}/reporting/?period={period.pk}",
+        "scorecard": f"/agreements/{agreement.pk}/scorecard/",
+        "results matrix": f"/plans/{programme.pk}/results/?year=2024",
+        "fund overview": "/fund/",
+        "journal": "/fund/journal/",
+        "companies": "/companies/",
+        "deliveries": "/deliveries/",
+        "requests": "/requests/",
+        "decisions": "/decisions/",
+        "meetings": "/meetings/",
+        "notifications": "/notifications/",
+        "public catalogue": "/catalogue/",
+        "public request form": f"/catalogue/{offering.pk}/",
+    }
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .map(v => ({id: v.id, impact: v.impact,
+                         targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {', '.join(v['targets'])}"
+        for v in found
+        if v["impact"] in SERIOUS
+    ]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_no_serious_accessibility_violation_on_the_main_pages(
+    browser_page, cast, main_pages, language
+):
+    page = browser_page
+    page.goto("/accounts/login/")
+    found = {"sign-in page": violations(page)}
+    sign_in(page, cast.officer.email, PASSWORD)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    type(cast.officer).objects.filter(pk=cast.officer.pk).update(preferred_language=language)
+    for name, url in main_pages.items():
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == language, name
+        found[name] = violations(page)
+    problems = {name: v for name, v in found.items() if v}
+    print(f"axe-core, {language}: {sum(map(len, problems.values()))} serious or critical "
+          f"violation(s) over {len(found)} pages")  # fmt: skip
+    assert not problems, "\n".join(f"{name}: {v}" for name, v in problems.items())
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 375, "height": 800}, {"width": 640, "height": 450}],
+    ids=["phone", "zoom200"],
+)
+def test_the_reporting_sheet_and_scorecard_fit_a_phone(
+    browser_page, cast, main_pages, language, viewport
+):
+    """No value is cut off: the page itself never scrolls sideways, and every figure lies inside
+    its table's scrolling region (reachable by scrolling it, with the keyboard too)."""
+    page = browser_page
+    sign_in(page, cast.officer.email, PASSWORD)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    type(cast.officer).objects.filter(pk=cast.officer.pk).update(preferred_language=language)
+    page.set_viewport_size(viewport)
+    for name in ("reporting sheet", "scorecard"):
+        page.goto(main_pages[name])
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{name}: the page scrolls sideways by {overflow} px"
+        clipped = page.evaluate(
+            """() => [...document.querySelectorAll('table td, table th')].filter(cell => {
+                 const region = cell.closest('.table-responsive');
+                 if (!region || region.scrollWidth <= region.clientWidth)
+                   return cell.scrollWidth > cell.clientWidth + 1;
+                 return !(region.tabIndex >= 0 && region.getAttribute('aria-label'));
+               }).map(cell => cell.textContent.trim().slice(0, 30))"""
+        )
+        assert not clipped, f"{name}: cut off or unreachable: {clipped[:5]}"
