@@ -102,6 +102,7 @@ class AllocationIn(Schema):
     entry_date: datetime.date
     reference: str
     note: str = ""
+    decision: int | None = None
 
 
 class CommitmentIn(Schema):

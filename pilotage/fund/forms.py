@@ -39,6 +39,12 @@ class AllocationForm(StyledForm):
     amount = amount_field()
     entry_date = forms.DateField(label=_("Date"), widget=DATE)
     reference = forms.CharField(label=_("Reference"), max_length=60)
+    decision = forms.ModelChoiceField(
+        Decision.objects.filter(kind=DecisionKind.ALLOCATION),
+        label=_("Committee decision"),
+        required=False,
+        help_text=_("The decision that approved this allocation."),
+    )
     note = note_field()
 
 

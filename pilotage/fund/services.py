@@ -257,10 +257,15 @@ def allocation_record(
     entry_date: datetime.date,
     reference: str,
     note: str = "",
+    decision: Decision | None = None,
 ) -> Entry:
-    """Put money of the plan on a CTI's axis for a year."""
+    """Put money of the plan on a CTI's axis for a year, citing the committee decision that
+    approved it (the decision's page then lists it)."""
     entry = _entry(actor, kind=EntryKind.ALLOCATION, amount=amount, reference=reference,
-                   date_field="entry_date", entry_date=entry_date, note=note)  # fmt: skip
+                   date_field="entry_date", entry_date=entry_date, note=note,
+                   decision=decision)  # fmt: skip
+    if decision is not None and (problem := _decision_problem(decision, entry)):
+        raise refusal(problem, "decision", ErrorCode.INVALID)
     # Lock the plan before opening the line, so two first allocations cannot both create it.
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
     entry.allocation = _allocation_line(
@@ -340,6 +345,24 @@ def disbursement_record(
     return _post(entry, actor=actor)
 
 
+# The kind of decision that may authorise each kind of entry it is cited by.
+AUTHORISING_KINDS = {
+    EntryKind.ALLOCATION: DecisionKind.ALLOCATION,
+    EntryKind.REALLOCATION: DecisionKind.REALLOCATION,
+}
+
+
+def _decision_problem(decision: Decision, entry: Entry) -> str:
+    """Why `decision` cannot back `entry` ("" if it can): its kind, and its date."""
+    if decision.kind != AUTHORISING_KINDS[entry.kind]:
+        if entry.kind == EntryKind.ALLOCATION:
+            return _("This decision does not authorise an allocation.")
+        return _("This decision does not authorise a reallocation.")
+    if decision.decided_on > entry.entry_date:
+        return _("The decision was taken after this date.")
+    return ""
+
+
 @transaction.atomic
 def reallocation_record(
     *,
@@ -363,10 +386,8 @@ def reallocation_record(
         errors["target"] = [_("Money moves only between allocations of the same plan.")]
     if decision is None:
         errors["decision"] = [_("A reallocation must cite the committee decision behind it.")]
-    elif decision.kind != DecisionKind.REALLOCATION:
-        errors["decision"] = [_("This decision does not authorise a reallocation.")]
-    elif decision.decided_on > entry_date:
-        errors["decision"] = [_("The decision was taken after this date.")]
+    elif problem := _decision_problem(decision, entry):
+        errors["decision"] = [problem]
     if errors:
         raise ServiceError(ErrorCode.INVALID, field_errors=errors)
     return _post(entry, actor=actor)

@@ -172,9 +172,11 @@ def _post_row(actor, kind: str, row: _Row) -> None:
     if kind == EntryKind.ALLOCATION:
         axis = _found(programme.axes, "axis", number=row.number("axis"))
         cti = _found(Organisation, "cti", acronym__iexact=row.text("cti"))
+        cited = row.text("decision", required=False)
+        decision = _found(Decision, "decision", number=cited) if cited else None
         services.allocation_record(actor=actor, programme=programme, axis=axis, cti=cti,
                                    year=row.number("year"), amount=amount, entry_date=date,
-                                   reference=reference, note=note)  # fmt: skip
+                                   reference=reference, note=note, decision=decision)  # fmt: skip
         return
     source = row.line(programme)
     if kind == EntryKind.COMMITMENT:

@@ -323,3 +323,38 @@ def test_a_decision_page_lists_the_reallocations_it_authorised(cast, client_for)
     # A CTI on neither side sees the decision, not the money it moved.
     outsider = client_for(cast.cid_manager).get(decision.get_absolute_url()).content.decode()
     assert "RE-DEC" not in outsider
+
+
+def test_an_allocation_cites_the_decision_that_approved_it_and_the_decision_lists_it(
+    cast, client_for
+):
+    from pilotage.fund.tests.factories import reallocation_decision
+    from pilotage.governance.models import DecisionKind
+
+    axis = ledger_axis("1000000")
+    approving = reallocation_decision("FACET-2024-02")
+    type(approving).objects.filter(pk=approving.pk).update(kind=DecisionKind.ALLOCATION)
+    client = client_for(cast.officer)
+    fields = {"programme": axis.programme.pk, "axis": axis.pk, "cti": cast.cti_a.pk, "year": 2024,
+              "amount": "50 000", "entry_date": "01/03/2024", "reference": "AL-DEC"}  # fmt: skip
+
+    saved = client.post(reverse("fund:allocation_create"), {**fields, "decision": approving.pk})
+
+    assert saved.status_code == 302
+    assert Entry.objects.get(reference="AL-DEC").decision == approving
+    page = client.get(approving.get_absolute_url()).content.decode()
+    assert 'id="fund-entries"' in page and "AL-DEC" in page
+
+    early = client.post(
+        reverse("fund:allocation_create"),
+        {**fields, "reference": "AL-EARLY", "entry_date": "01/01/2024", "decision": approving.pk},
+    )
+    assert early.status_code == 422 and not Entry.objects.filter(reference="AL-EARLY").exists()
+    wrong = reallocation_decision("FACET-2024-03")  # authorises a reallocation, not this
+    refused = client.post(
+        "/api/v1/fund/allocations",
+        {**fields, "amount": "10", "entry_date": "2024-03-01", "reference": "AL-WRONG",
+         "decision": wrong.pk},
+        content_type="application/json",
+    )  # fmt: skip
+    assert refused.status_code == 422 and "decision" in refused.json()["errors"]
