@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "django_filters",
     "django_htmx",
     "simple_history",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "pilotage.urls"
+# Widgets render with the project's templates too (pilotage/templates/partials/…).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "pilotage.wsgi.application"
 ASGI_APPLICATION = "pilotage.asgi.application"
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pilotage.core.models import Organisation, User
@@ -35,6 +36,23 @@ class StyledFormMixin:
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):
                 field.queryset = queryset.visible_to(user)
+
+
+class SearchableSelect(forms.Select):
+    """A select too long to scroll (a hundred allocations): a search box above it asks the
+    server for the matching options (htmx; `url_name` answers `?q=` with <option>s of rows the
+    user may see). Without JavaScript it is the plain select."""
+
+    template_name = "partials/searchable_select.html"
+
+    def __init__(self, url_name: str, attrs=None):
+        super().__init__(attrs)
+        self.url_name = url_name
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = reverse(self.url_name)
+        return context
 
 
 class ReasonField(forms.CharField):

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.forms import FrenchDecimalField, StyledForm
+from pilotage.core.forms import FrenchDecimalField, SearchableSelect, StyledForm
 from pilotage.core.models import Organisation
 from pilotage.core.roles import OrganisationKind
 from pilotage.fund.models import Allocation
@@ -50,7 +50,9 @@ class AllocationForm(StyledForm):
 
 class CommitmentForm(StyledForm):
     allocation = forms.ModelChoiceField(
-        Allocation.objects.select_related("axis", "cti"), label=_("Allocation")
+        Allocation.objects.select_related("axis", "cti"),
+        label=_("Allocation"),
+        widget=SearchableSelect("fund:allocation_options"),
     )
     amount = amount_field()
     reference = forms.CharField(label=_("Reference"), max_length=60)

@@ -9,6 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -219,3 +220,18 @@ def touching(*, axis=None, cti=None, year=None, allocation=None) -> Q:
             part &= Q(**{f"{side}__year": year})
         condition = part if side == "allocation" else condition | part
     return condition
+
+
+PICKER_LIMIT = 50
+
+
+def allocations_matching(user: Any, text: str) -> list[Allocation]:
+    """Allocation lines the user may see whose CTI, axis number or year match every typed word
+    (`ctpc 2 2024`), most recent first; at most PICKER_LIMIT."""
+    lines = Allocation.objects.visible_to(user).select_related("cti", "axis")
+    for word in text.split()[:5]:
+        match = Q(cti__acronym__icontains=word)
+        if word.isdigit():
+            match |= Q(axis__number=int(word)) if len(word) <= 2 else Q(year=int(word))
+        lines = lines.filter(match)
+    return list(lines.order_by("-year", "cti__acronym", "axis__number")[:PICKER_LIMIT])

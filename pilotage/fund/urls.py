@@ -12,6 +12,7 @@ urlpatterns = [
     path("fund/entries/<int:pk>/reverse/", views.EntryReverse.as_view(), name="entry_reverse"),
     path("fund/entries/<int:pk>/history/", views.EntryHistory.as_view(), name="entry_history"),
     path("fund/allocations/new/", views.AllocationCreate.as_view(), name="allocation_create"),
+    path("fund/allocations/options/", views.AllocationOptions.as_view(), name="allocation_options"),
     path("fund/allocations/<int:pk>/", views.AllocationDetail.as_view(), name="allocation_detail"),
     path(
         "fund/allocations/<int:pk>/history/",

@@ -21,7 +21,7 @@ from pilotage.core.generic_views import (
     ObjectListView,
 )
 from pilotage.core.tables import Column
-from pilotage.fund import services, sheets
+from pilotage.fund import selectors, services, sheets
 from pilotage.fund.filters import CommitmentFilter, JournalFilter
 from pilotage.fund.forms import (
     AllocationForm,
@@ -217,6 +217,15 @@ class CommitmentDetail(ObjectDetailView):
             ),
             "can_write": access.can_create(self.request.user, Entry),
         }
+
+
+class AllocationOptions(AccessMixin, View):
+    """The allocations matching what is typed in the commitment form's search box, as options:
+    every word must match the CTI's acronym, the axis number or the year."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        lines = selectors.allocations_matching(request.user, request.GET.get("q", ""))
+        return render(request, "fund/partials/allocation_options.html", {"lines": lines})
 
 
 class EntryForm(ObjectFormView):

@@ -358,3 +358,20 @@ def test_an_allocation_cites_the_decision_that_approved_it_and_the_decision_list
         content_type="application/json",
     )  # fmt: skip
     assert refused.status_code == 422 and "decision" in refused.json()["errors"]
+
+
+def test_the_commitment_form_finds_an_allocation_by_what_is_typed(cast, client_for):
+    axis = ledger_axis("10000000")
+    for year in (2023, 2024):
+        allocate(cast.cti_a, "1000", axis=axis, year=year)
+        allocate(cast.cti_b, "1000", axis=axis, year=year)
+    client = client_for(cast.officer)
+    form = client.get(reverse("fund:commitment_create")).content.decode()
+    assert 'id="id_allocation-search"' in form and 'hx-get="/fund/allocations/options/"' in form
+
+    options = client.get(reverse("fund:allocation_options"), {"q": "ctpc 2024"}).content.decode()
+    assert options.count('<option value="') == 2  # the empty choice and CTPC's 2024 line
+    assert "CTPC" in options and "2024" in options and "CETIEV" not in options
+    # A CTI sees only its own lines, whatever it types.
+    theirs = client_for(cast.cti_b_manager).get(reverse("fund:allocation_options"), {"q": "ctpc"})
+    assert "CTPC" not in theirs.content.decode()
