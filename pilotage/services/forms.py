@@ -131,7 +131,13 @@ class ServiceRequestForm(StyledForm):
     """The public request form. `website` is a honeypot: hidden from people, filled by robots."""
 
     company_name = forms.CharField(label=_("Company"), max_length=255)
-    ice = forms.CharField(label=_("ICE (optional)"), max_length=20, required=False)
+    # The browser checks the shape as it is typed; the service checks the number (stdnum).
+    ice = forms.CharField(
+        label=_("ICE (optional)"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": r"[0-9 ]{15,20}",
+                                      "autocomplete": "off"}),
+        help_text=_("The 15 digits of your Identifiant Commun de l'Entreprise."),
+    )  # fmt: skip
     contact_name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"))
     phone = forms.CharField(label=_("Telephone"), max_length=30, required=False)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pilotage.core.access import AccessQuerySet, access_rule
@@ -165,7 +165,7 @@ class ServiceOffering(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    NEW = "new", _("New")
+    NEW = "new", pgettext_lazy("request status", "New")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     CONVERTED = "converted", _("Turned into a delivery")

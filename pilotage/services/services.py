@@ -273,8 +273,15 @@ def service_request_send(
     )
     if request.ice:
         request.ice, problem = ice_check(request.ice)
+        # Checked before anything is sent: a CTI cannot serve a company it cannot identify, and
+        # nobody on a public page may wave a wrong number through.
         if problem == IceProblem.FORMAT:
             raise refusal(ice_message(problem), "ice", code=ErrorCode.INVALID)
+        if problem == IceProblem.CHECKSUM:
+            raise refusal(
+                _("This ICE is not valid: check its 15 digits, or leave the field empty."),
+                "ice", code=ErrorCode.INVALID,
+            )  # fmt: skip
     # Nobody is signed in: the history records no user, and there is nothing to re-check.
     # Sent from a public page: nobody is its author, even if the sender happens to be signed in
     # (simple-history takes an explicit None over the request's user).

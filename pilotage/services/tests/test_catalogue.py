@@ -194,3 +194,21 @@ def test_a_request_sent_while_signed_in_has_no_author_in_the_history(cast, clien
     response = client_for(cast.cti_b_staff).post(url, REQUEST)
     assert response.status_code == 200 and response.context["sent"]
     assert ServiceRequest.objects.get().history.get().history_user is None
+
+
+def test_new_as_a_status_and_new_as_a_button_are_two_messages(cast, client_for):
+    RequestFactory(offering=OfferingFactory(cti=cast.cti_a))
+    page = client_for(cast.cti_a_manager).get(reverse("services:request_list")).content.decode()
+    assert "Nouvelle" in page  # the request's status, in French
+    offerings = client_for(cast.cti_a_manager).get(reverse("services:offering_list"))
+    assert "Ajouter" in offerings.content.decode()  # the button that creates one
+
+
+@pytest.mark.parametrize("ice", ["001561191000067", "12345", "ABCDEFGHIJKLMNO"])
+def test_the_public_form_refuses_an_ice_that_does_not_check_and_sends_nothing(
+    client, catalogue, ice
+):
+    url = reverse("services:catalogue_offering", args=[catalogue["public"].pk])
+    response = client.post(url, {**REQUEST, "ice": ice})
+    assert response.status_code == 422 and response.context["form"].errors["ice"]
+    assert not ServiceRequest.objects.exists()
