@@ -5,8 +5,12 @@ from decimal import Decimal
 from typing import Any
 
 
-def trend_spec(trend: list[tuple[int, Decimal | None]], target: Decimal | None) -> dict[str, Any]:
-    """A small line of the validated yearly values, with the year's target as a dashed rule."""
+def trend_spec(
+    trend: list[tuple[int, Decimal | None]], target: Decimal | None, rtl: bool = False
+) -> dict[str, Any]:
+    """A small line of the validated yearly values, with the year's target as a dashed rule.
+    Right to left (Arabic), time runs from right to left and the value axis sits on the right;
+    numbers follow the page's language (charts.js gives vega-embed its format locale)."""
     points = [
         {"year": str(year), "value": float(value)} for year, value in trend if value is not None
     ]
@@ -14,11 +18,16 @@ def trend_spec(trend: list[tuple[int, Decimal | None]], target: Decimal | None) 
         {
             "mark": {"type": "line", "point": True},
             "encoding": {
-                "x": {"field": "year", "type": "ordinal", "axis": {"title": None, "labelAngle": 0}},
+                "x": {
+                    "field": "year",
+                    "type": "ordinal",
+                    "axis": {"title": None, "labelAngle": 0},
+                    "scale": {"reverse": rtl},
+                },
                 "y": {
                     "field": "value",
                     "type": "quantitative",
-                    "axis": {"title": None, "tickCount": 3},
+                    "axis": {"title": None, "tickCount": 3, "orient": "right" if rtl else "left"},
                 },
                 "tooltip": [{"field": "year"}, {"field": "value", "format": ",.2~f"}],
             },

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import get_language_bidi, gettext, gettext_lazy, ngettext
 from django.views import View
 
 from pilotage.core import access
@@ -288,7 +288,9 @@ class ContractScorecard(ObjectMixin, View):
         )
         rows = selectors.scorecard(agreement, year, request.user) if year else []
         charts = [
-            json.dumps(trend_spec(row.trend, row.target.value if row.target else None))
+            json.dumps(
+                trend_spec(row.trend, row.target.value if row.target else None, get_language_bidi())
+            )
             for row in rows
         ]
         context = {

@@ -178,3 +178,20 @@ def test_the_scorecard_carries_a_trend_chart_spec_per_indicator(cast, client_for
     assert ent["data"]["values"] == [{"year": "2024", "value": 90.0}]
     assert ent["layer"][1]["encoding"]["y"]["datum"] == 100.0  # the target rule
     assert "vendor/vega-embed/vega-embed.min.js" in page.content.decode()
+
+
+def test_the_scorecard_charts_read_right_to_left_in_arabic(cast, client_for):
+    import html
+    import json
+    import re
+
+    agreement, *_ = setup_contract(cast)
+    url = reverse("results:contract_scorecard", args=[agreement.pk])
+    specs = {}
+    for language in ("fr", "ar"):
+        type(cast.officer).objects.filter(pk=cast.officer.pk).update(preferred_language=language)
+        page = client_for(cast.officer).get(url).content.decode()
+        spec = json.loads(html.unescape(re.search(r'data-vega-spec="([^"]+)"', page)[1]))
+        encoding = spec["layer"][0]["encoding"]
+        specs[language] = (encoding["x"]["scale"]["reverse"], encoding["y"]["axis"]["orient"])
+    assert specs == {"fr": (False, "left"), "ar": (True, "right")}
