@@ -57,6 +57,11 @@ class OfferingOut(Schema):
     description: str
     description_ar: str
     description_en: str
+    pricing: str
+    lead_time: str
+    accreditation: str
+    contact_email: str
+    contact_phone: str
     is_public: bool
     is_active: bool
 
@@ -86,6 +91,11 @@ class OfferingIn(Schema):
     description: str = ""
     description_ar: str = ""
     description_en: str = ""
+    pricing: str = ""
+    lead_time: str = ""
+    accreditation: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
     is_public: bool = False
     is_active: bool = True
     reason: str = Field("", max_length=500)

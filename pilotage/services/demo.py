@@ -56,6 +56,98 @@ TITLES = {
         "Contrôle de conformité des produits importés", "مراقبة مطابقة المنتجات المستوردة",
         "Conformity control of imported products"),
 }  # fmt: skip
+# What each CTI's catalogue speaks of (fictional offers, plausible for the trade): the test and
+# its standard, the certification scheme, the training, the assistance and the diagnostic.
+SPECIALITIES = {
+    "CERIMME": (
+        "Essai de traction des aciers (NM EN ISO 6892-1)",
+        "marquage NM des fils et câbles",
+        "soudage TIG et MIG des aciers inoxydables",
+        "mise au point de gammes d'usinage CNC",
+        "efficacité énergétique des fours de traitement thermique",
+    ),
+    "CTTH": (
+        "Solidité des teintures au lavage (ISO 105-C06)",
+        "étiquetage de composition des textiles",
+        "patronage industriel et gradation sur CAO",
+        "réduction des temps de coupe en confection",
+        "consommation d'eau des ateliers d'ennoblissement",
+    ),
+    "CETIEV": (
+        "Essai de brouillard salin des pièces revêtues (ISO 9227)",
+        "homologation des pneumatiques importés",
+        "lecture de plans et cotation fonctionnelle (build-to-print)",
+        "démarche IATF 16949 chez un équipementier de rang 2",
+        "chaîne d'approvisionnement d'un câbleur automobile",
+    ),
+    "CTPC": (
+        "Essai de traction des plastiques (ISO 527-2)",
+        "tubes PEHD pour l'adduction d'eau (NM ISO 4427)",
+        "réglage des presses à injecter",
+        "réduction des rebuts d'extrusion-soufflage",
+        "recyclage des chutes de production en boucle fermée",
+    ),
+    "CETEMCO": (
+        "Résistance à la compression des bétons (NM EN 12390-3)",
+        "marquage NM des ciments et des carreaux",
+        "formulation des bétons prêts à l'emploi",
+        "qualité de la préfabrication des hourdis",
+        "dépense d'énergie des fours à briques",
+    ),
+    "CMTC": (
+        "Résistance à la flexion des tiges de chaussures (ISO 17694)",
+        "conformité des articles chaussants importés",
+        "montage et finissage de la chaussure",
+        "organisation d'une piqûre en ligne",
+        "gestion des effluents de tannerie",
+    ),
+    "CTIBA": (
+        "Humidité et densité des bois (NM ISO 13061)",
+        "panneaux de particules pour l'ameublement",
+        "affûtage et maintenance des outils de découpe",
+        "aménagement d'un atelier de menuiserie",
+        "valorisation des sciures et copeaux",
+    ),
+    "CETIA": (
+        "Analyses microbiologiques des aliments (ISO 4833-1)",
+        "sécurité sanitaire HACCP et ISO 22000",
+        "bonnes pratiques d'hygiène en conserverie",
+        "maîtrise des traitements thermiques en laiterie",
+        "pertes et gaspillage sur une ligne de conditionnement",
+    ),
+    "CERIC": (
+        "Qualité des farines : protéines, humidité, gluten (NM ISO 712)",
+        "farines de blé tendre à la marque NM",
+        "conduite d'un moulin et réglage des cylindres",
+        "rendement meunier et extraction",
+        "consommation électrique d'une minoterie",
+    ),
+}
+# Price, lead time and accreditation by category (a test is accredited; the rest is priced on
+# quotation after a first exchange).
+TERMS = {
+    ServiceCategory.LABORATORY_TESTING: ("{price} DH HT par échantillon", "{days} jours ouvrés",
+                                         "ISO/IEC 17025 — laboratoire accrédité SEMAC (fictif)"),
+    ServiceCategory.CERTIFICATION: ("Sur devis, selon le nombre de références", "6 à 8 semaines",
+                                    "Organisme désigné par le ministère (fictif)"),
+    ServiceCategory.TRAINING: ("{price} DH HT par participant et par jour", "Sessions mensuelles", ""),
+    ServiceCategory.TECHNICAL_ASSISTANCE: ("Sur devis après un premier diagnostic gratuit",
+                                           "Démarrage sous {days} jours", ""),
+    ServiceCategory.DIAGNOSTIC: (
+        "{price} DH HT le diagnostic (2 jours sur site)", "{days} jours ouvrés", ""),
+}  # fmt: skip
+DESCRIPTIONS = {
+    ServiceCategory.LABORATORY_TESTING: "{0} : rapport d'essai signé, incertitudes de mesure et "
+    "conformité à la norme citée. Échantillons déposés au laboratoire ou prélevés chez vous.",
+    ServiceCategory.CERTIFICATION: "Certification de produit — {1} : audit de l'usine, essais de "
+    "type et suivi annuel, jusqu'au droit d'usage de la marque.",
+    ServiceCategory.TRAINING: "Formation pratique — {2} : petits groupes (8 personnes au plus), "
+    "exercices sur machines, attestation de fin de formation.",
+    ServiceCategory.TECHNICAL_ASSISTANCE: "Assistance technique — {3} : un ingénieur du centre "
+    "travaille avec vos équipes sur site et vous laisse un plan d'actions chiffré.",
+    ServiceCategory.DIAGNOSTIC: "Diagnostic — {4} : mesures sur site, comparaison aux "
+    "meilleures pratiques du secteur et gains attendus, dans un rapport de synthèse.",
+}  # fmt: skip
 # The categories a CTI's deliveries fall in, most frequent first.
 MIX = [
     ServiceCategory.LABORATORY_TESTING, ServiceCategory.TECHNICAL_ASSISTANCE,
@@ -123,20 +215,7 @@ def _catalogue(rng: random.Random, ctis, actor) -> dict[int, list[ServiceOfferin
         if cti.acronym in ("CETIEV", "CTPC", "CTTH"):
             categories.append(ServiceCategory.IMPORT_CONFORMITY)
         for position, category in enumerate(categories, start=1):
-            fr, ar, en = TITLES[category]
-            rows.append(
-                ServiceOffering(
-                    cti=cti, code=f"CAT-{cti.acronym}-{position:02d}", category=category,
-                    sector=cti.sector, title=f"{fr} — {cti.sector}", title_ar=ar,
-                    title_en=f"{en} — {cti.acronym}",
-                    description=f"{fr} proposé(e) par le {cti.acronym} aux entreprises du "
-                    f"secteur ({cti.sector}). Description de démonstration.",
-                    description_ar=f"{ar} يقدمها المركز التقني {cti.acronym} للمقاولات. وصف للعرض.",
-                    description_en=f"{en} offered by {cti.acronym}. Demonstration text.",
-                    # One entry per CTI kept internal, to show the difference.
-                    is_public=category != ServiceCategory.STANDARDISATION,
-                )
-            )  # fmt: skip
+            rows.append(_offering(rng, cti, position, category))
     saved = bulk_create_with_history(
         rows, ServiceOffering, default_user=actor, default_change_reason=REASON
     )
@@ -144,6 +223,34 @@ def _catalogue(rng: random.Random, ctis, actor) -> dict[int, list[ServiceOfferin
     for offering in saved:
         by_cti.setdefault(offering.cti_id, []).append(offering)
     return by_cti
+
+
+def _offering(rng: random.Random, cti, position: int, category: str) -> ServiceOffering:
+    """A specific, fictional catalogue entry: what is done, to which standard, at what price
+    and how soon, and whom to write to."""
+    fr, ar, en = TITLES[category]
+    facts = SPECIALITIES.get(cti.acronym, (fr,) * 5)
+    index = list(DESCRIPTIONS).index(category) if category in DESCRIPTIONS else None
+    title = facts[index][:1].upper() + facts[index][1:] if index is not None else fr
+    pricing, lead_time, accreditation = TERMS.get(category, ("Sur devis", "", ""))
+    terms = {
+        "price": rng.choice([450, 600, 850, 1200, 1800, 2500]),
+        "days": rng.choice([5, 10, 15]),
+    }
+    describe = DESCRIPTIONS.get(category)
+    return ServiceOffering(
+        cti=cti, code=f"CAT-{cti.acronym}-{position:02d}", category=category, sector=cti.sector,
+        title=title, title_ar=f"{ar} — {cti.acronym}", title_en=f"{en} — {cti.acronym}",
+        description=describe.format(*facts) if describe else
+        f"{fr} avec le {cti.acronym} ({cti.sector}) : participation aux commissions de normalisation.",
+        description_ar=f"{ar} يقدمها المركز التقني {cti.acronym} للمقاولات.",
+        description_en=f"{en} by {cti.acronym} for companies of the {cti.sector} trade.",
+        pricing=pricing.format(**terms), lead_time=lead_time.format(**terms),
+        accreditation=accreditation, contact_email=f"prestations@{cti.acronym.lower()}.example",
+        contact_phone=f"+212 522 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        # One entry per CTI kept internal, to show the difference.
+        is_public=category != ServiceCategory.STANDARDISATION,
+    )  # fmt: skip
 
 
 def _reported(cti: Organisation, code: str, year: int) -> Decimal | None:

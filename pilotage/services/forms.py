@@ -51,7 +51,8 @@ class OfferingForm(StyledModelForm):
         model = ServiceOffering
         fields = [
             "cti", "code", "category", "sector", "title", "title_ar", "title_en", "description",
-            "description_ar", "description_en", "is_public", "is_active",
+            "description_ar", "description_en", "pricing", "lead_time", "accreditation",
+            "contact_email", "contact_phone", "is_public", "is_active",
         ]  # fmt: skip
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})

@@ -137,6 +137,20 @@ class ServiceOffering(models.Model):
     description = models.TextField(_("description (French)"), blank=True)
     description_ar = models.TextField(_("description (Arabic)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    # What a company asks first, shown on the catalogue entry.
+    pricing = models.CharField(
+        _("price or how it is priced"), max_length=255, blank=True,
+        help_text=_("E.g. 1 200 DH HT per test, or: on quotation after a free diagnostic."),
+    )  # fmt: skip
+    lead_time = models.CharField(
+        _("lead time"), max_length=120, blank=True, help_text=_("E.g. 10 working days.")
+    )
+    accreditation = models.CharField(
+        _("accreditation"), max_length=255, blank=True,
+        help_text=_("The accreditation or standard behind a test, e.g. ISO/IEC 17025 (SEMAC)."),
+    )  # fmt: skip
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=30, blank=True)
     is_public = models.BooleanField(_("in the public catalogue"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -169,7 +169,8 @@ def company_update(
 
 OFFERING_FIELDS = (
     "cti", "code", "category", "sector", "title", "title_ar", "title_en", "description",
-    "description_ar", "description_en", "is_public", "is_active",
+    "description_ar", "description_en", "pricing", "lead_time", "accreditation", "contact_email",
+    "contact_phone", "is_public", "is_active",
 )  # fmt: skip
 
 

@@ -175,6 +175,8 @@ class OfferingList(ObjectListView):
         Column("title", gettext_lazy("Title"), sort="title"),
         Column("category", gettext_lazy("Category"), sort="category"),
         Column("sector", gettext_lazy("Sector"), sort="sector"),
+        Column("pricing", gettext_lazy("Price")),
+        Column("lead_time", gettext_lazy("Lead time")),
         Column("is_public", gettext_lazy("Public"), sort="is_public"),
         Column("is_active", gettext_lazy("Active"), sort="is_active"),
     ]

@@ -212,3 +212,28 @@ def test_the_public_form_refuses_an_ice_that_does_not_check_and_sends_nothing(
     response = client.post(url, {**REQUEST, "ice": ice})
     assert response.status_code == 422 and response.context["form"].errors["ice"]
     assert not ServiceRequest.objects.exists()
+
+
+def test_a_catalogue_entry_says_price_lead_time_accreditation_and_contact(client, cast):
+    offering = OfferingFactory(
+        cti=cast.cti_a, is_public=True, pricing="1 200 DH HT par essai", lead_time="10 jours",
+        accreditation="ISO/IEC 17025", contact_email="labo@ctpc.example",
+    )  # fmt: skip
+    page = client.get(reverse("services:catalogue_offering", args=[offering.pk])).content.decode()
+    facts = page[page.index('id="offering-facts"') :]
+    for text in ("1 200 DH HT par essai", "10 jours", "ISO/IEC 17025", "labo@ctpc.example"):
+        assert text in facts
+
+
+def test_the_demo_catalogue_reads_like_specific_offers(cast):
+    import random
+
+    from pilotage.services.demo import TITLES, _offering
+    from pilotage.services.models import ServiceCategory
+
+    rng = random.Random(1)
+    cast.cti_a.acronym = "CTPC"
+    offers = [_offering(rng, cast.cti_a, n, c) for n, c in enumerate(TITLES)]
+    assert len({o.description for o in offers}) == len(offers)
+    lab = next(o for o in offers if o.category == ServiceCategory.LABORATORY_TESTING)
+    assert "ISO 527" in lab.title and "17025" in lab.accreditation and "DH" in lab.pricing
