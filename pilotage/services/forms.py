@@ -128,6 +128,10 @@ class ConvertForm(StyledForm):
         return company
 
 
+class FixIceForm(StyledForm):
+    ice = forms.CharField(label=_("Correct ICE"), max_length=20)
+
+
 class ServiceRequestForm(StyledForm):
     """The public request form. `website` is a honeypot: hidden from people, filled by robots."""
 

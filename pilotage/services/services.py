@@ -331,6 +331,22 @@ def _decide(request: ServiceRequest, actor: User, status: str, reason: str = "")
 
 
 @transaction.atomic
+def service_request_fix_ice(*, actor: User, request: ServiceRequest, ice: str) -> ServiceRequest:
+    """Correct the ICE a visitor typed (the CTI checked it with the company): the request then
+    points at the registered company, or pre-fills the company to register."""
+    request = _open_request(actor, request)
+    compact, problem = ice_check(ice)
+    if problem:
+        raise refusal(ice_message(problem), "ice", code=ErrorCode.INVALID)
+    before = request.ice
+    request.ice = compact
+    persist(
+        request, actor=actor, reason=_("ICE corrected (was %(before)s)") % {"before": before or "—"}
+    )
+    return request
+
+
+@transaction.atomic
 def service_request_accept(*, actor: User, request: ServiceRequest) -> ServiceRequest:
     request = _open_request(actor, request)
     if request.status != RequestStatus.NEW:

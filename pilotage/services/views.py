@@ -9,7 +9,9 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -41,6 +43,7 @@ from pilotage.services.forms import (
     ConvertForm,
     DeclineForm,
     DeliveryForm,
+    FixIceForm,
     ImportForm,
     OfferingForm,
     ServiceRequestForm,
@@ -156,6 +159,15 @@ class CompanyEdit(ObjectFormView):
     update_service = staticmethod(services.company_update)
     object_kwarg = "company"
 
+    def get_form(self, obj, data=None, files=None):
+        # A new company may come pre-filled from a service request (its ICE and name).
+        initial = (
+            {k: v for k, v in self.request.GET.items() if k in ("ice", "name")}
+            if obj is None
+            else {}
+        )
+        return self.form_class(data, files, instance=obj, user=self.request.user, initial=initial)
+
 
 class CompanyHistory(ObjectHistoryView):
     model = Company
@@ -241,6 +253,11 @@ class RequestDetail(ObjectDetailView):
                 initial={"company_ice": obj.ice, "reference": f"DEM-{obj.pk}"}
             ),
             "known_company": company,
+            "fix_ice_form": FixIceForm(initial={"ice": obj.ice}),
+            # The company to register, pre-filled from what the visitor wrote.
+            "register_url": reverse("services:company_create")
+            + "?"
+            + urlencode({"ice": obj.ice, "name": obj.company_name}),
         }
 
 
@@ -263,6 +280,14 @@ class RequestDecline(RequestStep):
 
     def apply(self, request_obj, data):
         services.service_request_decline(actor=self.request.user, request=request_obj, **data)
+
+
+class RequestFixIce(RequestStep):
+    form_class = FixIceForm
+    done_message = gettext_lazy("ICE corrected.")
+
+    def apply(self, request_obj, data):
+        services.service_request_fix_ice(actor=self.request.user, request=request_obj, **data)
 
 
 class RequestConvert(RequestStep):

@@ -1,6 +1,9 @@
 """The public catalogue and service requests: signed out, only published services show; a
 request lands in the CTI's inbox to be accepted, declined with a reason or turned into a delivery."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -237,3 +240,29 @@ def test_the_demo_catalogue_reads_like_specific_offers(cast):
     assert len({o.description for o in offers}) == len(offers)
     lab = next(o for o in offers if o.category == ServiceCategory.LABORATORY_TESTING)
     assert "ISO 527" in lab.title and "17025" in lab.accreditation and "DH" in lab.pricing
+
+
+def test_a_request_whose_ice_is_corrected_points_at_the_company_or_prefills_it(cast, client_for):
+    from pilotage.services.tests.factories import CompanyFactory
+
+    request = RequestFactory(offering=OfferingFactory(cti=cast.cti_a), ice="001561191000067")
+    client = client_for(cast.cti_a_manager)
+    page = client.get(request.get_absolute_url()).content.decode()
+    # Nobody with that ICE: the link to register the company carries what the visitor wrote.
+    register = re.search(r'href="([^"]+)" id="register-company"', page)[1]
+    form = client.get(html.unescape(register)).content.decode()
+    assert 'value="001561191000067"' in form and 'value="Plastiques du Nord"' in form
+
+    company = CompanyFactory(ice="001561191000066", registered_by=cast.cti_a)
+    fixed = client.post(reverse("services:request_fix_ice", args=[request.pk]),
+                        {"ice": "001 561191 000066"})  # fmt: skip
+    assert fixed.status_code == 302
+    request.refresh_from_db()
+    assert request.ice == "001561191000066"
+    assert request.history.first().history_change_reason.startswith("ICE corrigé")
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert company.name in page and 'value="001561191000066"' in page  # the convert form
+    wrong = client.post(reverse("services:request_fix_ice", args=[request.pk]), {"ice": "12"})
+    assert wrong.status_code == 302
+    request.refresh_from_db()
+    assert request.ice == "001561191000066"
