@@ -14,7 +14,8 @@ COPY (no history rows: they are fixtures, not changes) — then measures:
   target ≤ 1.5 ×;
 - the dashboards (bench/fund.py: the FACET overview over ~200,000 ledger entries;
   bench/results_matrix.py: the plan's results matrix over 100,000 measurements) vs the raw SQL
-  of the same figures; target ≤ 1.5 ×.
+  of the same figures; target ≤ 1.5 ×;
+- one sign-in through the form and every middleware vs the password hash alone (bench/sign_in.py).
 
 Writes bench/results.json and prints a table with the ratios. Not part of `make test`.
 """
@@ -403,10 +404,11 @@ def main() -> int:
         "ours_vs_sql": round(query["ours"] / query["sql"], 2),
         "target_vs_sql": 1.5,
     }
-    from bench import fund, results_matrix
+    from bench import fund, results_matrix, sign_in
 
     results["fund_overview"] = fund.run(seed=SEED)
     results["results_matrix"] = results_matrix.run(seed=SEED)
+    results["sign_in"] = sign_in.run()
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     _print_table(results)
     return 0
@@ -427,7 +429,7 @@ def _print_table(results: dict) -> None:
         lines.append(
             (f"import peak memory, {key.split('_')[0]} rows", f"{value} MiB", "", "", "flat")
         )
-    for row in results["fund_overview"] + results["results_matrix"]:
+    for row in results["fund_overview"] + results["results_matrix"] + results["sign_in"]:
         lines.append(
             (f"{row['name']} ({row['rows']:,} rows)", f"{row['ours_s'] * 1000:.1f} ms",
              f"{row['reference_s'] * 1000:.1f} ms", f"{row['ratio']:.2f}×",
