@@ -372,4 +372,41 @@ def todo_items(user: Any) -> list[TodoItem]:
                      figures["ready"]) % {"count": figures["ready"]},
             figures["ready"], f"{url}?status=draft",
         ))  # fmt: skip
+    if is_reporter:
+        items.extend(_values_to_enter(user))
     return items
+
+
+def _values_to_enter(user: Any) -> list[TodoItem]:
+    """The contract indicators with no value yet for a period whose window is open today
+    (two queries: the open periods, then the indicators without a value in them)."""
+    today = timezone.localdate()
+    periods = list(
+        ReportingPeriod.objects.visible_to(user).filter(
+            is_open=True, opens_on__lte=today, closes_on__gte=today
+        )
+    )
+    if not periods:
+        return []
+    entered = Measurement.objects.visible_to(user).filter(
+        indicator=OuterRef("pk"),
+        period__in=periods,
+        period__programme=OuterRef("objective__programme"),
+    )
+    missing = (
+        Indicator.objects.visible_to(user)
+        .filter(
+            objective__agreement__isnull=False,
+            objective__programme__in={p.programme_id for p in periods},
+        )
+        .exclude(Exists(entered))
+        .count()
+    )
+    closes = min(p.closes_on for p in periods)
+    text = ngettext(
+        "%(count)s value to enter before %(due)s",
+        "%(count)s values to enter before %(due)s",
+        missing,
+    ) % {"count": missing, "due": closes.strftime("%d/%m/%Y")}
+    link = reverse("programmes:agreement_list")
+    return [TodoItem(text, missing, link, due=closes, tone="warning")]

@@ -63,3 +63,24 @@ def test_the_to_do_list_costs_the_same_queries_whatever_the_volume(cast, client_
         RequestFactory(offering__cti=cast.cti_a)
         DecisionFactory(owner=cast.cti_b, due_on=datetime.date(2024, 9, 1))
     assert queries() == few
+
+
+def test_the_ctis_reporters_see_the_values_still_to_enter_in_an_open_window(cast, client_for):
+    from django.utils import timezone
+
+    from pilotage.results.tests.test_reporting_pages import setup_contract, sheet_url
+
+    agreement, kpi, _rate, period = setup_contract(cast)
+    today = timezone.localdate()
+    period.opens_on, period.closes_on = (
+        today - datetime.timedelta(days=5),
+        today + datetime.timedelta(days=20),
+    )
+    period.save()
+    due = period.closes_on.strftime("%d/%m/%Y")
+    assert f"2 valeurs à saisir avant le {due}" in todo_of(client_for(cast.cti_a_staff))
+
+    client_for(cast.cti_a_staff).post(sheet_url(agreement, period), {f"value-{kpi.pk}": "12"})
+    assert f"1 valeur à saisir avant le {due}" in todo_of(client_for(cast.cti_a_manager))
+    assert "à saisir" not in todo_of(client_for(cast.cti_b_staff))
+    assert "à saisir" not in todo_of(client_for(cast.officer))
