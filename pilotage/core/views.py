@@ -38,6 +38,7 @@ from pilotage.core.generic_views import (
 from pilotage.core.models import ApiToken, Membership, Organisation, User
 from pilotage.core.roles import Role
 from pilotage.core.tables import Column
+from pilotage.core.translation import translated_accessor
 
 
 @login_required
@@ -67,7 +68,7 @@ class OrganisationList(ObjectListView):
     prefetch = ("federations",)
     columns = [
         Column("acronym", gettext_lazy("Acronym"), sort="acronym", link=True),
-        Column("name", gettext_lazy("Name"), sort="name"),
+        Column("name", gettext_lazy("Name"), translated_accessor("name"), sort="name"),
         Column("kind", gettext_lazy("Kind"), sort="kind"),
         Column("sector", gettext_lazy("Sector"), sort="sector"),
         Column("federations", gettext_lazy("Federations")),
