@@ -39,7 +39,8 @@ def with_languages(*fields: str) -> tuple[str, ...]:
 
 def french_value(obj, field: str) -> str:
     """The French text of a field: `<field>_fr` (modeltranslation), else the field itself."""
-    return getattr(obj, f"{field}_fr", None) or getattr(obj, field, None) or ""
+    # The raw base column last: rows written without the French column still show a name.
+    return getattr(obj, f"{field}_fr", None) or obj.__dict__.get(field) or ""
 
 
 def translated_html(obj, field: str) -> str:
