@@ -5,6 +5,7 @@
 every column of the instance, so its table needs the same ones.
 """
 
+from django.db.models.signals import pre_save
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 from modeltranslation.translator import TranslationOptions, translator
@@ -18,10 +19,23 @@ class TranslatedNames(TranslationOptions):
     required_languages = ("fr",)
 
 
+def _french_filled(fields: tuple[str, ...]):
+    """Rows created with `name=` through get_or_create/update_or_create leave `name_fr` empty
+    (modeltranslation sets the base column only): the stored name is the French one."""
+
+    def fill(sender, instance, **kwargs) -> None:
+        for field in fields:
+            if not getattr(instance, f"{field}_fr", None) and instance.__dict__.get(field):
+                setattr(instance, f"{field}_fr", instance.__dict__[field])
+
+    return fill
+
+
 def register_translated(model, fields: tuple[str, ...]) -> None:
     """Register a model and its history model with the same translated fields."""
     options = type(f"{model.__name__}Translation", (TranslatedNames,), {"fields": fields})
     translator.register(model, options)
+    pre_save.connect(_french_filled(fields), sender=model, weak=False)
     history = getattr(model, "history", None)
     if history is not None:
         translator.register(history.model, options)
