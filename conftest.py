@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from pilotage.core.roles import OrganisationKind, Role
 
@@ -24,6 +25,11 @@ def _isolated(settings, tmp_path):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.MEDIA_ROOT = tmp_path / "media"  # uploaded files never land in the checkout
     cache.clear()
+    # Each test starts in the default language: a request made by an earlier test leaves its
+    # user's language active in this thread (the middleware activates it for the request).
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

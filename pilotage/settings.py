@@ -22,6 +22,8 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 DEMO_BANNER = env_bool("DEMO_BANNER", False)
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks (it patches the models at start-up).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -148,6 +150,12 @@ TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "pilotage_language"
+# The names users read (organisations, indicators, axes...) are stored per language; a missing
+# translation falls back to French, which the pages mark (core/templatetags translated_field).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
+MODELTRANSLATION_LANGUAGES = ("fr", "ar", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
+MODELTRANSLATION_AUTO_POPULATE = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

@@ -33,7 +33,10 @@ class MeOut(Schema):
 
 class OrganisationOut(Schema):
     id: int
-    name: str
+    name: str = Field(description="In the request's language, French where not translated.")
+    name_fr: str | None
+    name_ar: str | None
+    name_en: str | None
     acronym: str
     kind: str
     sector: str
@@ -51,7 +54,10 @@ class OrganisationOut(Schema):
 
 
 class OrganisationIn(Schema):
-    name: str
+    name: str = Field("", description="In the request's language (name_fr etc. set one language).")
+    name_fr: str | None = None
+    name_ar: str | None = None
+    name_en: str | None = None
     acronym: str
     kind: str
     sector: str = ""
@@ -67,6 +73,9 @@ class OrganisationIn(Schema):
 
 class OrganisationPatch(Schema):
     name: str | None = None
+    name_fr: str | None = None
+    name_ar: str | None = None
+    name_en: str | None = None
     acronym: str | None = None
     kind: str | None = None
     sector: str | None = None

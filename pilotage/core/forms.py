@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pilotage.core.models import Organisation, User
@@ -84,8 +85,38 @@ class StyledModelForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.alias_translated_fields()
         self.restrict_choices(user)
         self.style_fields()
+
+    def alias_translated_fields(self) -> None:
+        """A form showing `name_fr`/`name_ar`/`name_en` also takes `name` (older API clients and
+        pages): it is the active language's text, and wins when it changed."""
+        if not self.is_bound:
+            return
+        language = (get_language() or "fr")[:2]
+        data = None
+        self.aliases = {}
+        for field in self._meta.fields or ():
+            base = field.removesuffix("_fr")
+            if base == field or base not in self.data:
+                continue
+            value = self.data.get(base)
+            target = f"{base}_{language}"
+            self.aliases[field] = self.aliases[target] = base
+            before = getattr(self.instance, base, None) if self.instance.pk else None
+            if value and (not self.data.get(target) or value != before):
+                data = data if data is not None else self.data.copy()
+                data[target] = value
+        if data is not None:
+            self.data = data
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A caller who sent `name` reads its errors under `name` too.
+        for field, base in getattr(self, "aliases", {}).items():
+            if field in self._errors and base not in self._errors:
+                self._errors[base] = self._errors[field]
 
 
 class StyledForm(StyledFormMixin, forms.Form):
@@ -115,7 +146,8 @@ class OrganisationForm(StyledModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "acronym", "kind", "sector", "federations", "city", "region", "website",
+            "name_fr", "name_ar", "name_en", "acronym", "kind", "sector", "federations", "city",
+            "region", "website",
             "email", "description", "is_active",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}

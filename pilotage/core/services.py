@@ -28,6 +28,7 @@ from pilotage.core.models import (
 )
 from pilotage.core.roles import ROLE_ORGANISATION_KINDS, OrganisationKind, Role
 from pilotage.core.tasks import send_invitation
+from pilotage.core.translation import with_languages
 
 # --- the shared save path --------------------------------------------------------------------
 
@@ -45,10 +46,25 @@ def invalid(exc: ValidationError) -> ServiceError:
 
 
 def assign_fields(obj: models.Model, fields: dict[str, Any], allowed: Iterable[str]) -> None:
-    """Copy the fields a service accepts onto the row (anything else is ignored)."""
+    """Copy the fields a service accepts onto the row (anything else is ignored).
+
+    A translated field may come both as `name` (the active language's text, as the API reads it)
+    and as `name_fr`/`name_ar`/`name_en`: the per-language values are set first, then `name` only
+    if it differs from what it read before, so a body read, edited and sent back keeps its edit.
+    """
+    allowed = set(allowed)
+    columns = {field.name for field in obj._meta.fields}
+    translated = {
+        name: getattr(obj, name)
+        for name in fields
+        if name in allowed and f"{name}_fr" in columns and f"{name}_ar" in columns
+    }
     for name, value in fields.items():
-        if name in allowed:
+        if name in allowed and name not in translated:
             setattr(obj, name, value)
+    for name, before in translated.items():
+        if fields[name] != before:
+            setattr(obj, name, fields[name])
 
 
 def save_audited(
@@ -99,7 +115,7 @@ def persist(
 # --- organisations ---------------------------------------------------------------------------
 
 ORGANISATION_FIELDS = (
-    "name", "acronym", "kind", "sector", "city", "region", "website", "email", "description",
+    *with_languages("name"), "acronym", "kind", "sector", "city", "region", "website", "email", "description",
     "is_active",
 )  # fmt: skip
 
@@ -120,9 +136,7 @@ def organisation_update(
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if fields.get("kind", organisation.kind) != organisation.kind:
         _check_kind_change(organisation, fields["kind"], federations)
-    for name, value in fields.items():
-        if name in ORGANISATION_FIELDS:
-            setattr(organisation, name, value)
+    assign_fields(organisation, fields, ORGANISATION_FIELDS)
     m2m = {}
     if federations is not None:
         _check_federations(organisation, federations)

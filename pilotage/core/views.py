@@ -48,6 +48,7 @@ from pilotage.core.models import (
 from pilotage.core.roles import Role
 from pilotage.core.tables import Column
 from pilotage.core.todo import todo_for
+from pilotage.core.translation import translated_accessor
 
 
 @login_required
@@ -78,7 +79,7 @@ class OrganisationList(ObjectListView):
     prefetch = ("federations",)
     columns = [
         Column("acronym", gettext_lazy("Acronym"), sort="acronym", link=True),
-        Column("name", gettext_lazy("Name"), sort="name"),
+        Column("name", gettext_lazy("Name"), translated_accessor("name"), sort="name"),
         Column("kind", gettext_lazy("Kind"), sort="kind"),
         Column("sector", gettext_lazy("Sector"), sort="sector"),
         Column("federations", gettext_lazy("Federations")),

@@ -24,7 +24,9 @@ class ProgrammeForm(StyledModelForm):
         model = Programme
         fields = [
             "code",
-            "title",
+            "title_fr",
+            "title_ar",
+            "title_en",
             "start_year",
             "end_year",
             "envelope",
@@ -39,7 +41,7 @@ class AxisForm(StyledModelForm):
 
     class Meta:
         model = StrategicAxis
-        fields = ["number", "title", "envelope", "description"]
+        fields = ["number", "title_fr", "title_ar", "title_en", "envelope", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

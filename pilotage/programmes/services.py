@@ -16,6 +16,7 @@ from pilotage.core.models import Organisation, User
 from pilotage.core.money import format_mad
 from pilotage.core.roles import MINISTRY_ROLES
 from pilotage.core.services import assign_fields, persist, save_audited
+from pilotage.core.translation import with_languages
 from pilotage.programmes.models import (
     TRANSITIONS,
     Agreement,
@@ -30,14 +31,14 @@ from pilotage.programmes.models import (
 
 PROGRAMME_FIELDS = (
     "code",
-    "title",
+    *with_languages("title"),
     "start_year",
     "end_year",
     "envelope",
     "predecessor",
     "description",
 )
-AXIS_FIELDS = ("number", "title", "envelope", "description")
+AXIS_FIELDS = ("number", *with_languages("title"), "envelope", "description")
 AGREEMENT_FIELDS = (
     "kind", "reference", "title", "programme", "parent", "signed_on", "starts_on", "ends_on",
     "ceiling", "description",

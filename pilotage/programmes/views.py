@@ -23,6 +23,7 @@ from pilotage.core.generic_views import (
 )
 from pilotage.core.money import format_mad
 from pilotage.core.tables import Column
+from pilotage.core.translation import translated_accessor
 from pilotage.programmes import selectors, services
 from pilotage.programmes.filters import AgreementFilter, ProgrammeFilter
 from pilotage.programmes.forms import (
@@ -53,7 +54,7 @@ class ProgrammeList(ObjectListView):
     related = ("predecessor",)
     columns = [
         Column("code", gettext_lazy("Code"), sort="code", link=True),
-        Column("title", gettext_lazy("Title"), sort="title"),
+        Column("title", gettext_lazy("Title"), translated_accessor("title"), sort="title"),
         Column("start_year", gettext_lazy("First year"), sort="start_year"),
         Column("end_year", gettext_lazy("Last year"), sort="end_year"),
         Column("envelope", gettext_lazy("Envelope"), sort="envelope"),

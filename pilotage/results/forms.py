@@ -104,7 +104,9 @@ class ObjectiveForm(StyledModelForm):
 
     class Meta:
         model = Objective
-        fields = ["programme", "axis", "agreement", "parent", "code", "title"]
+        fields = [
+            "programme", "axis", "agreement", "parent", "code", "title_fr", "title_ar", "title_en",
+        ]  # fmt: skip
 
 
 class IndicatorForm(StyledModelForm):
@@ -116,8 +118,10 @@ class IndicatorForm(StyledModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "objective", "code", "name", "definition", "unit", "kind", "numerator_label",
-            "denominator_label", "direction", "aggregation", "source", "computation",
+            "objective", "code", "name_fr", "name_ar", "name_en", "definition", "unit_fr", "unit_ar",
+            "unit_en", "kind", "numerator_label_fr", "numerator_label_ar", "numerator_label_en",
+            "denominator_label_fr", "denominator_label_ar", "denominator_label_en",
+            "direction", "aggregation", "source", "computation",
             "computation_category", "means_of_verification", "baseline_value", "baseline_year",
         ]  # fmt: skip
         widgets = {

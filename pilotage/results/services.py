@@ -19,7 +19,8 @@ from pilotage.core.models import NotificationKind, Organisation, User
 from pilotage.core.notifications import notify, people_of
 from pilotage.core.numbers import format_decimal
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
-from pilotage.core.services import persist
+from pilotage.core.services import assign_fields, persist
+from pilotage.core.translation import with_languages
 from pilotage.results import computations
 from pilotage.results.models import (
     EventKind,
@@ -421,10 +422,11 @@ def evidence_attach(*, actor: User, measurement: Measurement, upload, title: str
 
 # --- the framework itself (ministry) ----------------------------------------------------------
 
-OBJECTIVE_FIELDS = ("programme", "axis", "agreement", "parent", "code", "title")
+OBJECTIVE_FIELDS = ("programme", "axis", "agreement", "parent", "code", *with_languages("title"))
 INDICATOR_FIELDS = (
-    "objective", "code", "name", "definition", "unit", "kind", "numerator_label",
-    "denominator_label", "direction", "aggregation", "source", "computation",
+    "objective", "code", "definition", "kind",
+    *with_languages("name", "unit", "numerator_label", "denominator_label"),
+    "direction", "aggregation", "source", "computation",
     "computation_category", "means_of_verification", "baseline_value", "baseline_year",
 )  # fmt: skip
 PERIOD_FIELDS = ("programme", "year", "part", "opens_on", "closes_on", "is_open")
@@ -436,9 +438,7 @@ def _save_fields(model, obj, actor: User, fields: dict, allowed: tuple[str, ...]
         obj = model()
     else:
         obj = access.get_editable(model, actor, obj.pk)
-    for name, value in fields.items():
-        if name in allowed:
-            setattr(obj, name, value)
+    assign_fields(obj, fields, allowed)
     return persist(obj, actor=actor, reason=reason)
 
 

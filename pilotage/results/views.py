@@ -25,6 +25,7 @@ from pilotage.core.generic_views import (
 )
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.core.tables import Column
+from pilotage.core.translation import translated_accessor
 from pilotage.programmes.models import Agreement, Amendment, Programme, StrategicAxis
 from pilotage.results import selectors, services, sheets
 from pilotage.results.charts import trend_spec
@@ -351,9 +352,9 @@ class IndicatorList(ObjectListView):
     related = ("objective__agreement",)
     columns = [
         Column("code", gettext_lazy("Code"), sort="code", link=True),
-        Column("name", gettext_lazy("Name"), sort="name"),
+        Column("name", gettext_lazy("Name"), translated_accessor("name"), sort="name"),
         Column("agreement", gettext_lazy("Contract"), accessor="objective.agreement.reference"),
-        Column("unit", gettext_lazy("Unit"), sort="unit"),
+        Column("unit", gettext_lazy("Unit"), translated_accessor("unit"), sort="unit"),
         Column("kind", gettext_lazy("Kind"), sort="kind"),
         Column("aggregation", gettext_lazy("Aggregation"), sort="aggregation"),
         Column("source", gettext_lazy("Source"), sort="source"),
@@ -442,7 +443,7 @@ class MeasurementList(ObjectListView):
             sort="indicator__code",
             link=True,
         ),
-        Column("name", gettext_lazy("Name"), accessor="indicator.name"),
+        Column("name", gettext_lazy("Name"), translated_accessor("name", via="indicator")),
         Column(
             "organisation",
             gettext_lazy("CTI"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from pilotage.core.money import format_mad, format_mdh
 from pilotage.core.numbers import format_decimal
+from pilotage.core.translation import translated_html
 
 register = template.Library()
 
@@ -57,3 +58,10 @@ def percent(ratio: Any) -> str:
     if ratio is None:
         return ""
     return f"{format_decimal(round(Decimal(ratio) * 100))}\u00a0%"
+
+
+@register.filter
+def translated(obj: Any, field: str) -> str:
+    """A stored name in the active language; where it is not translated yet, the French one,
+    marked (a visible "FR" and `lang="fr"`, so a screen reader pronounces it as French)."""
+    return translated_html(obj, field)
