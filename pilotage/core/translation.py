@@ -32,8 +32,11 @@ def _french_filled(fields: tuple[str, ...]):
 
 
 def register_translated(model, fields: tuple[str, ...]) -> None:
-    """Register a model and its history model with the same translated fields."""
-    options = type(f"{model.__name__}Translation", (TranslatedNames,), {"fields": fields})
+    """Register a model and its history model with the same translated fields. A translation
+    left empty is stored as NULL, not "": the name is unique, and two organisations without an
+    Arabic name must not collide on an empty one."""
+    attrs = {"fields": fields, "empty_values": dict.fromkeys(fields, None)}
+    options = type(f"{model.__name__}Translation", (TranslatedNames,), attrs)
     translator.register(model, options)
     pre_save.connect(_french_filled(fields), sender=model, weak=False)
     history = getattr(model, "history", None)

@@ -184,3 +184,16 @@ def test_a_control_character_does_not_break_the_xlsx_export(cast, client_for):
     response = client_for(cast.officer).get(LIST, {"kind": "partner", "export": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.cell(row=2, column=2).value == "Badname"
+
+
+def test_two_organisations_without_an_arabic_or_english_name_do_not_collide(cast, client_for):
+    """The name is unique in each language; a translation left empty is no name at all."""
+    client = client_for(cast.officer)
+    for acronym in ("CTX", "CTY"):
+        response = client.post(
+            reverse("core:organisation_create"),
+            {"name_fr": f"Centre {acronym}", "name_ar": "", "name_en": "", "acronym": acronym,
+             "kind": "cti", "region": "06", "is_active": "on", "reason": "New CTI"},
+        )  # fmt: skip
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert Organisation.objects.filter(acronym__in=["CTX", "CTY"], name_ar=None).count() == 2

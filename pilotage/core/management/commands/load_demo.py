@@ -100,6 +100,24 @@ PEOPLE = [
 ]
 
 
+# Arabic and English names (the others show the French one, marked FR, as the pages do for any
+# name not yet translated).
+OTHER_NAMES = {
+    "MIC": ("وزارة الصناعة والتجارة", "Ministry of Industry and Trade"),
+    "RECTIM": ("شبكة المراكز التقنية الصناعية المغربية", "Network of Moroccan Industrial Technical Centres"),
+    "CID": ("مركز الهندسة والتطوير", "Engineering and Development Centre"),
+    "CERIMME": ("مركز الدراسات والأبحاث للصناعات المعدنية والميكانيكية والكهربائية",
+                "Research Centre for the Metal, Mechanical and Electrical Industries"),
+    "CTTH": ("المركز التقني للنسيج والألبسة", "Technical Centre for Textiles and Clothing"),
+    "CETIEV": ("المركز التقني لصناعات معدات المركبات", "Technical Centre for Vehicle Equipment Industries"),
+    "CTPC": ("المركز التقني للبلاستيك والمطاط", "Technical Centre for Plastics and Rubber"),
+    "CETEMCO": ("المركز التقني لمواد البناء", "Technical Centre for Construction Materials"),
+    "CMTC": ("المركز التقني للجلد", "Technical Centre for Leather"),
+    "CTIBA": ("المركز التقني لصناعات الخشب والأثاث", "Technical Centre for Wood and Furniture Industries"),
+    "CETIA": ("المركز التقني للصناعات الغذائية", "Technical Centre for the Food Industries"),
+    "CERIC": ("المركز التقني للحبوب والمطاحن", "Technical Centre for Cereals and Milling"),
+}  # fmt: skip
+
 # Each app's demo module has `load(actor)`; order matters (agreements need organisations).
 APP_DEMOS = [
     "pilotage.programmes.demo",
@@ -138,9 +156,12 @@ class Command(BaseCommand):
         existing = Organisation.objects.filter(acronym=org.acronym).first()
         if existing:
             return existing
+        name_ar, name_en = OTHER_NAMES.get(org.acronym, (None, None))
         organisation = Organisation(
             acronym=org.acronym,
-            name=org.name,
+            name_fr=org.name,
+            name_ar=name_ar,
+            name_en=name_en,
             kind=org.kind,
             sector=org.sector,
             city=org.city,
