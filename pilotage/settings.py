@@ -130,11 +130,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # invitations reuse the reset token: three days to accept
 
-# Failed sign-ins: lock a (user name, IP) pair after 5 failures for 15 minutes.
+# Failed sign-ins: lock the account (whatever the spelling of its address, from whatever network
+# address) after 5 failures for 15 minutes; a successful password reset lifts the lock.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "pilotage.core.lockout.lockout_identity"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

@@ -5,7 +5,7 @@ from django.urls import include, path
 from pilotage.api.api import api
 from pilotage.core import views as core_views
 from pilotage.core.admin import admin_site
-from pilotage.core.forms import PasswordResetForm
+from pilotage.core.forms import PasswordResetForm, SetPasswordForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -26,7 +26,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -9,9 +10,11 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pilotage.core.lockout import normalised_address
 from pilotage.core.models import Organisation, User
 from pilotage.core.numbers import parse_decimal
 from pilotage.core.roles import OrganisationKind, Role
+from pilotage.core.throttle import take_slot
 
 
 class StyledFormMixin:
@@ -130,14 +133,33 @@ class StyledForm(StyledFormMixin, forms.Form):
 
 class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
     """Also reaches invited people who never chose a password (their invitation may have expired);
-    Django's form skips accounts without a usable password."""
+    Django's form skips accounts without a usable password.
+
+    At most RESETS_PER_HOUR messages go to one address, however it is spelt: the page answers
+    the same either way, so it tells no one whether the address exists or the limit is reached."""
+
+    RESETS_PER_HOUR = 3
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.style_fields()
 
     def get_users(self, email: str):
-        return User.objects.filter(email__iexact=email, is_active=True)
+        users = User.objects.filter(email__iexact=email, is_active=True)
+        if not take_slot("password-reset", normalised_address(email), self.RESETS_PER_HOUR, 3600):
+            return users.none()
+        return users
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Choosing a new password from a reset link lifts a sign-in lockout on the account: the
+    link proves the mailbox, so someone who locked the account by guessing cannot keep its
+    owner out."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit)
+        axes_reset(username=user.email)
+        return user
 
 
 class OrganisationForm(StyledModelForm):

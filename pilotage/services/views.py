@@ -4,8 +4,6 @@ the public catalogue (no sign-in) from which companies send requests."""
 import io
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +34,7 @@ from pilotage.core.models import Organisation
 from pilotage.core.money import format_mad
 from pilotage.core.roles import OrganisationKind
 from pilotage.core.tables import Column
+from pilotage.core.throttle import client_address, take_slot
 from pilotage.services import imports, selectors, services
 from pilotage.services.filters import CompanyFilter, DeliveryFilter, OfferingFilter, RequestFilter
 from pilotage.services.forms import (
@@ -306,27 +305,6 @@ class RequestConvert(RequestStep):
 RATE_LIMIT = 5  # requests per address and hour
 
 
-def _client_address(request: HttpRequest) -> str:
-    # Behind the HTTPS proxy (BEHIND_PROXY) every request comes from the proxy: use the client's.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    """At most RATE_LIMIT requests an hour from one address, counted in the shared cache (so it
-    holds across processes and servers)."""
-    key = f"services:request-rate:{_client_address(request)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > RATE_LIMIT
-
-
 class Catalogue(View):
     """The public catalogue: published services of every CTI, searchable, in the three languages."""
 
@@ -384,7 +362,7 @@ class CatalogueOffering(View):
         if form.is_valid() and form.cleaned_data["website"]:
             # A robot filled the hidden field: answer as if sent, store nothing.
             return self.render_page(offering, ServiceRequestForm(), sent=True)
-        if _rate_limited(request):
+        if not take_slot("service-request", client_address(request), RATE_LIMIT, 3600):
             form.add_error(None, _("Too many requests from your connection: try again later."))
             return self.render_page(offering, form, status=429)
         if form.is_valid():

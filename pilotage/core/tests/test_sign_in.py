@@ -130,3 +130,44 @@ def test_passwords_are_kept_with_argon2id_and_an_older_pbkdf2_hash_is_upgraded(
     user.refresh_from_db()
     assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
     assert Argon2idHasher().verify("an old password 2019", user.password)
+
+
+def test_the_lockout_holds_whatever_the_spelling_of_the_address(cast, client):
+    email = cast.partner_viewer.email
+    spellings = [email, email.capitalize(), email.upper(), f"  {email.swapcase()} "]
+    for spelling in spellings:
+        sign_in(client, spelling, "wrong")
+    # Five failures over four spellings: every spelling, with the right password, is locked.
+    sign_in(client, email.title(), "wrong")
+    for spelling in [*spellings, email.title()]:
+        assert sign_in(client, spelling).status_code == 429
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_lockout_holds_from_another_network_address(cast, client):
+    for _attempt in range(5):
+        client.post(
+            reverse("login"),
+            {"username": cast.cti_a_staff.email, "password": "wrong"},
+            REMOTE_ADDR="198.51.100.7",
+        )
+    assert sign_in(client, cast.cti_a_staff.email.upper()).status_code == 429
+
+
+def test_guesses_at_an_unknown_address_are_throttled_whatever_the_case(client, db):
+    for spelling in ["ghost@test.example", "Ghost@test.example", "GHOST@test.example"] * 2:
+        response = sign_in(client, spelling, "wrong")
+    assert response.status_code == 429
+
+
+def test_a_password_reset_lifts_a_lockout(cast, client):
+    for _attempt in range(5):
+        sign_in(client, cast.cti_a_staff.email, "wrong")
+    client.post(reverse("password_reset"), {"email": cast.cti_a_staff.email.upper()})
+    path = re.search(r"/accounts/password/reset/\S+/\S+/", mail.outbox[0].body).group(0)
+    form = client.get(path, follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "Another-long-secret-9", "new_password2": "Another-long-secret-9"},
+    )
+    assert sign_in(client, cast.cti_a_staff.email, "Another-long-secret-9").status_code == 302
