@@ -9,7 +9,9 @@ import csv
 import datetime
 import functools
 import io
+import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,6 +29,18 @@ from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.numbers import parse_decimal
 
 TABULAR_EXTENSIONS = frozenset({".xlsx", ".csv"})
+
+# Bounds checked before a file is expanded, so a small hostile file cannot take a worker's memory
+# or time: an XLSX is a zip whose parts may expand a thousandfold (a 2 MB file to 1 GB of shared
+# strings, read into memory whole by any XLSX reader), and a sheet may declare millions of rows.
+MAX_CELL_LENGTH = 32_767  # Excel's own limit for one cell
+MAX_COLUMNS = 200
+MAX_EXPANSION_RATIO = 100  # real sheets compress 5 to 30 times
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024  # the one part a reader holds in memory
+MAX_EXPANDED_BYTES = 1024 * 1024 * 1024  # the whole workbook, read as a stream
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+\d+:)?([A-Z]+)(\d+)"')
+# The csv module refuses longer fields with an error of its own: let it stop at our limit.
+csv.field_size_limit(MAX_CELL_LENGTH)
 
 
 def header_key(text: Any) -> str:
@@ -92,6 +107,7 @@ def read_table(upload: UploadedFile, columns: Sequence[Column]) -> Iterator[tupl
         lines = _csv_lines(upload)
     else:
         raise _file_error(_("Send an XLSX or CSV file."))
+    max_rows = settings.IMPORT_MAX_ROWS
     with closing(lines):
         header: list[str | None] | None = None
         rows = width = 0
@@ -110,6 +126,8 @@ def read_table(upload: UploadedFile, columns: Sequence[Column]) -> Iterator[tupl
             if blanks or len(cells) > width:
                 _refuse_unnamed_values(number, header, cells)
             rows += 1
+            if rows > max_rows:
+                raise _too_many_rows(max_rows)
             yield number, dict(zip(header, cells, strict=False))
     if not rows:
         raise _file_error(_("The file has no data row."))
@@ -162,13 +180,81 @@ def _file_error(message: str) -> ServiceError:
     return ServiceError(ErrorCode.INVALID, field_errors={"file": [message]})
 
 
+def _too_many_rows(limit: int) -> ServiceError:
+    return _file_error(
+        _("The file has more than %(limit)s rows: split it into several files.")
+        % {"limit": f"{limit:,}".replace(",", "\u202f")}
+    )
+
+
+def _too_many_columns() -> ServiceError:
+    return _file_error(
+        _("The file has more than %(limit)s columns: keep only the import's columns.")
+        % {"limit": MAX_COLUMNS}
+    )
+
+
+def _too_long_cell(number: int) -> ServiceError:
+    return _file_error(
+        _("Row %(row)s has a cell longer than %(limit)s characters.")
+        % {"row": number, "limit": f"{MAX_CELL_LENGTH:,}".replace(",", "\u202f")}
+    )
+
+
+def check_xlsx_bounds(upload: UploadedFile) -> None:
+    """Refuse a workbook that would expand beyond what a worker may spend on it, reading only
+    the zip's directory and the start of each sheet (a few kilobytes, whatever the file)."""
+    too_large = _file_error(
+        _("This workbook expands to much more than its size: it cannot be read safely. Save it"
+          " again from your spreadsheet, or send it as CSV.")
+    )  # fmt: skip
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            parts = archive.infolist()
+            if sum(part.file_size for part in parts) > MAX_EXPANDED_BYTES:
+                raise too_large
+            for part in parts:
+                if part.file_size > 1024 * 1024 and (
+                    part.file_size > MAX_EXPANSION_RATIO * max(part.compress_size, 1)
+                ):
+                    raise too_large
+                if part.filename.endswith("sharedStrings.xml") and (
+                    part.file_size > MAX_SHARED_STRINGS_BYTES
+                ):
+                    raise too_large
+                if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                    with archive.open(part) as sheet:
+                        _check_dimension(sheet.read(4096))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise _file_error(_("This file is not a readable XLSX workbook.")) from None
+    finally:
+        upload.seek(0)
+
+
+def _check_dimension(start: bytes) -> None:
+    """A sheet's declared extent (`<dimension ref="A1:K5000000"/>`), which a reader trusts to
+    size every row: refused beyond the row and column limits before any row is read."""
+    match = _DIMENSION.search(start)
+    if match is None:
+        return  # undeclared: the rows are counted as they are read
+    columns = functools.reduce(lambda n, letter: n * 26 + ord(letter) - 64, match[2].decode(), 0)
+    if columns > MAX_COLUMNS:
+        raise _too_many_columns()
+    if int(match[3]) > settings.IMPORT_MAX_ROWS + 1:  # the header row and the data
+        raise _too_many_rows(settings.IMPORT_MAX_ROWS)
+
+
 def _xlsx_lines(upload: UploadedFile) -> Iterator[list[Any]]:
+    check_xlsx_bounds(upload)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:
         raise _file_error(_("This file is not a readable XLSX workbook.")) from None
     try:
+        # The reader itself stops each cell at MAX_CELL_LENGTH (Excel's limit).
         for row in workbook.worksheets[0].iter_rows(values_only=True):
+            if len(row) > MAX_COLUMNS:
+                raise _too_many_columns()
             yield list(row)
     finally:
         workbook.close()
@@ -176,13 +262,25 @@ def _xlsx_lines(upload: UploadedFile) -> Iterator[list[Any]]:
 
 def _csv_lines(upload: UploadedFile) -> Iterator[list[Any]]:
     text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
+    reader = None
     try:
         sample = text.read(4096)
         text.seek(0)
         delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-        yield from csv.reader(text, delimiter=delimiter)
+        reader = csv.reader(text, delimiter=delimiter)
+        for cells in reader:
+            if len(cells) > MAX_COLUMNS:
+                raise _too_many_columns()
+            yield cells
     except UnicodeDecodeError:
         raise _file_error(_("The CSV file must be encoded in UTF-8.")) from None
+    except csv.Error as exc:  # the module's own checks: a field over the limit, a stray quote
+        line = reader.line_num if reader else 1
+        if "field limit" in str(exc):
+            raise _too_long_cell(line) from None
+        raise _file_error(
+            _("Row %(row)s of this CSV file cannot be read.") % {"row": line}
+        ) from None
     finally:
         text.detach()
 

@@ -418,7 +418,12 @@ def service_import_start(*, actor: User, cti: Organisation, kind: str, upload) -
     job.sha256, job.size, job.file = sha256_of(upload), upload.size, upload
     persist(job, actor=actor)
     if upload.size <= INLINE_IMPORT_BYTES:
-        service_import_run(import_id=job.pk)
+        try:
+            service_import_run(import_id=job.pk)
+        except ServiceError:
+            # The row is rolled back with the request; the stored copy must go with it.
+            job.file.delete(save=False)
+            raise
         job.refresh_from_db()
     else:
         from pilotage.services.tasks import run_service_import

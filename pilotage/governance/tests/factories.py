@@ -100,7 +100,7 @@ def _owned_meeting_document(cti):
     document = MeetingDocument(
         meeting=MeetingFactory(), title="Procès-verbal", sha256="0" * 64, size=4, is_minutes=True
     )
-    document.file.save("pv.pdf", ContentFile(b"%PDF"), save=False)
+    document.file.save("pv.pdf", ContentFile(b"%PDF-1.7"), save=False)
     document.save()
     return document
 
@@ -132,6 +132,6 @@ def _owned_note(cti):
 @owned_object_factory(ProgressEvidence)
 def _owned_evidence(cti):
     evidence = ProgressEvidence(note=_owned_note(cti), title="Rapport", sha256="0" * 64, size=4)
-    evidence.file.save("rapport.pdf", ContentFile(b"%PDF"), save=False)
+    evidence.file.save("rapport.pdf", ContentFile(b"%PDF-1.7"), save=False)
     evidence.save()
     return evidence

@@ -122,7 +122,7 @@ def test_an_officer_plans_a_meeting_holds_it_and_uploads_its_minutes(cast, clien
     client.post(reverse("governance:meeting_transition", args=[meeting.pk]), {"status": "held"})
     client.post(
         reverse("governance:document_add", args=[meeting.pk]),
-        {"title": "PV", "is_minutes": "on", "file": SimpleUploadedFile("pv.pdf", b"%PDF")},
+        {"title": "PV", "is_minutes": "on", "file": SimpleUploadedFile("pv.pdf", b"%PDF-1.7")},
     )
     meeting.refresh_from_db()
     assert meeting.status == "held"

@@ -44,7 +44,7 @@ def test_a_progress_note_moves_the_status_with_its_evidence(cast):
     note = services.progress_note_create(
         actor=cast.officer, recommendation=recommendation, noted_on=datetime.date(2024, 5, 2),
         text="Manuel de procédures adopté.", status_after="implemented",
-        upload=SimpleUploadedFile("manuel.pdf", b"%PDF manuel"), evidence_title="Manuel",
+        upload=SimpleUploadedFile("manuel.pdf", b"%PDF-1.7 manuel"), evidence_title="Manuel",
     )  # fmt: skip
     recommendation.refresh_from_db()
     assert recommendation.status == RecommendationStatus.IMPLEMENTED

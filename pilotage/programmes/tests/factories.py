@@ -94,6 +94,6 @@ def _owned_document(cti):
     document = AgreementDocument(
         agreement=agreement, title="Contrat signé", sha256="0" * 64, size=4
     )
-    document.file.save("contrat.pdf", ContentFile(b"%PDF"), save=False)
+    document.file.save("contrat.pdf", ContentFile(b"%PDF-1.7"), save=False)
     document.save()
     return document

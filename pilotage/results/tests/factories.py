@@ -96,6 +96,6 @@ def _owned_evidence(cti):
     evidence = Evidence(
         measurement=_owned_measurement(cti), title="Attestation", sha256="0" * 64, size=4
     )
-    evidence.file.save("attestation.pdf", ContentFile(b"%PDF"), save=False)
+    evidence.file.save("attestation.pdf", ContentFile(b"%PDF-1.7"), save=False)
     evidence.save()
     return evidence

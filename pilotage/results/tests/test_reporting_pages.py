@@ -158,7 +158,7 @@ def test_no_evidence_is_added_once_the_value_is_submitted(cast, client_for):
     )
     client_for(cast.cti_a_staff).post(
         reverse("results:evidence_add", args=[measurement.pk]),
-        {"file": SimpleUploadedFile("late.pdf", b"%PDF")},
+        {"file": SimpleUploadedFile("late.pdf", b"%PDF-1.7")},
     )
     assert not measurement.evidence.exists()
 

@@ -147,7 +147,8 @@ def test_a_reference_twice_in_the_file_or_changed_since_is_refused(cast, company
     [
         (SimpleUploadedFile("p.txt", b"a;b"), "not accepted"),
         (SimpleUploadedFile("p.csv", "Référence;ICE\nP;1\n".encode("latin-1")), "UTF-8"),
-        (SimpleUploadedFile("p.xlsx", b"not a workbook"), "not a readable XLSX"),
+        (SimpleUploadedFile("p.xlsx", b"not a workbook"), "not that of a XLSX file"),
+        (SimpleUploadedFile("p.xlsx", b"PK\x03\x04 truncated"), "not a readable XLSX"),
     ],
 )
 def test_unreadable_files_are_refused(cast, upload, message):
