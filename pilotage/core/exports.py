@@ -1,12 +1,15 @@
-"""Every list exports to XLSX and CSV with its filters applied (DESIGN §7).
+"""Every file the platform writes goes through here: list exports (XLSX and CSV, with their
+filters applied, DESIGN §7) and the templates people fill offline.
 
-Both writers stream, and both neutralise formula injection: a cell that starts like a formula
-(= + - @ tab CR) is stored as text in XLSX and prefixed with an apostrophe in CSV.
+Every cell is neutralised against formula injection: a text that starts like a formula
+(= + - @ tab CR) is stored as text in XLSX and prefixed with an apostrophe in CSV, since names,
+units and comments are typed by users. Nothing else in the code base writes a cell.
 """
 
 import csv
 import datetime
 import decimal
+import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -42,6 +45,39 @@ def _plain(value: Any) -> Any:
 
 def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _xlsx_value(value: Any) -> Any:
+    value = _plain(value)
+    if isinstance(value, str):
+        # Control characters are illegal in XLSX: one would break the whole file.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _format(cell: Any, value: Any) -> None:
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = "DD/MM/YYYY HH:MM"
+    elif isinstance(value, datetime.date):
+        cell.number_format = "DD/MM/YYYY"
+
+
+def append_row(sheet: Any, values: Iterable[Any], *, bold: bool = False) -> None:
+    """Add a row to a sheet being built (a template to fill): the cells the list exports write."""
+    plain = [_xlsx_value(value) for value in values]
+    sheet.append(plain)
+    for cell, value in zip(sheet[sheet.max_row], plain, strict=False):
+        _format(cell, value)
+        if bold:
+            cell.font = Font(bold=True)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 class _Echo:
@@ -84,17 +120,9 @@ def xlsx_bytes(columns: list[Column], rows: Iterable[Any], title: str) -> Iterat
     for obj in rows:
         cells = []
         for column in columns:
-            value = _plain(column.value(obj))
-            if isinstance(value, str):
-                # Control characters are illegal in XLSX: one would break the whole file.
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            value = _xlsx_value(column.value(obj))
             cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            elif isinstance(value, datetime.datetime):
-                cell.number_format = "DD/MM/YYYY HH:MM"
-            elif isinstance(value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
+            _format(cell, value)
             cells.append(cell)
         sheet.append(cells)
     # openpyxl writes to a file; a temporary file keeps memory flat for long lists.

@@ -4,7 +4,6 @@ reference is already in the journal with the same figures is skipped, so the sam
 adds nothing."""
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -14,10 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from pilotage.core import access
 from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.exports import append_row, workbook_bytes
 from pilotage.core.files import check_upload
 from pilotage.core.models import Organisation
 from pilotage.core.tabular import (
@@ -67,12 +66,8 @@ def template_bytes() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Entries")[:31]
-    sheet.append([str(column.label) for column in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    append_row(sheet, [str(column.label) for column in COLUMNS], bold=True)
+    return workbook_bytes(workbook)
 
 
 @dataclass

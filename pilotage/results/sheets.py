@@ -1,16 +1,16 @@
 """The reporting template: a CTI downloads its contract's indicators for a period as XLSX, fills
 it offline and uploads it back (XLSX or CSV). Every row is checked before anything is saved."""
 
-import io
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 
 from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.exports import append_row, workbook_bytes
 from pilotage.core.files import check_upload
 from pilotage.core.tabular import TABULAR_EXTENSIONS, Column, cell_decimal, read_table
 from pilotage.results.selectors import SheetRow
@@ -39,12 +39,10 @@ def template_bytes(rows: list[SheetRow], title: str) -> bytes:
     sheet = workbook.active
     sheet.title = title[:31]
     header = columns()
-    sheet.append([str(column.label) for column in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    append_row(sheet, [str(column.label) for column in header], bold=True)
     for row in rows:
         m, indicator = row.measurement, row.indicator
-        sheet.append([
+        append_row(sheet, [
             indicator.pk, indicator.code, indicator.name, indicator.unit,
             row.target.value if row.target else None,
             m.value if m else None, m.numerator if m else None, m.denominator if m else None,
@@ -57,9 +55,7 @@ def template_bytes(rows: list[SheetRow], title: str) -> bytes:
                 sheet.cell(row=number, column=position).fill = EDITABLE_FILL
     sheet.column_dimensions["A"].hidden = True  # the id ties a line to its indicator
     sheet.column_dimensions["C"].width = 50
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def parse_upload(upload: UploadedFile, rows: list[SheetRow]) -> list[dict[str, Any]]:

@@ -1,7 +1,6 @@
 """Pages of the services register: deliveries, companies, catalogue, request inbox, imports; and
 the public catalogue (no sign-in) from which companies send requests."""
 
-import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +16,7 @@ from openpyxl import Workbook
 
 from pilotage.core import access
 from pilotage.core.errors import ServiceError
-from pilotage.core.exports import csv_stream
+from pilotage.core.exports import append_row, csv_stream, workbook_bytes
 from pilotage.core.generic_views import (
     ACCESS_CODES,
     AccessMixin,
@@ -476,11 +475,9 @@ class ImportTemplate(AccessMixin, View):
         workbook = Workbook()
         sheet = workbook.active
         for row in imports.template_rows(kind, request.user):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
+            append_row(sheet, row)
         response = HttpResponse(
-            buffer.getvalue(),
+            workbook_bytes(workbook),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="import-{kind}.xlsx"'

@@ -117,3 +117,36 @@ def test_an_auditor_cannot_upload(cast, client_for):
         client_for(cast.auditor), agreement, period, f"ID;Valeur\n{kpi.pk};5\n".encode(), "x.csv"
     )
     assert response.status_code == 403 and not Measurement.objects.exists()
+
+
+def test_names_units_and_comments_typed_as_formulas_arrive_as_text(cast, client_for):
+    agreement, kpi, _rate, period = setup_contract(cast)
+    kpi.name = '=HYPERLINK("http://evil.example","Cliquez")'
+    kpi.unit = "+33 entreprises"
+    kpi.save()
+    client = client_for(cast.cti_a_staff)
+    client.post(
+        reverse("results:contract_reporting", args=[agreement.pk]) + f"?period={period.pk}",
+        {f"value-{kpi.pk}": "5", f"comment-{kpi.pk}": "@SUM(1+1)\x07"},
+    )
+    sheet = download(client, agreement, period).active
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "ENT")
+    name, unit, comment = row[2], row[3], row[8]
+    assert (name.data_type, unit.data_type, comment.data_type) == ("s", "s", "s")
+    assert name.value == kpi.name and unit.value == "+33 entreprises"
+    assert comment.value == "@SUM(1+1)"  # the control character (illegal in XLSX) is dropped
+
+
+def test_every_workbook_the_platform_writes_goes_through_the_neutralising_writer():
+    """Cells are written by core.exports only: a new template cannot forget the neutralising."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    writers = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts and "migrations" not in path.parts
+        and re.search(r"\.append\(\[|sheet\.append\(|\.cell\([^)]*value=|csv\.writer\(", path.read_text())
+    ]  # fmt: skip
+    assert writers == ["core/exports.py"]
