@@ -187,14 +187,14 @@ def organisation_history(request: HttpRequest, organisation_id: int) -> list[dic
     return [
         {
             "date": entry.record.history_date,
-            "user": str(entry.record.history_user) if entry.record.history_user else None,
+            "user": entry.author if entry.record.history_user_id else None,
             "kind": entry.record.history_type,
-            "reason": entry.record.history_change_reason,
+            "reason": entry.reason,
             "changes": [
                 {"field": c.field, "old": _json(c.old), "new": _json(c.new)} for c in entry.changes
             ],
         }
-        for entry in history_of(organisation)
+        for entry in history_of(organisation, request.user)
     ]
 
 

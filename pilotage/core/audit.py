@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 _actor: ContextVar[Any] = ContextVar("pilotage_actor", default=None)
@@ -97,6 +98,8 @@ class FieldChange:
 class HistoryEntry:
     record: Any
     changes: list[FieldChange]
+    author: str = ""
+    reason: str = ""
 
     @property
     def kind(self) -> str:
@@ -120,12 +123,16 @@ def _display(model: type[models.Model], field_name: str, value: Any) -> Any:
     return value
 
 
-def history_of(obj: models.Model) -> list[HistoryEntry]:
-    """The object's history, newest first, each record with its field changes against the one before."""
+def history_of(obj: models.Model, viewer: Any = None) -> list[HistoryEntry]:
+    """The object's history, newest first, each record with its field changes against the one
+    before. A `viewer` reads an author's name and reason only if they may read that person
+    (docs/permissions.md): a company shared by two CTIs shows the other CTI's changes as made by
+    "a member of" that CTI, without the reason its staff gave."""
     model = type(obj)
     records = list(
         obj.history.select_related("history_user").order_by("history_date", "history_id")
     )
+    authors = _authors_for(viewer, {r.history_user_id for r in records if r.history_user_id})
     entries: list[HistoryEntry] = []
     previous = None
     for record in records:
@@ -142,7 +149,44 @@ def history_of(obj: models.Model) -> list[HistoryEntry]:
                         _display(model, change.field, change.new),
                     )
                 )
-        entries.append(HistoryEntry(record, changes))
+        author, shown = authors.get(record.history_user_id, (str(_("system")), True))
+        reason = (record.history_change_reason or "") if shown else ""
+        entries.append(HistoryEntry(record, changes, author, reason))
         previous = record
     entries.reverse()
     return entries
+
+
+def _authors_for(viewer: Any, author_ids: set[int]) -> dict[int, tuple[str, bool]]:
+    """Each author's name as `viewer` may read it, and whether the viewer reads it at all."""
+    from pilotage.core.models import Membership, User
+
+    people = User.objects.filter(pk__in=author_ids)
+    if viewer is None:
+        return {user.pk: (str(user), True) for user in people}
+    readable = set(
+        User.objects.visible_to(viewer).filter(pk__in=author_ids).values_list("pk", flat=True)
+    )
+    colleagues = set(
+        Membership.objects.filter(
+            user_id__in=author_ids, organisation__memberships__user=viewer
+        ).values_list("user_id", flat=True)
+    )
+    readable |= colleagues | {viewer.pk}
+    organisations = dict(
+        Membership.objects.filter(user_id__in=author_ids - readable)
+        .order_by("user_id", "pk")
+        .values_list("user_id", "organisation__acronym")
+    )
+    authors = {}
+    for user in people:
+        if user.pk in readable:
+            authors[user.pk] = (str(user), True)
+        elif user.pk in organisations:
+            authors[user.pk] = (
+                str(_("a member of %(organisation)s") % {"organisation": organisations[user.pk]}),
+                False,
+            )
+        else:
+            authors[user.pk] = (str(_("another user")), False)
+    return authors

@@ -261,7 +261,7 @@ class ObjectHistoryView(ObjectMixin, View):
 
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
         obj = self.get_object()
-        context = {"object": obj, "entries": history_of(obj), **self.get_context(obj)}
+        context = {"object": obj, "entries": history_of(obj, request.user), **self.get_context(obj)}
         return render(request, self.template_name, context)
 
 
