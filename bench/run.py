@@ -404,11 +404,12 @@ def main() -> int:
         "ours_vs_sql": round(query["ours"] / query["sql"], 2),
         "target_vs_sql": 1.5,
     }
-    from bench import fund, results_matrix, sign_in
+    from bench import exports, fund, results_matrix, sign_in
 
     results["fund_overview"] = fund.run(seed=SEED)
     results["results_matrix"] = results_matrix.run(seed=SEED)
     results["sign_in"] = sign_in.run()
+    results["exports"] = exports.run()
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     _print_table(results)
     return 0
@@ -429,7 +430,12 @@ def _print_table(results: dict) -> None:
         lines.append(
             (f"import peak memory, {key.split('_')[0]} rows", f"{value} MiB", "", "", "flat")
         )
-    for row in results["fund_overview"] + results["results_matrix"] + results["sign_in"]:
+    for row in (
+        results["fund_overview"]
+        + results["results_matrix"]
+        + results["sign_in"]
+        + results["exports"]
+    ):
         lines.append(
             (f"{row['name']} ({row['rows']:,} rows)", f"{row['ours_s'] * 1000:.1f} ms",
              f"{row['reference_s'] * 1000:.1f} ms", f"{row['ratio']:.2f}×",

@@ -4,14 +4,28 @@ Errors are mapped to HTTP here and only here: ServiceError codes (404 for rows t
 see, 403, 409, 422 with field-level messages in the caller's language).
 """
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from pilotage.api.auth import API_AUTH
 from pilotage.core.errors import ErrorCode, ServiceError
+
+
+class ObjectParser(Parser):
+    """Every body this API takes is a JSON object. A schema reads its fields off whatever it is
+    given, so an array came through as an empty change (200, nothing done): refuse it instead."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
+
 
 api = NinjaAPI(
     title="Pilotage CTI API",
@@ -24,6 +38,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
     docs=Swagger(settings={"persistAuthorization": False}),
+    parser=ObjectParser(),
 )
 
 # Pydantic's messages are English; these say the same in the caller's language.
@@ -64,6 +79,27 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     error = ServiceError(ErrorCode.INVALID, field_errors=_field_errors(exc))
     return api.create_response(request, error.as_dict(), status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja's own refusals (an unreadable body) in the API's one error shape.
+    code = "invalid" if exc.status_code in (400, 422) else "error"
+    message = (
+        _("The request body is not a valid JSON object.") if exc.status_code == 400 else str(exc)
+    )
+    body = {"code": code, "message": message, "errors": {}}
+    return api.create_response(
+        request, body, status=422 if exc.status_code == 400 else exc.status_code
+    )
+
+
+@api.exception_handler(DataError)
+def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # The database refused a value the schema let through (an id or a number past its integer
+    # range): the caller's input, so a 422 like any other invalid value, never a 500.
+    body = {"code": "invalid", "message": _("A value is out of range."), "errors": {}}
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(AuthenticationError)

@@ -6,8 +6,9 @@ from typing import Any
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from pilotage.api.pagination import BoundedPagination
 from pilotage.core import access, services
 from pilotage.core.audit import history_of
 from pilotage.core.filters import OrganisationFilter
@@ -132,7 +133,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations directory")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def organisation_list(request: HttpRequest, filters: Query[OrganisationQuery]):
     queryset = Organisation.objects.visible_to(request.user).prefetch_related("federations")
     # The same filters as the page, so the API and the screen agree on what a filter means.

@@ -13,6 +13,19 @@ from pilotage.core.models import Membership, Organisation, User
 from pilotage.core.regions import Region
 from pilotage.core.roles import OrganisationKind, Role
 
+# The years a filter may name: a year outside reached the database as a date it cannot build
+# (`?year=99999`, a 500); now it is the filter form's error like any other invalid value.
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
+
 
 class SearchFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ()

@@ -1,7 +1,11 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from pilotage.core.errors import ErrorCode, ServiceError
 
 
 class RequestSizeLimitMiddleware:
@@ -37,3 +41,39 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class BadInputMiddleware:
+    """Refuse a NUL character in a query parameter or a JSON body, for every page and route.
+
+    No database text column takes NUL (PostgreSQL refuses it): a search for `a%00b` or a JSON
+    field holding `\\u0000` reached the query and failed there as a 500. Forms already refuse it
+    field by field (Django's CharField); files may carry it and are not looked at."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        # The same net for pages: a value past the database's range (a 30-digit id in a query
+        # parameter) is the request's fault, answered 400, not a server error.
+        if isinstance(exc, DataError) and not request.path.startswith("/api/"):
+            return render(
+                request, "400.html", {"message": _("A value is out of range.")}, status=400
+            )
+        return None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        fields = [name for name, values in request.GET.lists() if _has_nul(name, *values)]
+        if request.content_type == "application/json" and b"\\u0000" in request.body:
+            fields.append("__all__")
+        if not fields:
+            return self.get_response(request)
+        message = _("Null characters are not allowed.")
+        if request.path.startswith("/api/"):
+            error = ServiceError(ErrorCode.INVALID, field_errors={f: [message] for f in fields})
+            return JsonResponse(error.as_dict(), status=422)
+        return render(request, "400.html", {"message": message}, status=400)
+
+
+def _has_nul(*texts: str) -> bool:
+    return any("\x00" in text for text in texts)

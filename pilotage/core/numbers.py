@@ -40,3 +40,13 @@ def format_decimal(value: Decimal | None, places: int = 2) -> str:
         groups.insert(0, units[-3:])
         units = units[:-3]
     return sign + "\u00a0".join(groups or ["0"]) + ("," + decimals if decimals else "")
+
+
+_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits that fit a database integer (bigint)
+
+
+def id_param(text: str | None) -> int | None:
+    """A row id or a year from a query parameter, or None: `str.isdigit()` also accepts `²` and
+    digits of other scripts that `int()` or the database then fail on, and a 30-digit id
+    overflows the database's integer (both were 500s)."""
+    return int(text) if text and _ID.fullmatch(text) else None

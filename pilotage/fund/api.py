@@ -8,8 +8,9 @@ from typing import Annotated
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from pilotage.api.pagination import BoundedPagination
 from pilotage.core import access
 from pilotage.core.forms import validated
 from pilotage.fund import services
@@ -144,7 +145,7 @@ def fund_overview(request: HttpRequest, programme_id: int, as_of: datetime.date 
 
 
 @router.get("/fund/entries", response=list[EntryOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def entry_list(request: HttpRequest, filters: Query[EntryQuery]):
     return filters.filter(Entry.objects.visible_to(request.user)).order_by("-entry_date", "-pk")
 
@@ -155,7 +156,7 @@ def entry_detail(request: HttpRequest, entry_id: int) -> Entry:
 
 
 @router.get("/fund/allocations", response=list[AllocationOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def allocation_list(request: HttpRequest):
     return Allocation.objects.visible_to(request.user)
 
@@ -166,7 +167,7 @@ def allocation_detail(request: HttpRequest, allocation_id: int) -> Allocation:
 
 
 @router.get("/fund/commitments", response=list[CommitmentOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def commitment_list(request: HttpRequest):
     return Commitment.objects.visible_to(request.user)
 

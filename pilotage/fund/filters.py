@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.filters import SearchFilterSet
+from pilotage.core.filters import SearchFilterSet, YearFilter
 from pilotage.core.models import Organisation
 from pilotage.core.roles import OrganisationKind
 from pilotage.fund.models import Commitment, Entry, EntryKind
@@ -31,7 +31,7 @@ class JournalFilter(SearchFilterSet):
         queryset=Organisation.objects.filter(kind=OrganisationKind.CTI),
         method="line",
     )
-    year = django_filters.NumberFilter(label=_("Year"), method="line")
+    year = YearFilter(label=_("Year"), method="line")
     # Drill-down targets from the overview: an id and a reference, not lists of every line.
     allocation = django_filters.NumberFilter(
         label=_("Allocation"), method="line", widget=forms.HiddenInput
@@ -83,7 +83,7 @@ class CommitmentFilter(SearchFilterSet):
         queryset=Organisation.objects.filter(kind=OrganisationKind.CTI),
         field_name="allocation__cti",
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="allocation__year")
+    year = YearFilter(label=_("Year"), field_name="allocation__year")
 
     class Meta:
         model = Commitment

@@ -15,6 +15,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilotage.core.numbers import id_param
 from pilotage.fund.models import Allocation, Entry, EntryKind
 from pilotage.programmes.models import Programme
 
@@ -231,7 +232,7 @@ def allocations_matching(user: Any, text: str) -> list[Allocation]:
     lines = Allocation.objects.visible_to(user).select_related("cti", "axis")
     for word in text.split()[:5]:
         match = Q(cti__acronym__icontains=word)
-        if word.isdigit():
+        if id_param(word) is not None and len(word) <= 4:
             match |= Q(axis__number=int(word)) if len(word) <= 2 else Q(year=int(word))
         lines = lines.filter(match)
     return list(lines.order_by("-year", "cti__acronym", "axis__number")[:PICKER_LIMIT])

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from pilotage.api.pagination import BoundedPagination
 from pilotage.core import access
 from pilotage.core.forms import validated
 from pilotage.governance import selectors, services
@@ -293,7 +294,7 @@ class CommitteeQuery(FilterSchema):
 
 
 @router.get("/committees", response=list[CommitteeOut], summary="Committees and their members")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def committee_list(request: HttpRequest, filters: Query[CommitteeQuery]):
     return _filtered(request, CommitteeFilter, filters, _committees(request))
 
@@ -344,7 +345,7 @@ class MeetingQuery(FilterSchema):
 
 
 @router.get("/meetings", response=list[MeetingOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def meeting_list(request: HttpRequest, filters: Query[MeetingQuery]):
     queryset = Meeting.objects.visible_to(request.user).select_related("committee")
     return _filtered(request, MeetingFilter, filters, queryset)
@@ -392,7 +393,7 @@ def _decision(request: HttpRequest, decision: Decision) -> Decision:
 
 
 @router.get("/decisions", response=list[DecisionOut], summary="The decision register")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def decision_list(request: HttpRequest, filters: Query[DecisionQuery]):
     queryset = selectors.decision_register(request.user).order_by("-decided_on", "-number")
     return _filtered(request, DecisionFilter, filters, queryset)
@@ -444,7 +445,7 @@ class EvaluationQuery(FilterSchema):
 
 
 @router.get("/evaluations", response=list[EvaluationOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def evaluation_list(request: HttpRequest, filters: Query[EvaluationQuery]):
     return _filtered(
         request, EvaluationFilter, filters, Evaluation.objects.visible_to(request.user)
@@ -486,7 +487,7 @@ def _recommendation(request: HttpRequest, recommendation: Recommendation) -> Rec
 @router.get(
     "/recommendations", response=list[RecommendationOut], summary="Follow-up of evaluations"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def recommendation_list(request: HttpRequest, filters: Query[RecommendationQuery]):
     queryset = selectors.recommendation_follow_up(request.user).order_by("evaluation", "number")
     return _filtered(request, RecommendationFilter, filters, queryset)

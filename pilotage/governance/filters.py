@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.filters import SearchFilterSet
+from pilotage.core.filters import SearchFilterSet, YearFilter
 from pilotage.core.models import Organisation
 from pilotage.governance.models import (
     PENDING_FOLLOW_UP,
@@ -39,7 +39,7 @@ class MeetingFilter(SearchFilterSet):
         label=_("Committee"), queryset=Committee.objects.all()
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=MeetingStatus.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="date__year")
+    year = YearFilter(label=_("Year"), field_name="date__year")
 
     class Meta:
         model = Meeting
@@ -58,7 +58,7 @@ class DecisionFilter(SearchFilterSet):
     follow_up_status = django_filters.ChoiceFilter(
         label=_("Follow-up"), choices=FollowUpStatus.choices
     )
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     owner = django_filters.ModelChoiceFilter(
         label=_("Responsible organisation"), queryset=Organisation.objects.all()
     )

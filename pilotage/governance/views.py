@@ -24,6 +24,7 @@ from pilotage.core.generic_views import (
     ObjectStepView,
     StoredDocumentDownload,
 )
+from pilotage.core.numbers import id_param
 from pilotage.core.tables import Column
 from pilotage.governance import selectors, services
 from pilotage.governance.filters import (
@@ -81,8 +82,8 @@ class PrefilledFormView(ObjectFormView):
         if obj is None and data is None:
             for name in self.prefill:
                 value = self.request.GET.get(name, "")
-                if name in form.fields and value.isdigit():
-                    form.initial[name] = int(value)
+                if name in form.fields and id_param(value):
+                    form.initial[name] = id_param(value)
         return form
 
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from pilotage.api.pagination import BoundedPagination
 from pilotage.core import access
 from pilotage.core.forms import validated
 from pilotage.programmes import services
@@ -88,7 +89,7 @@ def _agreements(request: HttpRequest):
 
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="Plans with their axes")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def programme_list(request: HttpRequest):
     axes = StrategicAxis.objects.visible_to(request.user)
     return Programme.objects.visible_to(request.user).prefetch_related(
@@ -102,7 +103,7 @@ def programme_detail(request: HttpRequest, programme_id: int) -> Programme:
 
 
 @router.get("/agreements", response=list[AgreementOut], summary="Agreements you may see")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def agreement_list(request: HttpRequest, filters: Query[AgreementQuery]):
     data = {k: v for k, v in filters.dict().items() if v is not None}
     filterset = AgreementFilter(data, queryset=_agreements(request), request=request)

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from pilotage.api.pagination import BoundedPagination
 from pilotage.core import access
 from pilotage.core.forms import validated
 from pilotage.core.models import Organisation
@@ -77,13 +78,13 @@ class ReasonIn(Schema):
 
 
 @router.get("/indicators", response=list[IndicatorOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def indicator_list(request: HttpRequest):
     return Indicator.objects.visible_to(request.user).select_related("objective")
 
 
 @router.get("/measurements", response=list[MeasurementOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def measurement_list(request: HttpRequest, filters: Query[MeasurementQuery]):
     return filters.filter(Measurement.objects.visible_to(request.user))
 
@@ -246,7 +247,7 @@ def target_create(request: HttpRequest, indicator_id: int, payload: TargetIn):
 
 
 @router.get("/periods", response=list[PeriodOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def period_list(request: HttpRequest):
     return ReportingPeriod.objects.visible_to(request.user)
 
@@ -272,7 +273,7 @@ class ObjectiveOut(Schema):
 
 
 @router.get("/objectives", response=list[ObjectiveOut], summary="Global and specific objectives")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def objective_list(request: HttpRequest):
     return Objective.objects.visible_to(request.user)
 

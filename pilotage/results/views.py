@@ -23,6 +23,7 @@ from pilotage.core.generic_views import (
     StoredDocumentDownload,
     add_service_errors,
 )
+from pilotage.core.numbers import id_param
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.core.tables import Column
 from pilotage.core.translation import translated_accessor
@@ -47,7 +48,7 @@ def _period(request: HttpRequest, agreement: Agreement) -> tuple[ReportingPeriod
         programme=agreement.programme_id
     )
     chosen = request.GET.get("period")
-    period = periods.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    period = periods.filter(pk=id_param(chosen)).first() if id_param(chosen) else None
     return period or periods.filter(is_open=True).order_by(
         "-year", "-part"
     ).first() or periods.last(), periods
@@ -230,10 +231,10 @@ class ContractStep(ObjectStepView):
     def back(self, agreement: Agreement) -> HttpResponse:
         url = reverse("results:contract_reporting", args=[agreement.pk])
         period = self.request.POST.get("period", "")
-        return redirect(f"{url}?period={period}" if period.isdigit() else url)
+        return redirect(f"{url}?period={period}" if id_param(period) else url)
 
     def selected(self) -> list[str]:
-        return [pk for pk in self.request.POST.getlist("measurement") if pk.isdigit()]
+        return [int(pk) for pk in self.request.POST.getlist("measurement") if id_param(pk)]
 
 
 class ContractSubmitReady(ContractStep):
@@ -282,11 +283,7 @@ class ContractScorecard(ObjectMixin, View):
         programme = agreement.programme
         years = list(range(programme.start_year, programme.end_year + 1)) if programme else []
         chosen = request.GET.get("year", "")
-        year = (
-            int(chosen)
-            if chosen.isdigit() and int(chosen) in years
-            else (years[-1] if years else 0)
-        )
+        year = int(chosen) if id_param(chosen) in years else (years[-1] if years else 0)
         rows = selectors.scorecard(agreement, year, request.user) if year else []
         charts = [
             json.dumps(
@@ -310,10 +307,10 @@ class ProgrammeResults(ObjectMixin, View):
         programme = self.get_object()
         years = list(range(programme.start_year, programme.end_year + 1))
         chosen = request.GET.get("year", "")
-        year = int(chosen) if chosen.isdigit() and int(chosen) in years else years[-1]
+        year = int(chosen) if id_param(chosen) in years else years[-1]
         axes = StrategicAxis.objects.visible_to(request.user).filter(programme=programme)
         axis_id = request.GET.get("axis", "")
-        axis = axes.filter(pk=axis_id).first() if axis_id.isdigit() else None
+        axis = axes.filter(pk=id_param(axis_id)).first() if id_param(axis_id) else None
         matrix = selectors.programme_matrix(programme, year, request.user, axis=axis)
         context = {
             "object": programme, "year": year, "years": years, "axes": axes, "axis": axis,

@@ -7,9 +7,11 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from pilotage.api.pagination import BoundedPagination
 from pilotage.core import access
+from pilotage.core.filters import YEAR_MAX, YEAR_MIN
 from pilotage.core.forms import validated
 from pilotage.services import selectors, services
 from pilotage.services.forms import CompanyForm, ConvertForm, DeliveryForm, OfferingForm
@@ -139,7 +141,9 @@ class DeliveryQuery(FilterSchema):
     cti: Annotated[int | None, FilterLookup("cti_id")] = None
     company: Annotated[int | None, FilterLookup("company_id")] = None
     category: str | None = None
-    year: Annotated[int | None, FilterLookup("started_on__year")] = None
+    year: Annotated[
+        int | None, FilterLookup("started_on__year"), Field(ge=YEAR_MIN, le=YEAR_MAX)
+    ] = None
 
 
 class RequestOut(Schema):
@@ -174,7 +178,7 @@ class ConvertIn(Schema):
 
 
 @router.get("/companies", response=list[CompanyOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def company_list(request: HttpRequest, ice: str | None = None):
     companies = Company.objects.visible_to(request.user)
     return companies.filter(ice=ice) if ice else companies
@@ -208,7 +212,7 @@ def company_update(request: HttpRequest, company_id: int, payload: CompanyIn) ->
 
 
 @router.get("/catalogue", response=list[PublicOfferingOut], auth=None, summary="Public catalogue")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def catalogue(
     request: HttpRequest,
     q: str = "",
@@ -225,7 +229,7 @@ def catalogue_entry(request: HttpRequest, serviceoffering_id: int) -> ServiceOff
 
 
 @router.get("/offerings", response=list[OfferingOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def offering_list(request: HttpRequest):
     return ServiceOffering.objects.visible_to(request.user).select_related("cti")
 
@@ -258,7 +262,7 @@ def offering_update(request: HttpRequest, serviceoffering_id: int, payload: Offe
 
 
 @router.get("/deliveries", response=list[DeliveryOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def delivery_list(request: HttpRequest, filters: Query[DeliveryQuery]):
     deliveries = ServiceDelivery.objects.visible_to(request.user).select_related("company")
     return filters.filter(deliveries)
@@ -292,7 +296,7 @@ def delivery_update(request: HttpRequest, servicedelivery_id: int, payload: Deli
 
 
 @router.get("/requests", response=list[RequestOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def request_list(request: HttpRequest, status: str | None = None):
     requests = ServiceRequest.objects.visible_to(request.user)
     return requests.filter(status=status) if status else requests

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.filters import SearchFilterSet
+from pilotage.core.filters import SearchFilterSet, YearFilter
 from pilotage.core.models import Organisation
 from pilotage.core.regions import Region
 from pilotage.core.roles import OrganisationKind
@@ -33,7 +33,7 @@ class DeliveryFilter(SearchFilterSet):
     size = django_filters.ChoiceFilter(
         label=_("Size"), choices=SizeClass.choices, field_name="company__size_class"
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="started_on__year")
+    year = YearFilter(label=_("Year"), field_name="started_on__year")
     funding = django_filters.ChoiceFilter(label=_("Funding"), choices=Funding.choices)
 
     class Meta:

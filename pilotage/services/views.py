@@ -31,6 +31,7 @@ from pilotage.core.generic_views import (
 from pilotage.core.jobs import lease
 from pilotage.core.models import Organisation
 from pilotage.core.money import format_mad
+from pilotage.core.numbers import id_param
 from pilotage.core.roles import OrganisationKind
 from pilotage.core.tables import Column
 from pilotage.core.throttle import client_address, take_slot
@@ -320,7 +321,7 @@ class Catalogue(View):
             category=request.GET.get("category", "")
             if request.GET.get("category") in ServiceCategory.values
             else "",
-            cti=ctis.filter(pk=cti).first() if cti.isdigit() else None,
+            cti=ctis.filter(pk=id_param(cti)).first() if id_param(cti) else None,
         )
         context = {
             "offerings": offerings[:200],
