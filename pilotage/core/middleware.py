@@ -26,6 +26,18 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.PERMISSIONS_POLICY) on every answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class UserLanguageMiddleware:
     """A signed-in user's chosen language wins over the browser's: the choice follows the person."""
 
