@@ -4,6 +4,8 @@ Errors are mapped to HTTP here and only here: ServiceError codes (404 for rows t
 see, 403, 409, 422 with field-level messages in the caller's language).
 """
 
+from typing import Any
+
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -27,7 +29,48 @@ class ObjectParser(Parser):
         return data
 
 
-api = NinjaAPI(
+# The answers any operation may give besides its own, with the one error body the handlers below
+# send: a client generated from the document knows them all.
+ERROR_ANSWERS = {
+    "400": "The request cannot be read.",
+    "401": "No valid session or API token.",
+    "403": "The caller may not do this.",
+    "404": "Not found, or not visible to the caller.",
+    "409": "The change conflicts with existing data or exceeds a ceiling.",
+    "413": "The request body is over the upload limit.",
+    "422": "A parameter or a field is invalid (field-level messages in `errors`).",
+    "429": "Too many requests: try again later.",
+}
+ERROR_BODY = {
+    "title": "Error",
+    "type": "object",
+    "required": ["code", "message", "errors"],
+    "properties": {
+        "code": {"type": "string", "description": "invalid, not_found, forbidden, conflict, …"},
+        "message": {"type": "string", "description": "In the caller's language."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Messages by field name (`__all__` for the whole request).",
+        },
+    },
+}
+
+
+class PilotageAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_BODY
+        reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                for status, description in ERROR_ANSWERS.items():
+                    answers.setdefault(status, {"description": description, "content": reference})
+        return schema
+
+
+api = PilotageAPI(
     title="Pilotage CTI API",
     version="1",
     description=(

@@ -22,6 +22,11 @@ class RequestSizeLimitMiddleware:
         if length > settings.MAX_UPLOAD_SIZE:
             limit_mb = settings.MAX_UPLOAD_SIZE // (1024 * 1024)
             message = _("The file is too large: the limit is %(limit)s MB.") % {"limit": limit_mb}
+            if request.path.startswith("/api/"):  # the API's one error body
+                error = ServiceError(
+                    ErrorCode.INVALID, message, field_errors={"__all__": [message]}
+                )
+                return JsonResponse(error.as_dict(), status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
