@@ -89,7 +89,7 @@ def measurement_list(request: HttpRequest, filters: Query[MeasurementQuery]):
     return filters.filter(Measurement.objects.visible_to(request.user))
 
 
-@router.get("/measurements/{measurement_id}", response=MeasurementOut)
+@router.get("/measurements/{int:measurement_id}", response=MeasurementOut)
 def measurement_detail(request: HttpRequest, measurement_id: int) -> Measurement:
     return access.get_visible(Measurement, request.user, measurement_id)
 
@@ -106,19 +106,19 @@ def measurement_record(request: HttpRequest, payload: MeasurementIn) -> Measurem
     )
 
 
-@router.post("/measurements/{measurement_id}/submit", response=MeasurementOut)
+@router.post("/measurements/{int:measurement_id}/submit", response=MeasurementOut)
 def measurement_submit(request: HttpRequest, measurement_id: int) -> Measurement:
     measurement = access.get_visible(Measurement, request.user, measurement_id)
     return services.measurement_submit(actor=request.user, measurement=measurement)
 
 
-@router.post("/measurements/{measurement_id}/validate", response=MeasurementOut)
+@router.post("/measurements/{int:measurement_id}/validate", response=MeasurementOut)
 def measurement_validate(request: HttpRequest, measurement_id: int) -> Measurement:
     measurement = access.get_visible(Measurement, request.user, measurement_id)
     return services.measurement_validate(actor=request.user, measurement=measurement)
 
 
-@router.post("/measurements/{measurement_id}/return", response=MeasurementOut)
+@router.post("/measurements/{int:measurement_id}/return", response=MeasurementOut)
 def measurement_return(request: HttpRequest, measurement_id: int, payload: ReasonIn) -> Measurement:
     measurement = access.get_visible(Measurement, request.user, measurement_id)
     return services.measurement_return(
@@ -155,7 +155,7 @@ def measurements_return(request: HttpRequest, payload: BatchReturnIn) -> list[Me
     )
 
 
-@router.post("/measurements/{measurement_id}/revise", response=MeasurementOut)
+@router.post("/measurements/{int:measurement_id}/revise", response=MeasurementOut)
 def measurement_revise(request: HttpRequest, measurement_id: int, payload: ReasonIn) -> Measurement:
     measurement = access.get_visible(Measurement, request.user, measurement_id)
     return services.measurement_revise(
