@@ -12,5 +12,11 @@ document.querySelectorAll("[data-vega-spec]").forEach((element) => {
     actions: false,
     renderer: "svg",
     formatLocale: NUMBER_LOCALES[language] || NUMBER_LOCALES.fr,
+    // The Content-Security-Policy refuses eval: expressions go through the interpreter bundled
+    // in vega-embed instead of `new Function`, and its styles come from pilotage.css instead of
+    // the <style> elements vega-embed and vega-tooltip would add.
+    ast: true,
+    defaultStyle: false,
+    tooltip: { disableDefaultStyle: true },
   });
 });
