@@ -1,7 +1,10 @@
 """The Django admin: a read-only window for ministry administrators, under the same access rules."""
 
+import base64
+import hashlib
 from typing import Any
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +14,11 @@ from pilotage.core import access
 from pilotage.core.models import ApiToken, Membership, Organisation, User
 from pilotage.core.roles import Role
 
+# The admin's one inline style: simple_history's history list writes `style="border-top: 0"`.
+# The admin alone allows that exact attribute (by its hash), not inline styles in general.
+_HISTORY_STYLE = base64.b64encode(hashlib.sha256(b"border-top: 0").digest()).decode()
+ADMIN_STYLE_ATTRIBUTES = {"style-src-attr": ["'unsafe-hashes'", f"'sha256-{_HISTORY_STYLE}'"]}
+
 
 class PilotageAdminSite(admin.AdminSite):
     site_header = _("Pilotage CTI — administration")
@@ -19,6 +27,9 @@ class PilotageAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return user.is_active and (user.is_superuser or access.has_role(user, Role.MINISTRY_ADMIN))
+
+    def admin_view(self, view, cacheable=False):
+        return super().admin_view(csp_update(ADMIN_STYLE_ATTRIBUTES)(view), cacheable)
 
 
 admin_site = PilotageAdminSite(name="admin")

@@ -1,6 +1,6 @@
 """The pages work under their Content-Security-Policy in a real browser: charts drawn (Vega without
-eval) with their tooltip, choices that submit themselves — and the browser reports no violation,
-in French and Arabic."""
+eval) with their tooltip, choices that submit themselves, the admin and the API's Swagger page —
+and the browser reports no violation, in French and Arabic."""
 
 import pytest
 
@@ -63,3 +63,27 @@ def test_the_main_pages_run_under_their_policy_without_a_violation(
     page.select_option("#language-select", "fr" if language == "ar" else "ar")
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == ("fr" if language == "ar" else "ar")
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_admin_and_the_api_documentation_run_under_the_same_policy(
+    browser_page, cast, language
+):
+    page = browser_page
+    console = watched_page(page, cast.admin, language)
+    organisation = f"/admin/core/organisation/{cast.cti_a.pk}"
+    found = {}
+    for url in (
+        "/admin/",
+        "/admin/core/organisation/",
+        f"{organisation}/change/",
+        f"{organisation}/history/",
+        "/api/v1/docs",
+    ):
+        visit(page, url)
+        if url == "/api/v1/docs":  # Swagger UI (django-ninja's static files) opens an operation
+            page.locator(".opblock-summary").first.click()
+            page.locator(".opblock-body").first.wait_for()
+        if violations := page.evaluate("window.cspViolations"):
+            found[url] = violations
+    assert not found and not console, (found, console)

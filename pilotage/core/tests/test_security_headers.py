@@ -5,6 +5,7 @@ the policy would block."""
 import re
 from pathlib import Path
 
+import pytest
 from django.test import Client
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -28,6 +29,12 @@ def test_pages_carry_the_policies(db):
     assert "microphone=()" in response["Permissions-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/admin/login/"])
+def test_the_api_documentation_and_the_admin_carry_the_same_policy(db, path):
+    # Swagger UI and the admin run from static files too: no page is left without a policy.
+    assert directives(Client().get(path))["script-src"] == ["'self'"]
 
 
 def test_no_template_holds_inline_script_an_event_handler_or_a_style_attribute():
