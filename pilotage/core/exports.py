@@ -10,9 +10,10 @@ import csv
 import datetime
 import decimal
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -89,7 +90,7 @@ def _csv_cell(value: Any) -> str:
     # The usual cells first, by exact type: a long export writes a million of them.
     kind = value.__class__
     if kind is str:
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return neutralise(value)
     if value is None:
         return ""
     if kind is int:
@@ -115,11 +116,7 @@ def _item(position: int):
 
 
 def csv_stream(columns: list[Column], rows: Iterable[Any]) -> Iterator[str]:
-    # UTF-8 with BOM and ';': what Excel in a French locale opens correctly by double-click.
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow([force_str(c.label) for c in columns])
-    for obj in rows:
-        yield writer.writerow([_csv_cell(c.value(obj)) for c in columns])
+    return _csv_tuples(columns, ([column.value(obj) for column in columns] for obj in rows))
 
 
 def xlsx_bytes(columns: list[Column], rows: Iterable[Any], title: str) -> Iterator[bytes]:
@@ -164,7 +161,7 @@ def _direct_values(queryset: models.QuerySet, columns: list[Column]) -> Iterator
         for position, part in enumerate(parts):
             try:
                 field = model._meta.get_field(part)
-            except Exception:
+            except FieldDoesNotExist:
                 return None  # a property or a method: only the object knows it
             last = position == len(parts) - 1
             if field.many_to_many or field.one_to_many or (last and field.is_relation):
@@ -216,8 +213,9 @@ def export_response(
     return response
 
 
-def _csv_tuples(columns: list[Column], rows: Iterable[tuple]) -> Iterator[str]:
-    """csv_stream for rows that are already tuples of cells, by the thousand."""
+def _csv_tuples(columns: list[Column], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The CSV of rows that are already sequences of cells, written by the thousand."""
+    # UTF-8 with BOM and ';': what Excel in a French locale opens correctly by double-click.
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow([force_str(c.label) for c in columns])
     batch = []
