@@ -83,6 +83,18 @@ def worker_process(tmp_path: Path, media_root: Path, command: list[str], **env_v
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
+        end_orphan_backends()
+
+
+def end_orphan_backends() -> None:
+    """End the database sessions a killed worker left running: PostgreSQL carries on with a
+    statement until it has something to send back, and one still inserting when the test's
+    teardown empties the tables deadlocks with it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def supervised_worker(tmp_path: Path, media_root: Path):
