@@ -79,8 +79,6 @@ def cast(db):
 def client_for(client):
     """`client_for(user)`: the test client signed in as that user."""
 
-    def sign_in(user):
-        client.force_login(user)
-        return client
+    from pilotage.core.testing import sign_in
 
-    return sign_in
+    return lambda user: sign_in(client, user)

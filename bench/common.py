@@ -36,8 +36,9 @@ def page_getter(user, url: str, params: dict) -> Callable[..., None]:
     """A function that GETs the page signed in as `user` (extra query parameters as keywords)."""
     from django.test import Client
 
-    client = Client()
-    client.force_login(user)
+    from pilotage.core.testing import sign_in
+
+    client = sign_in(Client(), user)  # with the second factor an officer gives at sign-in
 
     def page(**extra) -> None:
         response = client.get(url, {**params, **extra})

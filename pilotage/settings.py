@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -59,7 +62,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "pilotage.core.middleware.UserLanguageMiddleware",
+    "pilotage.core.middleware.TwoFactorMiddleware",
     "pilotage.core.middleware.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -148,6 +153,14 @@ if env_bool("BEHIND_PROXY"):
     # Behind the HTTPS proxy every request comes from the proxy: lock out by the client's address.
     AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Two-factor authentication (core/two_factor.py): required for ministry roles and administrators,
+# offered to everyone, and asked before the admin opens or an API token is issued. The demo's
+# accounts (addresses under the reserved `.example` domain) skip it while the demo mode is on.
+TWO_FACTOR_DEMO_EXEMPT = env_bool("TWO_FACTOR_DEMO_EXEMPT", DEMO_BANNER)
+OTP_TOTP_ISSUER = "Pilotage CTI"
+OTP_TOTP_THROTTLE_FACTOR = 1  # a wrong code doubles the wait before the next try: 1 s, 2 s, 4 s…
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("ar", "العربية"), ("en", "English")]

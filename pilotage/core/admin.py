@@ -6,11 +6,13 @@ from typing import Any
 
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pilotage.core import access
+from pilotage.core import access, two_factor
 from pilotage.core.models import ApiToken, Membership, Organisation, User
 from pilotage.core.roles import Role
 
@@ -26,7 +28,15 @@ class PilotageAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return user.is_active and (user.is_superuser or access.has_role(user, Role.MINISTRY_ADMIN))
+        administrator = user.is_superuser or access.has_role(user, Role.MINISTRY_ADMIN)
+        return user.is_active and administrator and two_factor.is_satisfied(user)
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # One way in, with the lockout and the second factor: the platform's sign-in page.
+        return redirect_to_login(request.GET.get("next", self.index_url()))
+
+    def index_url(self) -> str:
+        return reverse("admin:index", current_app=self.name)
 
     def admin_view(self, view, cacheable=False):
         return super().admin_view(csp_update(ADMIN_STYLE_ATTRIBUTES)(view), cacheable)

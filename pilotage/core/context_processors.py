@@ -10,6 +10,7 @@ def platform(request):
     return {
         "platform_name": settings.PLATFORM_NAME,
         "demo_banner": settings.DEMO_BANNER,
+        "two_factor_demo_exempt": settings.TWO_FACTOR_DEMO_EXEMPT,
         "menu": menu,
         "menu_groups": menu_groups(menu),
         # Counted only where a page draws the bell (one query), not for partials.

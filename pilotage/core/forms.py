@@ -224,6 +224,16 @@ class ApiTokenForm(StyledForm):
     )
 
 
+class OneTimeCodeForm(StyledForm):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
 def validated(form: Any) -> Any:
     """The form if valid; otherwise its field errors as the application error (API handlers)."""
     from pilotage.core.errors import form_errors

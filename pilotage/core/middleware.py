@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from pilotage.core import two_factor
 from pilotage.core.errors import ErrorCode, ServiceError
 
 
@@ -58,6 +61,44 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class TwoFactorMiddleware:
+    """A signed-in person who owes a second factor reaches only the pages that take it (and
+    sign-out, the language switch) until it is given: the code page if they have an
+    authenticator, the set-up page if their role requires one and they have none yet."""
+
+    OPEN_VIEWS = {
+        "logout",
+        "set_language",
+        "core:two_factor_verify",
+        "core:two_factor_setup",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        step = two_factor.step_owed(request.user)
+        if step is None or self._open(request):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            message = _("Give the second factor of your sign-in on the platform first.")
+            return JsonResponse(ServiceError(ErrorCode.FORBIDDEN, message).as_dict(), status=403)
+        target = reverse(f"core:two_factor_{step}")
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+
+    def _open(self, request: HttpRequest) -> bool:
+        try:
+            return resolve(request.path_info).view_name in self.OPEN_VIEWS
+        except Resolver404:
+            return False
 
 
 class BadInputMiddleware:

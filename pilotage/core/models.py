@@ -91,6 +91,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Kept here (the devices' secrets stay in django-otp's tables) so that turning two-factor
+    # authentication on or off and issuing recovery codes show in the person's history.
+    two_factor_since = models.DateTimeField(
+        _("two-factor authentication since"), null=True, blank=True
+    )
+    recovery_codes_issued_at = models.DateTimeField(
+        _("recovery codes issued on"), null=True, blank=True
+    )
 
     objects = UserManager()
     history = history_records(excluded_fields=["password", "last_login"])

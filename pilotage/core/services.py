@@ -11,8 +11,11 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pilotage.core import access
+from pilotage.core import access, two_factor
 from pilotage.core.audit import save_as_one_change, stamp
 from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.models import (
@@ -304,11 +307,21 @@ def user_set_language(*, actor: User, language: str) -> None:
 # --- API tokens ------------------------------------------------------------------------------
 
 
+TOKEN_NEEDS_TWO_FACTOR = gettext_lazy(
+    "Issuing an API token needs two-factor authentication: set it up, or type a code from your "
+    "app, first."
+)
+
+
 @transaction.atomic
 def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """A new token for the actor; returns it with its key, which is never shown again."""
     if not actor.is_authenticated:
         raise ServiceError(ErrorCode.FORBIDDEN)
+    if not two_factor.is_satisfied(actor):
+        # A token opens the API without a second factor: it is issued only by a session that
+        # gave one.
+        raise ServiceError(ErrorCode.FORBIDDEN, TOKEN_NEEDS_TWO_FACTOR)
     prefix, key = ApiToken.new_key()
     token = ApiToken(user=actor, name=name.strip(), prefix=prefix, key_hash=hash_token(key))
     persist(token, actor=actor)
@@ -339,6 +352,106 @@ def api_token_authenticate(key: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- two-factor authentication ---------------------------------------------------------------
+
+
+def _needs_second_factor(actor: User) -> None:
+    if not two_factor.is_satisfied(actor):
+        raise ServiceError(ErrorCode.FORBIDDEN, _("Type a code from your authenticator app first."))
+
+
+@transaction.atomic
+def two_factor_begin(*, actor: User) -> TOTPDevice:
+    """The authenticator waiting to be confirmed: the one from an earlier visit, else a new key.
+    Replacing a confirmed one needs a code from it in this session."""
+    if not actor.is_authenticated:
+        raise ServiceError(ErrorCode.FORBIDDEN)
+    if two_factor.is_enrolled(actor):
+        _needs_second_factor(actor)
+    device = two_factor.pending_device(actor)
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def two_factor_confirm(*, actor: User, code: str) -> tuple[TOTPDevice, list[str]]:
+    """The first code from the app proves it holds the key: the authenticator replaces any
+    earlier one and ten new recovery codes are issued (returned once, never shown again)."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if two_factor.is_enrolled(user):
+        _needs_second_factor(actor)
+    device = two_factor.pending_device(user)
+    if device is None:
+        raise ServiceError(ErrorCode.CONFLICT, _("Start the set-up again."))
+    if not two_factor.check_code_on(device, code):
+        message = _(
+            "This is not the code the app shows now. Check that the phone's clock is right and "
+            "type the six digits again."
+        )
+        raise ServiceError(ErrorCode.INVALID, field_errors={"code": [message]})
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _issue_recovery_codes(user)
+    user.two_factor_since = timezone.now()
+    stamp(user, actor=actor, reason=_("Authenticator app set up"))
+    user.save()
+    return device, codes
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, actor: User) -> list[str]:
+    """Ten new recovery codes; the earlier ones stop working."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if not two_factor.is_enrolled(user):
+        raise ServiceError(ErrorCode.CONFLICT, _("Set up two-factor authentication first."))
+    _needs_second_factor(actor)
+    codes = _issue_recovery_codes(user)
+    stamp(user, actor=actor, reason=_("New recovery codes"))
+    user.save()
+    return codes
+
+
+def _issue_recovery_codes(user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="recovery", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _i in range(two_factor.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    user.recovery_codes_issued_at = timezone.now()
+    return [two_factor.display_code(code) for code in codes]
+
+
+@transaction.atomic
+def two_factor_disable(*, actor: User, user: User, reason: str = "") -> User:
+    """Remove a person's authenticator and recovery codes: themselves when their role does not
+    require it, or a ministry administrator (with a reason) for someone who lost their phone,
+    who then sets it up again at the next sign-in."""
+    user = access.get_editable(User, actor, user.pk)
+    _needs_second_factor(actor)
+    if user.pk == actor.pk and two_factor.is_required(user):
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            _("Your role requires two-factor authentication: replace the app instead."),
+        )
+    if user.pk != actor.pk and not reason.strip():
+        raise ServiceError(
+            ErrorCode.INVALID, field_errors={"reason": [_("Say why (e.g. phone lost).")]}
+        )
+    if user.two_factor_since is None and not two_factor.is_enrolled(user):
+        raise ServiceError(ErrorCode.CONFLICT, _("Two-factor authentication is not set up."))
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    user.two_factor_since = None
+    user.recovery_codes_issued_at = None
+    stamp(user, actor=actor, reason=reason.strip() or _("Two-factor authentication turned off"))
+    user.save()
+    access.ensure_editable(actor, user)
+    return user
 
 
 # --- notifications ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Test helpers shared by every app: the fixed cast and the access matrix (DESIGN §5).
+"""Test helpers shared by every app: signing in, the fixed cast and the access matrix (DESIGN §5).
 
 The matrix walks every URL pattern and API operation that takes an object id. An app joins it by
 (1) naming URL kwargs `pk` (the view's `model`) or `<model_name>_id`, and (2) registering, in its
@@ -17,6 +17,43 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.module_loading import autodiscover_modules
 
 from pilotage.core import access
+
+
+def sign_in(client: Any, user: Any, *, second_factor: bool | None = None) -> Any:
+    """Sign `client` in as `user` the way that person gets past the sign-in: with the second
+    factor (an authenticator confirmed, a code accepted) when their role requires one, or when
+    `second_factor` says so."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from pilotage.core import two_factor
+
+    client.force_login(user)
+    fresh = type(user).objects.get(pk=user.pk)  # roles given since `user` was read count too
+    if second_factor is None:
+        second_factor = two_factor.is_required(fresh)
+    if second_factor:
+        device = TOTPDevice.objects.filter(user=fresh, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=fresh, name="authenticator")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def authenticator_code(device: Any) -> str:
+    """The code the person's authenticator app shows now, or the next one when this one was
+    already accepted (each code is accepted once; the next step is within the tolerance)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    totp.drift += max(0, device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"
+
 
 _owned_factories: dict[type[models.Model], Callable[[Any], models.Model]] = {}
 

@@ -25,6 +25,22 @@ urlpatterns = [
     path(
         "memberships/<int:pk>/remove/", views.MembershipRemove.as_view(), name="membership_remove"
     ),
+    path(
+        "people/<int:pk>/two-factor/reset/",
+        views.TwoFactorDisable.as_view(),
+        name="user_two_factor_reset",
+    ),
+    path("account/two-factor/", views.TwoFactorManage.as_view(), name="two_factor"),
+    path("account/two-factor/setup/", views.TwoFactorSetup.as_view(), name="two_factor_setup"),
+    path("account/two-factor/verify/", views.TwoFactorVerify.as_view(), name="two_factor_verify"),
+    path(
+        "account/two-factor/recovery-codes/",
+        views.RecoveryCodesRegenerate.as_view(),
+        name="two_factor_codes",
+    ),
+    path(
+        "account/two-factor/disable/", views.TwoFactorDisable.as_view(), name="two_factor_disable"
+    ),
     path("notifications/", views.NotificationList.as_view(), name="notification_list"),
     path(
         "notifications/<int:pk>/open/", views.NotificationOpen.as_view(), name="notification_open"

@@ -1,10 +1,13 @@
-"""Pages of the core app: home, organisations directory, people, API tokens, language."""
+"""Pages of the core app: home, organisations directory, people, API tokens, two-factor
+authentication, language."""
 
 from contextlib import suppress
 from typing import Any
 
+import django_otp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -15,14 +18,16 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from pilotage.core import access, selectors, services
+from pilotage.core import access, selectors, services, two_factor
 from pilotage.core.errors import ServiceError
 from pilotage.core.filters import OrganisationFilter, UserFilter
 from pilotage.core.forms import (
     ApiTokenForm,
     InvitationForm,
     MembershipForm,
+    OneTimeCodeForm,
     OrganisationForm,
     UserForm,
 )
@@ -165,6 +170,7 @@ class UserDetail(ObjectDetailView):
             .select_related("organisation"),
             "can_manage_memberships": access.can_create(user, Membership),
             "membership_form": MembershipForm(user=user),
+            "can_reset_two_factor": obj.pk != user.pk and access.can_edit(user, obj),
         }
 
 
@@ -242,6 +248,157 @@ class MembershipRemove(AccessMixin, View):
         return redirect(membership.user.get_absolute_url())
 
 
+# --- two-factor authentication ---------------------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else reverse("home")
+
+
+def _show_recovery_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    # Shown once, never stored in a form the browser could resubmit or cache.
+    response = render(
+        request, "core/two_factor_codes.html", {"codes": codes, "next": _next_url(request)}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class TwoFactorManage(AccessMixin, View):
+    """The account's "Two-factor authentication" page: state, replace the app, new codes, off."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        context = {
+            "enrolled": two_factor.is_enrolled(user),
+            "required": two_factor.is_required(user),
+            "exempt": two_factor.is_exempt(user),
+            "verified": two_factor.is_verified(user),
+            "codes_left": two_factor.recovery_codes_left(user),
+        }
+        return render(request, "core/two_factor.html", context)
+
+
+class TwoFactorSetup(LoginRequiredMixin, View):
+    template_name = "core/two_factor_setup.html"
+
+    def render_page(self, form: OneTimeCodeForm, status: int = 200) -> HttpResponse:
+        device = services.two_factor_begin(actor=self.request.user)
+        context = {
+            "form": form,
+            "qr_svg": two_factor.qr_svg(device),
+            "secret": two_factor.secret_text(device),
+            "required": two_factor.is_required(self.request.user),
+            "next": _next_url(self.request),
+        }
+        response = render(self.request, self.template_name, context, status=status)
+        response["Cache-Control"] = "no-store"  # the page shows the secret key
+        return response
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A session that has not given its code cannot swap the authenticator it must answer.
+        if request.user.is_authenticated and two_factor.step_owed(request.user) == "verify":
+            return redirect(reverse("core:two_factor_verify") + "?" + request.GET.urlencode())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render_page(OneTimeCodeForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = OneTimeCodeForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(form, status=422)
+        try:
+            device, codes = services.two_factor_confirm(
+                actor=request.user, code=form.cleaned_data["code"]
+            )
+        except ServiceError as exc:
+            add_service_errors(form, exc)
+            return self.render_page(form, status=422)
+        django_otp.login(request, device)
+        messages.success(request, _("Two-factor authentication is on."))
+        return _show_recovery_codes(request, codes)
+
+
+class TwoFactorVerify(LoginRequiredMixin, View):
+    """The second step of signing in: a code from the app, or one of the recovery codes."""
+
+    template_name = "core/two_factor_verify.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and two_factor.step_owed(request.user) != "verify":
+            return redirect(_next_url(request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, form: OneTimeCodeForm, status: int = 200) -> HttpResponse:
+        context = {"form": form, "next": _next_url(self.request)}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render_page(OneTimeCodeForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = OneTimeCodeForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(form, status=422)
+        check = two_factor.check_code(request.user, form.cleaned_data["code"])
+        if check.device is None:
+            wait = two_factor.wait_seconds(check)
+            if wait:
+                message = _("Too many wrong codes: wait %(seconds)s seconds, then try again.") % {
+                    "seconds": wait
+                }
+            else:
+                message = _("This code is not valid. Type the six digits the app shows now.")
+            form.add_error("code", message)
+            return self.render_page(form, status=429 if wait else 422)
+        django_otp.login(request, check.device)
+        if isinstance(check.device, StaticDevice):
+            left = two_factor.recovery_codes_left(request.user)
+            messages.warning(
+                request,
+                _("You used a recovery code; %(left)s left. Make new ones if you are running out.")
+                % {"left": left},
+            )
+        return redirect(_next_url(request))
+
+
+class RecoveryCodesRegenerate(AccessMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            codes = services.recovery_codes_regenerate(actor=request.user)
+        except ServiceError as exc:
+            if exc.code in ACCESS_CODES:
+                raise
+            messages.error(request, exc.message)
+            return redirect("core:two_factor")
+        return _show_recovery_codes(request, codes)
+
+
+class TwoFactorDisable(AccessMixin, View):
+    """Oneself (from the account page) or a ministry administrator for someone else."""
+
+    model = User
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        person = access.get_visible(User, request.user, pk) if pk else request.user
+        try:
+            services.two_factor_disable(
+                actor=request.user, user=person, reason=request.POST.get("reason", "")
+            )
+        except ServiceError as exc:
+            if exc.code in ACCESS_CODES:
+                raise
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Two-factor authentication turned off."))
+        return redirect(person.get_absolute_url() if pk else reverse("core:two_factor"))
+
+
 # --- API tokens ------------------------------------------------------------------------------
 
 
@@ -249,8 +406,15 @@ class TokenList(AccessMixin, View):
     template_name = "core/token_list.html"
 
     def render_page(self, form: ApiTokenForm, new_key: str = "", status: int = 200):
-        tokens = ApiToken.objects.visible_to(self.request.user).filter(user=self.request.user)
-        context = {"form": form, "tokens": tokens, "new_key": new_key}
+        user = self.request.user
+        tokens = ApiToken.objects.visible_to(user).filter(user=user)
+        context = {
+            "form": form,
+            "tokens": tokens,
+            "new_key": new_key,
+            "may_issue": two_factor.is_satisfied(user),
+            "two_factor_enrolled": two_factor.is_enrolled(user),
+        }
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:

@@ -66,6 +66,8 @@ def main_pages(cast):
         "decisions": "/decisions/",
         "meetings": "/meetings/",
         "notifications": "/notifications/",
+        "two-factor authentication": "/account/two-factor/",
+        "two-factor set-up": "/account/two-factor/setup/",
         "public catalogue": "/catalogue/",
         "public request form": f"/catalogue/{offering.pk}/",
     }

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from pilotage.api.api import api
 from pilotage.core import access
-from pilotage.core.testing import api_operations, object_routes, owned_object, snapshot
+from pilotage.core.testing import api_operations, object_routes, owned_object, sign_in, snapshot
 from pilotage.core.tests.factories import api_token
 
 # People who must never change CTI A's rows; none of them belongs to CTI A.
@@ -44,7 +44,7 @@ def test_pages_neither_show_nor_change_another_ctis_object(cast, client, person,
     user = getattr(cast, person)
     obj = owned_object(route.model, cast.cti_a)
     before = snapshot(obj)
-    client.force_login(user)
+    sign_in(client, user)
     url = reverse(route.name, kwargs={route.kwarg: obj.pk})
 
     shown = client.get(url)

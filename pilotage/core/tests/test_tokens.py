@@ -5,10 +5,13 @@ import hashlib
 from django.urls import reverse
 
 from pilotage.core.models import ApiToken
+from pilotage.core.testing import sign_in
 
 
-def test_a_token_is_shown_once_stored_hashed_and_works(cast, client_for, client):
-    page = client_for(cast.cti_a_staff).post(reverse("core:token_list"), {"name": "export script"})
+def test_a_token_is_shown_once_stored_hashed_and_works(cast, client):
+    page = sign_in(client, cast.cti_a_staff, second_factor=True).post(
+        reverse("core:token_list"), {"name": "export script"}
+    )
     key = page.context["new_key"]
     token = ApiToken.objects.get(user=cast.cti_a_staff)
     assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
@@ -20,8 +23,10 @@ def test_a_token_is_shown_once_stored_hashed_and_works(cast, client_for, client)
     assert token.last_used_at is not None
 
 
-def test_a_revoked_token_gets_401(cast, client_for, client):
-    page = client_for(cast.cti_a_staff).post(reverse("core:token_list"), {"name": "tmp"})
+def test_a_revoked_token_gets_401(cast, client):
+    page = sign_in(client, cast.cti_a_staff, second_factor=True).post(
+        reverse("core:token_list"), {"name": "tmp"}
+    )
     key = page.context["new_key"]
     token = ApiToken.objects.get(user=cast.cti_a_staff)
     client.post(reverse("core:token_revoke", args=[token.pk]))
@@ -32,9 +37,9 @@ def test_a_revoked_token_gets_401(cast, client_for, client):
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
 
 
-def test_a_deactivated_users_token_gets_401(cast, client_for, client):
+def test_a_deactivated_users_token_gets_401(cast, client):
     key = (
-        client_for(cast.cti_a_staff)
+        sign_in(client, cast.cti_a_staff, second_factor=True)
         .post(reverse("core:token_list"), {"name": "t"})
         .context["new_key"]
     )
@@ -44,6 +49,8 @@ def test_a_deactivated_users_token_gets_401(cast, client_for, client):
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
 
 
-def test_a_token_needs_a_name(cast, client_for):
-    response = client_for(cast.cti_a_staff).post(reverse("core:token_list"), {"name": ""})
+def test_a_token_needs_a_name(cast, client):
+    response = sign_in(client, cast.cti_a_staff, second_factor=True).post(
+        reverse("core:token_list"), {"name": ""}
+    )
     assert response.status_code == 422 and not ApiToken.objects.exists()

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.testing import sign_in
 from pilotage.fund import services
 from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
 from pilotage.fund.tests.factories import DAY, allocate, ledger_clerk
@@ -71,7 +72,7 @@ def test_the_same_commitment_reference_posted_at_once_is_one_201_and_clean_409s(
     clients = []
     for _n in range(posters):
         client = Client(raise_request_exception=False)
-        client.force_login(cast.officer)
+        sign_in(client, cast.officer)
         clients.append(client)
     start = threading.Barrier(posters)
     statuses: list[int] = []

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from pilotage.api.api import api
-from pilotage.core.testing import api_operations, object_routes, owned_object, snapshot
+from pilotage.core.testing import api_operations, object_routes, owned_object, sign_in, snapshot
 from pilotage.core.tests.factories import api_token
 from pilotage.governance.models import Committee, Decision, Meeting, Recommendation
 from pilotage.governance.tests.factories import (
@@ -126,7 +126,7 @@ def test_ctis_own_people_change_nothing_through_the_pages(cast, client, person, 
     """The core matrix tries outsiders only; governance rows are no CTI's, so try CTI A too."""
     obj = owned_object(route.model, cast.cti_a)
     before = snapshot(obj)
-    client.force_login(getattr(cast, person))
+    sign_in(client, getattr(cast, person))
     url = reverse(route.name, kwargs={route.kwarg: obj.pk})
     assert client.get(url).status_code in (200, 403, 405)
     changed = client.post(url, {"reason": "matrix", "title": "Hijacked", "status": "done"})
