@@ -485,9 +485,19 @@ def service_import_run(*, import_id: int, notify: bool = False) -> ServiceImport
     ended = ServiceImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
         **{f: getattr(job, f) for f in _OUTCOME_FIELDS}
     )
+    if ended and job.status == ImportStatus.FAILED:
+        _discard_file(job)
     if notify and ended:
         _notify(job)
     return job
+
+
+def _discard_file(job: ServiceImport) -> None:
+    """A refused import saved nothing: its stored copy goes (the sender has the file; the row
+    keeps its name, size and SHA-256), so refused and hostile uploads do not pile up."""
+    if job.file.name:
+        job.file.storage.delete(job.file.name)
+        ServiceImport.objects.filter(pk=job.pk).update(file="")
 
 
 _OUTCOME_FIELDS = ("status", "rows_read", "rows_created", "rows_unchanged", "errors",
@@ -509,6 +519,7 @@ def service_import_abandon(*, import_id: int) -> bool:
     if ended:
         job.refresh_from_db()
         logger.warning("import %s abandoned by its worker: ended failed", job.pk)
+        _discard_file(job)
         _notify(job)
     return bool(ended)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -226,7 +227,7 @@ def test_the_pages_upload_and_offer_the_errors_as_csv(cast, company, client_for)
     assert response.status_code == 302 and response.url == job.get_absolute_url()
     errors = client.get(reverse("services:import_errors", args=[job.pk]))
     text = b"".join(errors.streaming_content).decode()
-    assert "\r\n2;ICE;" in text and "15" in text  # in the sender's language
+    assert "\n2;ICE;" in text and "15" in text  # in the sender's language
     template = client.get(reverse("services:import_template", args=["deliveries"]))
     assert template.status_code == 200
 
@@ -238,9 +239,13 @@ def test_a_background_import_of_an_unreadable_file_ends_failed_and_says_why(
     latin1 = SimpleUploadedFile("prestations.csv", f"{HEADER}\nP-1;é;\n".encode("latin-1"))
     with django_capture_on_commit_callbacks(execute=True):
         job = run(cast, latin1)
+    stored = job.file.name
     job.refresh_from_db()
     assert job.status == "failed" and "UTF-8" in job.errors[0]["message"]
     assert mail.outbox  # the sender is told, not left watching a progress bar
+    # Nothing was saved, so nothing of the file is kept but its name, size and fingerprint.
+    assert stored and not default_storage.exists(stored) and not job.file
+    assert job.title == "prestations.csv" and len(job.sha256) == 64
 
 
 def test_a_background_import_without_scratch_space_ends_failed_not_running(
