@@ -12,16 +12,21 @@ DEBUG ?= 0
 DEMO_ENV := DEBUG=$(DEBUG) STATIC_FROM_SOURCE=1 SECURE_COOKIES=0 DEMO_BANNER=1 \
   SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: demo test lint format messages install bench clean
+.PHONY: demo test lint format messages install dev-install bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Python packages from the lock file; re-run only when it changes.
+# Python packages from the lock files; re-run only when one changes. Production (and `make demo`)
+# installs requirements.lock; the tests, lint and bench add requirements-dev.lock.
 $(VENV)/.installed: requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.lock $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $@
 
 # Front-end packages from package-lock.json (served by the app: no CDN).
@@ -38,6 +43,7 @@ pilotage/locale/%/LC_MESSAGES/django.mo: pilotage/locale/%/LC_MESSAGES/django.po
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null
 
 install: $(VENV)/.installed node_modules/.installed $(MO_FILES)
+dev-install: install $(VENV)/.dev-installed
 
 demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
@@ -52,20 +58,20 @@ demo: install
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(VENV)/.installed
+format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install /usr/bin/chromium lint
+test: dev-install /usr/bin/chromium lint
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # DESIGN §9's targets on a synthetic national dataset (PostgreSQL; not part of `make test`).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pilotage_bench
-bench: install
+bench: dev-install
 	@psql "$(BENCH_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
 	  psql "$(dir $(BENCH_DATABASE_URL))postgres" -c 'create database $(notdir $(BENCH_DATABASE_URL))'
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py
