@@ -91,6 +91,7 @@ class ObjectRoute:
     name: str  # namespaced URL name
     kwarg: str
     model: type[models.Model]
+    view: type = object  # the view class (`object` for a plain function)
 
 
 def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -112,10 +113,9 @@ def object_routes() -> list[ObjectRoute]:
         kwargs = [k for k in converters if k == "pk" or k.endswith("_id")]
         if len(kwargs) != 1:
             continue
-        view = getattr(pattern.callback, "view_class", None)
-        routes.append(
-            ObjectRoute(name, kwargs[0], model_for_kwarg(kwargs[0], getattr(view, "model", None)))
-        )
+        view = getattr(pattern.callback, "view_class", object)
+        model = model_for_kwarg(kwargs[0], getattr(view, "model", None))
+        routes.append(ObjectRoute(name, kwargs[0], model, view))
     return routes
 
 
@@ -127,6 +127,7 @@ class ApiOperation:
     model: type[models.Model]
     body_fields: tuple[str, ...]
     placeholder: dict[str, Any]  # a structurally valid body, so refusals cannot come from a 422
+    public: bool = False  # open to anonymous visitors: shows published rows only
 
 
 def api_operations(api: Any) -> list[ApiOperation]:
@@ -152,6 +153,7 @@ def api_operations(api: Any) -> list[ApiOperation]:
                     model_for_kwarg(params[0], None),
                     tuple(properties),
                     placeholder,
+                    public=not spec.get("security"),
                 )
             )
     return operations

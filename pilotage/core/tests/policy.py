@@ -1,0 +1,59 @@
+"""Who reads what, written out apart from the models' `@access_rule` declarations: the policy the
+access matrix checks the code against (DESIGN §5). Widening a model's readers, or making it a
+directory or open data, takes a change here too, seen in review; otherwise the matrix fails.
+Conditions on rows (published offerings, plan-wide objectives) stay in the declarations."""
+
+from pilotage.core.roles import EVERY_ROLE, Role
+
+PEOPLE_READERS = {Role.AUDITOR, Role.CTI_MANAGER, Role.MINISTRY_ADMIN, Role.MINISTRY_OFFICER}
+
+READERS = {
+    "core.apitoken": {Role.AUDITOR},
+    "core.membership": PEOPLE_READERS,
+    "core.notification": set(),  # the recipient's only
+    "core.notificationpreference": set(),  # the person's only
+    "core.organisation": EVERY_ROLE,
+    "core.user": PEOPLE_READERS,
+    "fund.allocation": EVERY_ROLE,
+    "fund.commitment": EVERY_ROLE,
+    "fund.entry": EVERY_ROLE,
+    "governance.committee": EVERY_ROLE,
+    "governance.committeemember": EVERY_ROLE,
+    "governance.decision": EVERY_ROLE,
+    "governance.evaluation": EVERY_ROLE,
+    "governance.meeting": EVERY_ROLE,
+    "governance.meetingdocument": EVERY_ROLE,
+    "governance.progressevidence": EVERY_ROLE,
+    "governance.progressnote": EVERY_ROLE,
+    "governance.recommendation": EVERY_ROLE,
+    "programmes.agreement": EVERY_ROLE,
+    "programmes.agreementdocument": EVERY_ROLE,
+    "programmes.agreementparty": EVERY_ROLE,
+    "programmes.amendment": EVERY_ROLE,
+    "programmes.programme": EVERY_ROLE,
+    "programmes.strategicaxis": EVERY_ROLE,
+    "results.evidence": EVERY_ROLE,
+    "results.indicator": EVERY_ROLE,
+    "results.measurement": EVERY_ROLE,
+    "results.measurementevent": EVERY_ROLE,
+    "results.objective": EVERY_ROLE,
+    "results.reportingperiod": EVERY_ROLE,
+    "results.target": EVERY_ROLE,
+    "services.company": EVERY_ROLE,
+    "services.servicedelivery": EVERY_ROLE,
+    "services.serviceimport": EVERY_ROLE,
+    "services.serviceoffering": EVERY_ROLE,
+    "services.servicerequest": EVERY_ROLE,
+}
+
+# Every signed-in person reads every row (reference data, the committee's public record).
+DIRECTORY = {
+    "core.organisation", "programmes.programme", "programmes.strategicaxis",
+    "results.reportingperiod", "governance.committee", "governance.committeemember",
+    "governance.meeting", "governance.meetingdocument", "governance.decision",
+    "governance.evaluation", "governance.recommendation", "governance.progressnote",
+    "governance.progressevidence",
+}  # fmt: skip
+
+# Anonymous visitors read every row (open data). None yet.
+OPEN_DATA: set[str] = set()
