@@ -9,8 +9,12 @@ Streamed in chunks so memory stays flat whatever the file's length:
    attributed to the sender (COPY on PostgreSQL, bulk inserts elsewhere): all rows or none.
 A row whose natural key is already in the register with the same values (the same file sent
 twice) is counted as unchanged and adds nothing; with other values it is an error.
+
+The import's life is here too: run by a worker as its sender, its outcome kept for the sender's
+page and e-mail, ended as failed if its worker dies.
 """
 
+import logging
 import pickle
 import sqlite3
 import tempfile
@@ -23,12 +27,14 @@ from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from pilotage.core.audit import acting_as
+from pilotage.core.errors import ServiceError
 from pilotage.core.money import to_mad
 from pilotage.core.regions import Region
 from pilotage.core.tabular import (
@@ -41,17 +47,21 @@ from pilotage.core.tabular import (
     header_key,
     read_table,
 )
+from pilotage.services.ice import IceProblem, ice_check, ice_message
 from pilotage.services.models import (
     Company,
     Funding,
     ImportKind,
+    ImportStatus,
     LegalForm,
     ServiceCategory,
     ServiceDelivery,
+    ServiceImport,
     ServiceOffering,
     SizeClass,
 )
-from pilotage.services.services import IceProblem, ice_check, ice_message
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 2000
 MAX_AMOUNT = Decimal(10) ** 12  # what a 14-digit, 2-decimal money column holds
@@ -525,3 +535,120 @@ def template_rows(kind: str, user: Any) -> list[list[Any]]:
         example = [EXAMPLE_ICE, "Entreprise exemple SARL", "شركة مثال", "SARL", "PME",
                    "Plasturgie", "06", "Casablanca"]  # fmt: skip
     return [header, example]
+
+
+# --- the import's life: run by a worker, ended if its worker dies --------------------------
+
+
+def service_import_run(*, import_id: int, notify: bool = False) -> ServiceImport:
+    """Run a kept import as its sender: every row checked, then all saved or none. Progress is
+    written as the file is read, so the page polling it moves."""
+    job = ServiceImport.objects.select_related("cti", "created_by").get(pk=import_id)
+    # Claimed in one statement: a task delivered twice runs the file once.
+    claimed = ServiceImport.objects.filter(pk=job.pk, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING, heartbeat_at=timezone.now()
+    )
+    if not claimed:
+        return job
+
+    def progress(rows: int) -> None:
+        ServiceImport.objects.filter(pk=job.pk).update(rows_read=rows, heartbeat_at=timezone.now())
+
+    sender = job.created_by
+    # The report is read by the sender: in their language, even when a worker writes it.
+    with translation.override(sender.preferred_language), acting_as(sender):
+        try:
+            with job.file.open("rb") as handle:
+                handle.name = job.file.name
+                outcome = run_import(
+                    kind=job.kind, upload=handle, cti=job.cti, actor=sender, progress=progress
+                )
+        except ServiceError as exc:  # the whole file is unreadable (format, encoding)
+            if not notify:
+                raise  # during the request: said on the upload form, nothing kept
+            outcome = Outcome()
+            for texts in (exc.field_errors or {"": [exc.message]}).values():
+                for text in texts:
+                    outcome.add_error(0, "", text)
+        except DatabaseError:  # a value the database refused despite the checks: nothing saved
+            outcome = Outcome()
+            outcome.add_error(
+                0, "", _("The register refused a value of this file: nothing was saved.")
+            )
+        except (OSError, sqlite3.Error):  # the server's scratch files (disk full): nothing saved
+            logger.exception("import %s could not run", job.pk)
+            outcome = Outcome()
+            outcome.add_error(
+                0, "", _("The server could not process this file now: nothing was saved.")
+            )
+    job.status = ImportStatus.FAILED if outcome.error_count else ImportStatus.DONE
+    job.rows_read, job.rows_created = outcome.rows_read, outcome.rows_created
+    job.rows_unchanged, job.errors = outcome.rows_unchanged, outcome.errors or []
+    job.error_count = outcome.error_count
+    job.finished_at = timezone.now()
+    # Saved only if it still runs: a sweep may have ended it as abandoned meanwhile, and its
+    # sender has been told so.
+    ended = ServiceImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+        **{f: getattr(job, f) for f in _OUTCOME_FIELDS}
+    )
+    if ended and job.status == ImportStatus.FAILED:
+        _discard_file(job)
+    if notify and ended:
+        _notify(job)
+    return job
+
+
+def _discard_file(job: ServiceImport) -> None:
+    """A refused import saved nothing: its stored copy goes (the sender has the file; the row
+    keeps its name, size and SHA-256), so refused and hostile uploads do not pile up."""
+    if job.file.name:
+        job.file.storage.delete(job.file.name)
+        ServiceImport.objects.filter(pk=job.pk).update(file="")
+
+
+_OUTCOME_FIELDS = ("status", "rows_read", "rows_created", "rows_unchanged", "errors",
+                   "error_count", "finished_at")  # fmt: skip
+
+
+def service_import_abandon(*, import_id: int) -> bool:
+    """End an import whose worker died as failed, nothing saved (its save pass is one
+    transaction, so a dead worker wrote nothing), and tell its sender. False if it had ended."""
+    job = ServiceImport.objects.select_related("created_by").get(pk=import_id)
+    with translation.override(job.created_by.preferred_language):
+        message = _(
+            "The server stopped while importing this file: nothing was saved. Send it again."
+        )
+    ended = ServiceImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.FAILED, error_count=1, finished_at=timezone.now(),
+        errors=[{"row": 0, "column": "", "message": message}],
+    )  # fmt: skip
+    if ended:
+        job.refresh_from_db()
+        logger.warning("import %s abandoned by its worker: ended failed", job.pk)
+        _discard_file(job)
+        _notify(job)
+    return bool(ended)
+
+
+def service_imports_sweep(*, cutoff, import_id: int | None = None) -> int:
+    """End the running imports silent since `cutoff` (all, or the one a page shows)."""
+    stale = ServiceImport.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff)
+    if import_id is not None:
+        stale = stale.filter(pk=import_id)
+    return sum(service_import_abandon(import_id=pk) for pk in stale.values_list("pk", flat=True))
+
+
+def _notify(job: ServiceImport) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    user = job.created_by
+    with translation.override(user.preferred_language):
+        if job.status == ImportStatus.DONE:
+            subject = _("Import done: %(added)s rows added") % {"added": job.rows_created}
+        else:
+            subject = _("Import refused: %(count)s errors") % {"count": job.error_count}
+        body = _("See the details: %(link)s") % {
+            "link": settings.SITE_URL.rstrip("/") + job.get_absolute_url()
+        }
+    send_mail(subject, body, None, [user.email])

@@ -4,20 +4,16 @@ delivery) and deliveries."""
 
 import datetime
 import logging
-import sqlite3
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from django.core import signing
-from django.db import DatabaseError, transaction
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.ma import ice as stdnum_ice
 
 from pilotage.core import access
-from pilotage.core.audit import acting_as
 from pilotage.core.errors import ErrorCode, ServiceError, refusal
 from pilotage.core.files import check_upload, sha256_of
 from pilotage.core.models import NotificationKind, Organisation, User
@@ -25,10 +21,11 @@ from pilotage.core.notifications import notify, people_of
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, OrganisationKind
 from pilotage.core.services import persist, save_audited
 from pilotage.core.tabular import TABULAR_EXTENSIONS
+from pilotage.services.ice import IceProblem, ice_check, ice_message
+from pilotage.services.imports import service_import_run
 from pilotage.services.models import (
     Company,
     ImportKind,
-    ImportStatus,
     RequestStatus,
     ServiceDelivery,
     ServiceImport,
@@ -39,34 +36,6 @@ from pilotage.services.models import (
 logger = logging.getLogger(__name__)
 
 # --- ICE ---------------------------------------------------------------------------------------
-
-
-class IceProblem:
-    FORMAT = "format"
-    CHECKSUM = "checksum"
-
-
-@lru_cache(maxsize=4096)  # an import checks each ICE of a chunk twice
-def ice_check(number: str) -> tuple[str, str | None]:
-    """(the ICE compacted to 15 digits, None) if valid; else (compacted, problem, one of
-    IceProblem). A bad length or format is always refused; a failed checksum only unless an
-    officer overrides it with a reason (`stdnum.ma.ice`'s ÷97 rule is empirical)."""
-    compact = stdnum_ice.compact(str(number or ""))
-    try:
-        return stdnum_ice.validate(compact), None
-    except InvalidChecksum:
-        return compact, IceProblem.CHECKSUM
-    except ValidationError:
-        return compact, IceProblem.FORMAT
-
-
-def ice_message(problem: str) -> str:
-    if problem == IceProblem.FORMAT:
-        return _("An ICE is made of 15 digits.")
-    return _(
-        "The control digits of this ICE are wrong (the number is not divisible by 97). Check it; "
-        "a ministry officer may accept it with a reason."
-    )
 
 
 def may_override_ice(actor: Any) -> bool:
@@ -430,119 +399,3 @@ def service_import_start(*, actor: User, cti: Organisation, kind: str, upload) -
 
         transaction.on_commit(lambda: run_service_import.enqueue(import_id=job.pk))
     return job
-
-
-def service_import_run(*, import_id: int, notify: bool = False) -> ServiceImport:
-    """Run a kept import as its sender: every row checked, then all saved or none. Progress is
-    written as the file is read, so the page polling it moves."""
-    from pilotage.services.imports import Outcome, run_import
-
-    job = ServiceImport.objects.select_related("cti", "created_by").get(pk=import_id)
-    # Claimed in one statement: a task delivered twice runs the file once.
-    claimed = ServiceImport.objects.filter(pk=job.pk, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING, heartbeat_at=timezone.now()
-    )
-    if not claimed:
-        return job
-
-    def progress(rows: int) -> None:
-        ServiceImport.objects.filter(pk=job.pk).update(rows_read=rows, heartbeat_at=timezone.now())
-
-    sender = job.created_by
-    # The report is read by the sender: in their language, even when a worker writes it.
-    with translation.override(sender.preferred_language), acting_as(sender):
-        try:
-            with job.file.open("rb") as handle:
-                handle.name = job.file.name
-                outcome = run_import(
-                    kind=job.kind, upload=handle, cti=job.cti, actor=sender, progress=progress
-                )
-        except ServiceError as exc:  # the whole file is unreadable (format, encoding)
-            if not notify:
-                raise  # during the request: said on the upload form, nothing kept
-            outcome = Outcome()
-            for texts in (exc.field_errors or {"": [exc.message]}).values():
-                for text in texts:
-                    outcome.add_error(0, "", text)
-        except DatabaseError:  # a value the database refused despite the checks: nothing saved
-            outcome = Outcome()
-            outcome.add_error(
-                0, "", _("The register refused a value of this file: nothing was saved.")
-            )
-        except (OSError, sqlite3.Error):  # the server's scratch files (disk full): nothing saved
-            logger.exception("import %s could not run", job.pk)
-            outcome = Outcome()
-            outcome.add_error(
-                0, "", _("The server could not process this file now: nothing was saved.")
-            )
-    job.status = ImportStatus.FAILED if outcome.error_count else ImportStatus.DONE
-    job.rows_read, job.rows_created = outcome.rows_read, outcome.rows_created
-    job.rows_unchanged, job.errors = outcome.rows_unchanged, outcome.errors or []
-    job.error_count = outcome.error_count
-    job.finished_at = timezone.now()
-    # Saved only if it still runs: a sweep may have ended it as abandoned meanwhile, and its
-    # sender has been told so.
-    ended = ServiceImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
-        **{f: getattr(job, f) for f in _OUTCOME_FIELDS}
-    )
-    if ended and job.status == ImportStatus.FAILED:
-        _discard_file(job)
-    if notify and ended:
-        _notify(job)
-    return job
-
-
-def _discard_file(job: ServiceImport) -> None:
-    """A refused import saved nothing: its stored copy goes (the sender has the file; the row
-    keeps its name, size and SHA-256), so refused and hostile uploads do not pile up."""
-    if job.file.name:
-        job.file.storage.delete(job.file.name)
-        ServiceImport.objects.filter(pk=job.pk).update(file="")
-
-
-_OUTCOME_FIELDS = ("status", "rows_read", "rows_created", "rows_unchanged", "errors",
-                   "error_count", "finished_at")  # fmt: skip
-
-
-def service_import_abandon(*, import_id: int) -> bool:
-    """End an import whose worker died as failed, nothing saved (its save pass is one
-    transaction, so a dead worker wrote nothing), and tell its sender. False if it had ended."""
-    job = ServiceImport.objects.select_related("created_by").get(pk=import_id)
-    with translation.override(job.created_by.preferred_language):
-        message = _(
-            "The server stopped while importing this file: nothing was saved. Send it again."
-        )
-    ended = ServiceImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
-        status=ImportStatus.FAILED, error_count=1, finished_at=timezone.now(),
-        errors=[{"row": 0, "column": "", "message": message}],
-    )  # fmt: skip
-    if ended:
-        job.refresh_from_db()
-        logger.warning("import %s abandoned by its worker: ended failed", job.pk)
-        _discard_file(job)
-        _notify(job)
-    return bool(ended)
-
-
-def service_imports_sweep(*, cutoff, import_id: int | None = None) -> int:
-    """End the running imports silent since `cutoff` (all, or the one a page shows)."""
-    stale = ServiceImport.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff)
-    if import_id is not None:
-        stale = stale.filter(pk=import_id)
-    return sum(service_import_abandon(import_id=pk) for pk in stale.values_list("pk", flat=True))
-
-
-def _notify(job: ServiceImport) -> None:
-    from django.conf import settings
-    from django.core.mail import send_mail
-
-    user = job.created_by
-    with translation.override(user.preferred_language):
-        if job.status == ImportStatus.DONE:
-            subject = _("Import done: %(added)s rows added") % {"added": job.rows_created}
-        else:
-            subject = _("Import refused: %(count)s errors") % {"count": job.error_count}
-        body = _("See the details: %(link)s") % {
-            "link": settings.SITE_URL.rstrip("/") + job.get_absolute_url()
-        }
-    send_mail(subject, body, None, [user.email])

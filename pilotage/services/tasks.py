@@ -12,7 +12,7 @@ from pilotage.core import jobs
 @task()
 def run_service_import(*, import_id: int) -> None:
     """Check and save an uploaded import, then tell its sender by e-mail."""
-    from pilotage.services.services import service_import_run
+    from pilotage.services.imports import service_import_run
 
     service_import_run(import_id=import_id, notify=True)
 
@@ -39,13 +39,13 @@ def send_request_receipt(*, request_id: int) -> None:
 
 @jobs.on_abandoned(run_service_import)
 def end_abandoned_import(*, import_id: int) -> None:
-    from pilotage.services.services import service_import_abandon
+    from pilotage.services.imports import service_import_abandon
 
     service_import_abandon(import_id=import_id)
 
 
 @jobs.sweeper
 def sweep_imports(*, cutoff) -> int:
-    from pilotage.services.services import service_imports_sweep
+    from pilotage.services.imports import service_imports_sweep
 
     return service_imports_sweep(cutoff=cutoff)

@@ -439,7 +439,7 @@ class ImportDetail(ObjectDetailView):
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
         job = self.get_object()  # one the user may see (404 otherwise) before anything else
         running = job.status == ImportStatus.RUNNING
-        if running and services.service_imports_sweep(
+        if running and imports.service_imports_sweep(
             cutoff=timezone.now() - lease(), import_id=job.pk
         ):
             job.refresh_from_db()  # its worker died: the page says so instead of polling forever
