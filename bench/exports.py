@@ -48,7 +48,7 @@ def _downloader(user, params: dict):
 
 
 def run() -> list[dict]:
-    from pilotage.services.models import ServiceDelivery
+    from pilotage.prestations.models import ServiceDelivery
 
     officer, _ministry = bench_officer()
     cti = _cti_near(EXPORT_ROWS)

@@ -74,7 +74,7 @@ def build_dataset() -> dict:
     from django.db import connection
 
     from pilotage.core.models import Organisation
-    from pilotage.services.models import Company, ServiceDelivery
+    from pilotage.prestations.models import Company, ServiceDelivery
 
     call_command("migrate", verbosity=0)
     if not Organisation.objects.filter(kind="cti").exists():
@@ -124,7 +124,7 @@ def build_dataset() -> dict:
 
 def write_import_file(rows: int, name: str) -> tuple[Path, Path]:
     """The CSV a CTI would send (French formats) and the same rows in database form for COPY."""
-    from pilotage.services.models import Company
+    from pilotage.prestations.models import Company
 
     DATA.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED + rows)
@@ -210,7 +210,7 @@ class _File:
 
 
 def our_import(path: Path, cti, actor) -> dict:
-    from pilotage.services.imports import run_import
+    from pilotage.prestations.imports import run_import
 
     upload = _File(path)
     try:
@@ -228,7 +228,7 @@ def import_export_import(path: Path, cti) -> dict:
     from import_export import fields, resources, widgets
 
     from pilotage.core.numbers import parse_decimal
-    from pilotage.services.models import Company, ServiceDelivery
+    from pilotage.prestations.models import Company, ServiceDelivery
 
     class FrenchDecimal(widgets.DecimalWidget):
         def clean(self, value, row=None, **kwargs):
@@ -309,7 +309,7 @@ GROUP BY d.cti_id
 def hand_written(cti_ids: list[int], year: int) -> list:
     from django.db import connection
 
-    from pilotage.services.models import ServiceCategory
+    from pilotage.prestations.models import ServiceCategory
 
     by_category = ",\n".join(
         f"coalesce(sum(d.amount_invoiced) FILTER (WHERE d.category = '{c}'), 0), "
@@ -325,7 +325,7 @@ def hand_written(cti_ids: list[int], year: int) -> list:
 
 
 def computed_query(ctis: list[int], year: int) -> dict:
-    from pilotage.services.selectors import computed_actuals
+    from pilotage.prestations.selectors import computed_actuals
 
     ours, raw = [], []
     computed_actuals(cti_ids=ctis, year=year)  # warm both plans and caches

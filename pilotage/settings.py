@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "pilotage.core",
     "pilotage.programmes",
     "pilotage.results",
-    "pilotage.services",
+    "pilotage.prestations",
     "pilotage.governance",
     "pilotage.fund",
 ]

@@ -50,6 +50,6 @@ urlpatterns = [
     path("", include("pilotage.programmes.urls")),
     path("", include("pilotage.results.urls")),
     path("", include("pilotage.governance.urls")),
-    path("", include("pilotage.services.urls")),
+    path("", include("pilotage.prestations.urls")),
     path("", include("pilotage.fund.urls")),
 ]

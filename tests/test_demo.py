@@ -221,7 +221,7 @@ def test_the_demo_takes_concurrent_saves_while_the_worker_imports_and_shows_no_t
     import writes thousands of rows; not one "database is locked", not one server error."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from pilotage.services.demo import ice_for
+    from pilotage.prestations.demo import ice_for
 
     with make_demo(tmp_path / "demo.sqlite3", tmp_path / "logs") as demo:
         base = demo.base_url

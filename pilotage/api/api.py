@@ -159,9 +159,9 @@ def _register_routers() -> None:
     from pilotage.core.api import router as core_router
     from pilotage.fund.api import router as fund_router
     from pilotage.governance.api import router as governance_router
+    from pilotage.prestations.api import router as services_router
     from pilotage.programmes.api import router as programmes_router
     from pilotage.results.api import router as results_router
-    from pilotage.services.api import router as services_router
 
     api.add_router("/", core_router)
     api.add_router("/", programmes_router)

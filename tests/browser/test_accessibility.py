@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from pilotage.fund.tests.factories import allocate, commit, ledger_axis
 from pilotage.governance.tests.factories import DecisionFactory
+from pilotage.prestations.tests.factories import DeliveryFactory, OfferingFactory
 from pilotage.results.models import Measurement
 from pilotage.results.tests.test_reporting_pages import setup_contract
-from pilotage.services.tests.factories import DeliveryFactory, OfferingFactory
 from tests.browser.test_journey import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -8,10 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from pilotage.prestations.models import ServiceDelivery, ServiceRequest
+from pilotage.prestations.tests.factories import CompanyFactory, OfferingFactory
 from pilotage.results.computations import Computation
 from pilotage.results.tests.factories import contract_indicator, period_for
-from pilotage.services.models import ServiceDelivery, ServiceRequest
-from pilotage.services.tests.factories import CompanyFactory, OfferingFactory
 from tests.browser.test_journey import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

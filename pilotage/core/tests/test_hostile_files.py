@@ -16,10 +16,10 @@ from pilotage.core.tests.test_import_rules import (
     upload_ledger,
     xlsx,
 )
+from pilotage.prestations.tests.factories import CompanyFactory
 from pilotage.results.models import Measurement
 from pilotage.results.tests.test_reporting_pages import setup_contract
 from pilotage.results.tests.test_reporting_template import upload as upload_sheet
-from pilotage.services.tests.factories import CompanyFactory
 
 
 def with_part(workbook: bytes, name: str, content: bytes) -> bytes:

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 
 from pilotage.fund.models import Entry
 from pilotage.fund.tests.factories import allocate, ledger_axis
-from pilotage.services.models import ServiceDelivery, ServiceImport
-from pilotage.services.tests.factories import CompanyFactory
+from pilotage.prestations.models import ServiceDelivery, ServiceImport
+from pilotage.prestations.tests.factories import CompanyFactory
 
 DELIVERIES = "Référence;ICE;Date de début;Catégorie;Montant"
 LEDGER = "Type;Date;Référence;Montant;Plan;Axe;CTI;Année"
@@ -161,7 +161,7 @@ def test_a_wrong_cti_year_or_axis_names_its_own_column(
 def test_a_downloaded_template_imports_as_it_is_and_twice_adds_nothing(cast, client_for, kind):
     """Its example line names a company of the user's own register (DeliveryFactory gives
     CTI A one), so a user trying the template sees it work before filling it."""
-    from pilotage.services.tests.factories import DeliveryFactory
+    from pilotage.prestations.tests.factories import DeliveryFactory
 
     DeliveryFactory(cti=cast.cti_a)
     client = client_for(cast.cti_a_staff)

@@ -81,7 +81,7 @@ def test_the_bell_counts_unread_notices_and_opening_one_marks_it_read(cast, clie
 def test_a_new_public_request_tells_the_cti_and_gives_the_company_a_link_to_follow_it(
     cast, client, client_for, django_capture_on_commit_callbacks
 ):
-    from pilotage.services.tests.factories import OfferingFactory
+    from pilotage.prestations.tests.factories import OfferingFactory
 
     offering = OfferingFactory(cti=cast.cti_a, title="Essais de traction", is_public=True)
     with django_capture_on_commit_callbacks(execute=True):

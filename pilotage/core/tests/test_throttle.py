@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from pilotage.core.tests.factories import OrganisationFactory, UserFactory
-from pilotage.services.models import ServiceRequest
-from pilotage.services.tests.factories import OfferingFactory
+from pilotage.prestations.models import ServiceRequest
+from pilotage.prestations.tests.factories import OfferingFactory
 
 REQUEST = {
     "company_name": "Plastiques du Nord", "contact_name": "Amina", "email": "amina@pn.example",

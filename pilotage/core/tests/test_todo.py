@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pilotage.governance.tests.factories import DecisionFactory
+from pilotage.prestations.tests.factories import RequestFactory
 from pilotage.results.models import Measurement
 from pilotage.results.tests.test_bulk_review import draft_values, review, submit_ready
-from pilotage.services.tests.factories import RequestFactory
 
 pytestmark = pytest.mark.django_db
 

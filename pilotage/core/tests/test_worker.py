@@ -18,9 +18,9 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from pilotage.core.tasks import send_invitation
-from pilotage.services import services
-from pilotage.services.models import ServiceDelivery, ServiceImport
-from pilotage.services.tests.factories import CompanyFactory
+from pilotage.prestations import services
+from pilotage.prestations.models import ServiceDelivery, ServiceImport
+from pilotage.prestations.tests.factories import CompanyFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

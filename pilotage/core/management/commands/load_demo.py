@@ -122,7 +122,7 @@ OTHER_NAMES = {
 APP_DEMOS = [
     "pilotage.programmes.demo",
     "pilotage.results.demo",
-    "pilotage.services.demo",
+    "pilotage.prestations.demo",
     "pilotage.governance.demo",
     "pilotage.fund.demo",
 ]

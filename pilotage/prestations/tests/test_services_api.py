@@ -1,8 +1,8 @@
 """The services API with personal tokens: scoped reads, writes through the same forms."""
 
 from pilotage.core.tests.factories import api_token
-from pilotage.services.models import Company, ServiceDelivery
-from pilotage.services.tests.factories import CompanyFactory, DeliveryFactory, OfferingFactory
+from pilotage.prestations.models import Company, ServiceDelivery
+from pilotage.prestations.tests.factories import CompanyFactory, DeliveryFactory, OfferingFactory
 
 
 def bearer(user):

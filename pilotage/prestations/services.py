@@ -21,9 +21,9 @@ from pilotage.core.notifications import notify, people_of
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, OrganisationKind
 from pilotage.core.services import persist, save_audited
 from pilotage.core.tabular import TABULAR_EXTENSIONS
-from pilotage.services.ice import IceProblem, ice_check, ice_message
-from pilotage.services.imports import service_import_run
-from pilotage.services.models import (
+from pilotage.prestations.ice import IceProblem, ice_check, ice_message
+from pilotage.prestations.imports import service_import_run
+from pilotage.prestations.models import (
     Company,
     ImportKind,
     RequestStatus,
@@ -262,13 +262,13 @@ def service_request_send(
         subject=f"requests:{request.cti_id}", link=request.get_absolute_url(),
         params={"company": request.company_name, "title": offering.title},
     )  # fmt: skip
-    from pilotage.services.tasks import send_request_receipt
+    from pilotage.prestations.tasks import send_request_receipt
 
     transaction.on_commit(lambda: send_request_receipt.enqueue(request_id=request.pk))
     return request
 
 
-FOLLOW_SALT = "pilotage.services.request-follow"
+FOLLOW_SALT = "pilotage.prestations.request-follow"
 
 
 def request_follow_token(request: ServiceRequest) -> str:
@@ -395,7 +395,7 @@ def service_import_start(*, actor: User, cti: Organisation, kind: str, upload) -
             raise
         job.refresh_from_db()
     else:
-        from pilotage.services.tasks import run_service_import
+        from pilotage.prestations.tasks import run_service_import
 
         transaction.on_commit(lambda: run_service_import.enqueue(import_id=job.pk))
     return job

@@ -13,9 +13,9 @@ from pilotage.api.pagination import BoundedPagination
 from pilotage.core import access
 from pilotage.core.filters import YEAR_MAX, YEAR_MIN
 from pilotage.core.forms import validated
-from pilotage.services import selectors, services
-from pilotage.services.forms import CompanyForm, ConvertForm, DeliveryForm, OfferingForm
-from pilotage.services.models import Company, ServiceDelivery, ServiceOffering, ServiceRequest
+from pilotage.prestations import selectors, services
+from pilotage.prestations.forms import CompanyForm, ConvertForm, DeliveryForm, OfferingForm
+from pilotage.prestations.models import Company, ServiceDelivery, ServiceOffering, ServiceRequest
 
 router = Router(tags=["services to companies"])
 

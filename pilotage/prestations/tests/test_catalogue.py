@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from pilotage.core.errors import ErrorCode, ServiceError
-from pilotage.services import services
-from pilotage.services.models import ServiceDelivery, ServiceOffering, ServiceRequest
-from pilotage.services.tests.factories import CompanyFactory, OfferingFactory, RequestFactory
+from pilotage.prestations import services
+from pilotage.prestations.models import ServiceDelivery, ServiceOffering, ServiceRequest
+from pilotage.prestations.tests.factories import CompanyFactory, OfferingFactory, RequestFactory
 
 REQUEST = {
     "company_name": "Plastiques du Nord", "contact_name": "Amina", "email": "amina@pn.example",
@@ -182,7 +182,7 @@ def test_another_cti_cannot_answer_the_request(cast, client_for):
 
 
 def test_a_request_names_a_known_company_only_to_those_who_may_see_it(cast, client_for):
-    from pilotage.services.tests.factories import DeliveryFactory
+    from pilotage.prestations.tests.factories import DeliveryFactory
 
     served_by_b = DeliveryFactory(cti=cast.cti_b, company__name="Client discret de B").company
     request = RequestFactory(offering=OfferingFactory(cti=cast.cti_a), ice=served_by_b.ice)
@@ -231,8 +231,8 @@ def test_a_catalogue_entry_says_price_lead_time_accreditation_and_contact(client
 def test_the_demo_catalogue_reads_like_specific_offers(cast):
     import random
 
-    from pilotage.services.demo import TITLES, _offering
-    from pilotage.services.models import ServiceCategory
+    from pilotage.prestations.demo import TITLES, _offering
+    from pilotage.prestations.models import ServiceCategory
 
     rng = random.Random(1)
     cast.cti_a.acronym = "CTPC"
@@ -243,7 +243,7 @@ def test_the_demo_catalogue_reads_like_specific_offers(cast):
 
 
 def test_a_request_whose_ice_is_corrected_points_at_the_company_or_prefills_it(cast, client_for):
-    from pilotage.services.tests.factories import CompanyFactory
+    from pilotage.prestations.tests.factories import CompanyFactory
 
     request = RequestFactory(offering=OfferingFactory(cti=cast.cti_a), ice="001561191000067")
     client = client_for(cast.cti_a_manager)

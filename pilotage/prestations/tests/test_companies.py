@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from pilotage.core.errors import ErrorCode, ServiceError
-from pilotage.services import services
-from pilotage.services.models import Company
-from pilotage.services.tests.factories import CompanyFactory, DeliveryFactory
+from pilotage.prestations import services
+from pilotage.prestations.models import Company
+from pilotage.prestations.tests.factories import CompanyFactory, DeliveryFactory
 
 FIELDS = {"name": "Plastiques du Nord", "size_class": "PME", "region": "01", "city": "Tanger"}
 
@@ -88,7 +88,7 @@ def test_registering_on_the_page_with_a_bad_checksum_shows_the_message(cast, cli
 
 
 def test_an_ice_typed_with_spaces_is_compacted_and_a_bad_one_explained(cast, client_for):
-    from pilotage.services.forms import CompanyForm
+    from pilotage.prestations.forms import CompanyForm
 
     data = {"ice": "001 561 191 000 066", "name": "Plastiques SARL", "size_class": "PME",
             "sector": "Plasturgie", "region": "06", "city": "Casablanca"}  # fmt: skip

@@ -12,7 +12,7 @@ from pilotage.core import jobs
 @task()
 def run_service_import(*, import_id: int) -> None:
     """Check and save an uploaded import, then tell its sender by e-mail."""
-    from pilotage.services.imports import service_import_run
+    from pilotage.prestations.imports import service_import_run
 
     service_import_run(import_id=import_id, notify=True)
 
@@ -23,8 +23,8 @@ def send_request_receipt(*, request_id: int) -> None:
     link where it can follow what becomes of it."""
     from django.urls import reverse
 
-    from pilotage.services.models import ServiceRequest
-    from pilotage.services.services import request_follow_token
+    from pilotage.prestations.models import ServiceRequest
+    from pilotage.prestations.services import request_follow_token
 
     request = ServiceRequest.objects.select_related("offering", "cti").get(pk=request_id)
     link = settings.SITE_URL.rstrip("/") + reverse(
@@ -39,13 +39,13 @@ def send_request_receipt(*, request_id: int) -> None:
 
 @jobs.on_abandoned(run_service_import)
 def end_abandoned_import(*, import_id: int) -> None:
-    from pilotage.services.imports import service_import_abandon
+    from pilotage.prestations.imports import service_import_abandon
 
     service_import_abandon(import_id=import_id)
 
 
 @jobs.sweeper
 def sweep_imports(*, cutoff) -> int:
-    from pilotage.services.imports import service_imports_sweep
+    from pilotage.prestations.imports import service_imports_sweep
 
     return service_imports_sweep(cutoff=cutoff)

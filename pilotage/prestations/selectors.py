@@ -16,8 +16,7 @@ from django.utils.translation import ngettext
 from pilotage.core import access
 from pilotage.core.roles import CTI_ROLES
 from pilotage.core.todo import TodoItem
-from pilotage.results.computations import Computation, Values
-from pilotage.services.models import (
+from pilotage.prestations.models import (
     SME_SIZES,
     RequestStatus,
     ServiceCategory,
@@ -25,6 +24,7 @@ from pilotage.services.models import (
     ServiceOffering,
     ServiceRequest,
 )
+from pilotage.results.computations import Computation, Values
 
 ZERO = Decimal(0)
 

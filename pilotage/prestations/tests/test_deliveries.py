@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilotage.core.errors import AccessDenied, ServiceError
-from pilotage.services import services
-from pilotage.services.models import ServiceDelivery
-from pilotage.services.tests.factories import CompanyFactory, DeliveryFactory, OfferingFactory
+from pilotage.prestations import services
+from pilotage.prestations.models import ServiceDelivery
+from pilotage.prestations.tests.factories import CompanyFactory, DeliveryFactory, OfferingFactory
 
 
 def _form(cti, company, **extra):
@@ -113,7 +113,7 @@ def test_the_list_runs_a_constant_number_of_queries(cast, client_for):
 def test_another_ctis_references_cannot_be_probed_through_the_form(cast, client_for):
     import json
 
-    from pilotage.services.tests.factories import DeliveryFactory
+    from pilotage.prestations.tests.factories import DeliveryFactory
 
     existing = DeliveryFactory(cti=cast.cti_b, reference="FAC-B-0042")
     client = client_for(cast.cti_a_staff)

@@ -3,8 +3,8 @@ their reasons to another (CTI staff do not read other organisations' people)."""
 
 from django.urls import reverse
 
-from pilotage.services import services
-from pilotage.services.tests.factories import CompanyFactory, DeliveryFactory
+from pilotage.prestations import services
+from pilotage.prestations.tests.factories import CompanyFactory, DeliveryFactory
 
 
 def test_a_shared_companys_history_hides_the_other_ctis_people_and_reasons(cast, client_for):

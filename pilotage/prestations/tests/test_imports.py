@@ -14,9 +14,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from pilotage.core.errors import ServiceError
-from pilotage.services import services
-from pilotage.services.models import Company, ServiceDelivery, ServiceImport
-from pilotage.services.tests.factories import CompanyFactory, DeliveryFactory, OfferingFactory
+from pilotage.prestations import services
+from pilotage.prestations.models import Company, ServiceDelivery, ServiceImport
+from pilotage.prestations.tests.factories import CompanyFactory, DeliveryFactory, OfferingFactory
 
 HEADER = "Référence;ICE;Date de début;Catégorie;Montant;Financement;Satisfaction"
 
@@ -251,7 +251,7 @@ def test_a_background_import_of_an_unreadable_file_ends_failed_and_says_why(
 def test_a_background_import_without_scratch_space_ends_failed_not_running(
     cast, company, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from pilotage.services import imports
+    from pilotage.prestations import imports
 
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -298,7 +298,7 @@ def test_a_reference_repeated_chunks_apart_is_found_and_nothing_kept_in_between(
 ):
     """The keys met are kept in a scratch file, not in memory: a repeat is found whatever the
     distance between its rows."""
-    from pilotage.services import imports
+    from pilotage.prestations import imports
 
     monkeypatch.setattr(imports, "CHUNK", 2)
     line = "{};001561191000066;01/01/2024;training;1;paid;\n"

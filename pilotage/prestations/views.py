@@ -35,9 +35,14 @@ from pilotage.core.numbers import id_param
 from pilotage.core.roles import OrganisationKind
 from pilotage.core.tables import Column
 from pilotage.core.throttle import client_address, take_slot
-from pilotage.services import imports, selectors, services
-from pilotage.services.filters import CompanyFilter, DeliveryFilter, OfferingFilter, RequestFilter
-from pilotage.services.forms import (
+from pilotage.prestations import imports, selectors, services
+from pilotage.prestations.filters import (
+    CompanyFilter,
+    DeliveryFilter,
+    OfferingFilter,
+    RequestFilter,
+)
+from pilotage.prestations.forms import (
     CompanyForm,
     ConvertForm,
     DeclineForm,
@@ -47,7 +52,7 @@ from pilotage.services.forms import (
     OfferingForm,
     ServiceRequestForm,
 )
-from pilotage.services.models import (
+from pilotage.prestations.models import (
     Company,
     ImportKind,
     ImportStatus,

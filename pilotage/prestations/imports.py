@@ -47,8 +47,8 @@ from pilotage.core.tabular import (
     header_key,
     read_table,
 )
-from pilotage.services.ice import IceProblem, ice_check, ice_message
-from pilotage.services.models import (
+from pilotage.prestations.ice import IceProblem, ice_check, ice_message
+from pilotage.prestations.models import (
     Company,
     Funding,
     ImportKind,

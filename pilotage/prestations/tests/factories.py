@@ -6,7 +6,7 @@ import factory
 from pilotage.core.roles import Role
 from pilotage.core.testing import owned_object_factory
 from pilotage.core.tests.factories import member
-from pilotage.services.models import (
+from pilotage.prestations.models import (
     Company,
     ServiceDelivery,
     ServiceImport,

@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 
 from pilotage.core.errors import ServiceError
+from pilotage.prestations.selectors import computed_actuals, period_bounds
+from pilotage.prestations.tests.factories import CompanyFactory, DeliveryFactory
 from pilotage.results import services as results_services
 from pilotage.results.computations import Computation
 from pilotage.results.tests.factories import contract_indicator, period_for
-from pilotage.services.selectors import computed_actuals, period_bounds
-from pilotage.services.tests.factories import CompanyFactory, DeliveryFactory
 
 
 def _register(cast, seed: int = 7):
@@ -141,10 +141,10 @@ def test_a_cti_cannot_probe_another_ctis_computed_figures_through_a_value(cast, 
     import json
     from decimal import Decimal
 
+    from pilotage.prestations.tests.factories import DeliveryFactory
     from pilotage.programmes.tests.factories import ProgrammeFactory
     from pilotage.results.models import Indicator, Measurement, Objective
     from pilotage.results.tests.factories import ReportingPeriodFactory
-    from pilotage.services.tests.factories import DeliveryFactory
 
     programme = ProgrammeFactory()
     objective = Objective.objects.create(programme=programme, code="OG-1", title="Global")

@@ -5,7 +5,7 @@ from pilotage.core.filters import SearchFilterSet, YearFilter
 from pilotage.core.models import Organisation
 from pilotage.core.regions import Region
 from pilotage.core.roles import OrganisationKind
-from pilotage.services.models import (
+from pilotage.prestations.models import (
     Company,
     Funding,
     RequestStatus,

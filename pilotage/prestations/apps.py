@@ -2,21 +2,23 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class ServicesConfig(AppConfig):
-    name = "pilotage.services"
+class PrestationsConfig(AppConfig):
+    name = "pilotage.prestations"
+    # The app was `pilotage.services` (its services layer read `services/services.py`); the label
+    # stays, so tables, migrations, content types and history rows are the same: nothing moves.
     label = "services"
     verbose_name = _("Services to companies")
 
     def ready(self) -> None:
         from pilotage.core.todo import register_todo
-        from pilotage.services.selectors import todo_items
+        from pilotage.prestations.selectors import todo_items
 
         register_todo(todo_items)
         from pilotage.core import access
         from pilotage.core.navigation import MenuItem, register_menu
+        from pilotage.prestations.models import ServiceCategory, ServiceImport, ServiceRequest
+        from pilotage.prestations.selectors import computed_actuals
         from pilotage.results.computations import register_provider
-        from pilotage.services.models import ServiceCategory, ServiceImport, ServiceRequest
-        from pilotage.services.selectors import computed_actuals
 
         register_provider(computed_actuals, categories=ServiceCategory.choices)
         register_menu(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from pilotage.core.admin import AccessModelAdmin, admin_site
-from pilotage.services.models import Company, ServiceDelivery, ServiceOffering, ServiceRequest
+from pilotage.prestations.models import Company, ServiceDelivery, ServiceOffering, ServiceRequest
 
 
 @admin.register(Company, site=admin_site)

@@ -15,9 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from pilotage.core.audit import stamp
 from pilotage.core.models import Organisation, User
-from pilotage.results.computations import Computation
-from pilotage.results.models import Indicator, IndicatorSource, Measurement
-from pilotage.services.models import (
+from pilotage.prestations.models import (
     SME_SIZES,
     Company,
     Funding,
@@ -27,6 +25,8 @@ from pilotage.services.models import (
     ServiceRequest,
     SizeClass,
 )
+from pilotage.results.computations import Computation
+from pilotage.results.models import Indicator, IndicatorSource, Measurement
 
 REASON = "Demo data (manage.py load_demo) — invented figures"
 YEARS = (2023, 2024, 2025)

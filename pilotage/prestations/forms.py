@@ -7,9 +7,9 @@ from pilotage.core import access
 from pilotage.core.forms import FrenchDecimalField, ReasonField, StyledForm, StyledModelForm
 from pilotage.core.models import Organisation
 from pilotage.core.roles import OrganisationKind
-from pilotage.services.ice import IceProblem, ice_check, ice_message
-from pilotage.services.models import Company, ServiceDelivery, ServiceOffering
-from pilotage.services.services import company_by_ice
+from pilotage.prestations.ice import IceProblem, ice_check, ice_message
+from pilotage.prestations.models import Company, ServiceDelivery, ServiceOffering
+from pilotage.prestations.services import company_by_ice
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

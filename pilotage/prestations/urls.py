@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilotage.services import views
+from pilotage.prestations import views
 
 app_name = "services"
 

@@ -9,9 +9,9 @@ from django.db import connection
 
 from pilotage.core import exports
 from pilotage.core.exports import export_response
-from pilotage.services.models import ServiceDelivery
-from pilotage.services.tests.factories import CompanyFactory, DeliveryFactory
-from pilotage.services.views import DeliveryList
+from pilotage.prestations.models import ServiceDelivery
+from pilotage.prestations.tests.factories import CompanyFactory, DeliveryFactory
+from pilotage.prestations.views import DeliveryList
 
 
 def _csv(rows) -> str:
