@@ -24,6 +24,9 @@ def _isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.MEDIA_ROOT = tmp_path / "media"  # uploaded files never land in the checkout
+    # The cast's addresses are under `.example`: tests sign in as production does, where demo
+    # accounts get no exemption from two-factor authentication (tested on its own).
+    settings.TWO_FACTOR_DEMO_EXEMPT = False
     cache.clear()
     # Each test starts in the default language: a request made by an earlier test leaves its
     # user's language active in this thread (the middleware activates it for the request).

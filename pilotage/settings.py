@@ -156,8 +156,10 @@ if env_bool("BEHIND_PROXY"):
 
 # Two-factor authentication (core/two_factor.py): required for ministry roles and administrators,
 # offered to everyone, and asked before the admin opens or an API token is issued. The demo's
-# accounts (addresses under the reserved `.example` domain) skip it while the demo mode is on.
-TWO_FACTOR_DEMO_EXEMPT = env_bool("TWO_FACTOR_DEMO_EXEMPT", DEMO_BANNER)
+# accounts (addresses under the reserved `.example` domain, which no real person has) keep
+# signing in without it wherever the demo data is loaded; production sets 0, and
+# `check --deploy` warns until it does (core/checks.py).
+TWO_FACTOR_DEMO_EXEMPT = env_bool("TWO_FACTOR_DEMO_EXEMPT", True)
 OTP_TOTP_ISSUER = "Pilotage CTI"
 OTP_TOTP_THROTTLE_FACTOR = 1  # a wrong code doubles the wait before the next try: 1 s, 2 s, 4 s…
 OTP_STATIC_THROTTLE_FACTOR = 1

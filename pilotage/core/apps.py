@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from pilotage.core import lookups  # noqa: F401  (registers `__any`)
+        from pilotage.core import checks, lookups  # noqa: F401  (register checks, `__any`)
 
         self.record_sign_ins_outside_the_history()
         self.register_menu()

@@ -26,7 +26,7 @@ from pilotage.core.roles import Role
 REQUIRED_ROLES = (Role.MINISTRY_ADMIN, Role.MINISTRY_OFFICER)
 RECOVERY_CODE_COUNT = 10
 # RFC 2606 reserves `.example`: no real person has such an address, so the exemption cannot
-# reach a real account even if the demo mode were switched on by mistake.
+# reach a real account even where production forgot to switch it off.
 DEMO_DOMAIN_SUFFIX = ".example"
 
 
@@ -36,7 +36,7 @@ def is_required(user: Any) -> bool:
 
 
 def is_exempt(user: Any) -> bool:
-    """The demo's accounts, while the demo mode is on (the banner says so)."""
+    """The demo's accounts, unless TWO_FACTOR_DEMO_EXEMPT is off (production: core/checks.py)."""
     domain = user.email.rpartition("@")[2].lower()
     return settings.TWO_FACTOR_DEMO_EXEMPT and domain.endswith(DEMO_DOMAIN_SUFFIX)
 

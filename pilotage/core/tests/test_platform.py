@@ -24,13 +24,21 @@ def test_check_deploy_is_clean_with_production_settings():
         "SECURE_SSL_REDIRECT": "1",
         "SECURE_HSTS_SECONDS": "31536000",
         "DATABASE_URL": "sqlite:///:memory:",
+        "TWO_FACTOR_DEMO_EXEMPT": "0",
     }
-    result = subprocess.run(
+    result = _check_deploy(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+    # Left at its default, the demo accounts' exemption from two-factor authentication is told.
+    warned = _check_deploy({k: v for k, v in env.items() if k != "TWO_FACTOR_DEMO_EXEMPT"})
+    assert warned.returncode != 0 and "pilotage.W001" in warned.stdout + warned.stderr
+
+
+def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
 
 
 @pytest.mark.parametrize(

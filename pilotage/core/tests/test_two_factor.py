@@ -1,6 +1,7 @@
 """Two-factor authentication: required for ministry roles and administrators, offered to everyone,
 asked before the admin opens and before an API token is issued; the demo's accounts skip it while
-the demo mode is on. Every step goes through the pages, as people take it."""
+their exemption is on (the default; production turns it off). Every step goes through the pages,
+as people take it."""
 
 import re
 from datetime import timedelta
@@ -223,7 +224,7 @@ def test_the_admin_asks_for_the_second_factor(cast, client):
     assert client.get("/admin/login/")["Location"].startswith(reverse("login"))
 
 
-def test_demo_accounts_skip_it_only_in_the_demo(cast, client, settings):
+def test_demo_accounts_skip_it_unless_production_turns_that_off(cast, client, settings):
     settings.TWO_FACTOR_DEMO_EXEMPT = True
     sign_in(client, cast.officer)  # officer@test.example: a reserved, never real, domain
     assert client.get(reverse("home")).status_code == 200

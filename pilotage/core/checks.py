@@ -1,0 +1,17 @@
+"""System checks of the platform's own settings (run by `manage.py check`, `--deploy` ones too)."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def demo_accounts_skip_two_factor(app_configs, **kwargs) -> list[Warning]:
+    if not settings.TWO_FACTOR_DEMO_EXEMPT:
+        return []
+    return [
+        Warning(
+            "The demo's accounts (…@….example) sign in without two-factor authentication.",
+            hint="Set TWO_FACTOR_DEMO_EXEMPT=0 in production.",
+            id="pilotage.W001",
+        )
+    ]
