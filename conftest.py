@@ -37,6 +37,23 @@ def _isolated(settings, tmp_path):
 
 @pytest.fixture
 def cast(db):
+    return build_cast()
+
+
+@pytest.fixture(scope="module")
+def cast_once(django_db_setup, django_db_blocker):
+    """The same cast, built once for a whole module (the access matrix runs a thousand cases on
+    it), inside a transaction rolled back after the module; each test's own writes still roll
+    back to a savepoint after the test (pytest-django's `db`). Its users cache their roles: a
+    module using it must not change memberships."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_cast()
+        transaction.set_rollback(True)
+
+
+def build_cast() -> SimpleNamespace:
     from pilotage.core.tests.factories import OrganisationFactory, member
 
     org = OrganisationFactory

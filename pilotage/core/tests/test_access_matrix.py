@@ -28,10 +28,16 @@ OUTSIDERS = {
     "committee": (Role.COMMITTEE_MEMBER, "everywhere"),
     "auditor": (Role.AUDITOR, "everywhere"),
 }
+pytestmark = pytest.mark.django_db
 ROUTES = object_routes()
 OPERATIONS = api_operations(api)
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 READ_VIEWS = (ObjectDetailView, ObjectHistoryView)
+
+
+@pytest.fixture
+def cast(cast_once):
+    return cast_once
 
 
 def _matches(obj, condition) -> bool:

@@ -34,6 +34,15 @@ def bearer(user) -> dict[str, str]:
     return {"Authorization": f"Bearer {api_token(user)}"}
 
 
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(cast_once):
+    """Built once for the module: its matrices run a few hundred cases."""
+    return cast_once
+
+
 def test_every_signed_in_user_reads_the_register(cast, client):
     DecisionFactory(owner=cast.cti_a)
     body = client.get("/api/v1/decisions", headers=bearer(cast.partner_viewer)).json()
