@@ -15,8 +15,9 @@ rule is visible to nobody. Roles and scopes:
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
@@ -49,6 +50,7 @@ class AccessRule:
 
 
 _rules: dict[type[models.Model], AccessRule] = {}
+M = TypeVar("M", bound=models.Model)
 
 
 def access_rule(
@@ -101,7 +103,7 @@ def _multivalued(model: type[models.Model]) -> bool:
 
 
 def _crosses_many(model: type[models.Model], path: str) -> bool:
-    current = model
+    current: Any = model
     for name in path.split(LOOKUP_SEP):
         if name == "pk":
             return False
@@ -182,7 +184,7 @@ def reading_reach(user: Any, model: type[models.Model]) -> tuple[bool, set[int]]
     return _reach(user, rule.readers)
 
 
-def _filter(qs: models.QuerySet, user: Any, *, write: bool) -> models.QuerySet:
+def _filter(qs: "AccessQuerySet", user: Any, *, write: bool) -> "AccessQuerySet":
     rule = rule_for(qs.model)
     if rule is None:
         return qs.none()
@@ -205,9 +207,10 @@ def _filter(qs: models.QuerySet, user: Any, *, write: bool) -> models.QuerySet:
         condition |= rule.shared
     if published is not None:
         condition |= published
-    if _multivalued(qs.model):
+    model: type[models.Model] = qs.model
+    if _multivalued(model):
         # A row reached through several organisations must still come back once.
-        return qs.filter(pk__in=qs.model._base_manager.filter(condition).values("pk"))
+        return qs.filter(pk__in=model._base_manager.filter(condition).values("pk"))
     return qs.filter(condition)
 
 
@@ -224,12 +227,17 @@ class AccessQuerySet(models.QuerySet):
 # --- checks used by services and views ------------------------------------------------------
 
 
+def _rows(model: type[models.Model]) -> AccessQuerySet:
+    """The model's rows through its access manager (every ruled model has one)."""
+    return model._default_manager.all()  # type: ignore[return-value]
+
+
 def can_view(user: Any, obj: models.Model) -> bool:
-    return type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists()
+    return _rows(type(obj)).visible_to(user).filter(pk=obj.pk).exists()
 
 
 def can_edit(user: Any, obj: models.Model) -> bool:
-    return type(obj)._default_manager.editable_by(user).filter(pk=obj.pk).exists()
+    return _rows(type(obj)).editable_by(user).filter(pk=obj.pk).exists()
 
 
 def can_create(user: Any, model: type[models.Model]) -> bool:
@@ -267,15 +275,15 @@ def writable_organisations(user: Any, model: type[models.Model]) -> models.Query
     return Organisation.objects.all() if everywhere else Organisation.objects.filter(pk__in=org_ids)
 
 
-def get_visible(model: type[models.Model], user: Any, pk: Any) -> models.Model:
+def get_visible(model: type[M], user: Any, pk: Any) -> M:
     """Fetch a row the user may see, or raise AccessDenied(404) as if it did not exist."""
     try:
-        return model._default_manager.visible_to(user).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
+        return _rows(model).visible_to(user).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise AccessDenied(visible=False) from None
 
 
-def get_editable(model: type[models.Model], user: Any, pk: Any) -> models.Model:
+def get_editable(model: type[M], user: Any, pk: Any) -> M:
     """Fetch a row the user may change: 404 if they cannot see it, 403 if they only can see it."""
     obj = get_visible(model, user, pk)
     if not can_edit(user, obj):

@@ -1,6 +1,7 @@
 """One application error type, with codes shared by the UI and the API (mapped to HTTP in one place)."""
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,7 +28,7 @@ class ServiceError(Exception):
     def __init__(
         self,
         code: ErrorCode,
-        message: str | None = None,
+        message: "str | Promise | None" = None,
         field_errors: dict[str, list[str]] | None = None,
     ):
         self.code = ErrorCode(code)

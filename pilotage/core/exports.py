@@ -220,8 +220,8 @@ def _sql_cell(path: str, field: models.Field) -> Any:
     from django.db.models import Case, F, Func, Value, When
     from django.db.models.functions import Cast
 
-    if field.choices:
-        labels = [When(**{path: key}, then=Value(label)) for key, label in _labels(field).items()]
+    if choices := _labels(field):
+        labels = [When(**{path: key}, then=Value(label)) for key, label in choices.items()]
         return _neutralised_text(Case(*labels, default=Cast(F(path), TEXT), output_field=TEXT))
     kind = field.get_internal_type()
     if kind in {"CharField", "TextField", "EmailField", "URLField", "SlugField"}:

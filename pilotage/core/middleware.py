@@ -54,8 +54,8 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        language = getattr(user, "preferred_language", None) if user else None
-        if language and user.is_authenticated:
+        language = getattr(user, "preferred_language", None)
+        if language and user is not None and user.is_authenticated:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -1,13 +1,14 @@
 """Every state change of organisations, people and tokens; the shared save path other apps use too."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -32,6 +33,8 @@ from pilotage.core.models import (
 from pilotage.core.roles import ROLE_ORGANISATION_KINDS, OrganisationKind, Role
 from pilotage.core.tasks import send_invitation
 from pilotage.core.translation import with_languages
+
+M = TypeVar("M", bound=models.Model)
 
 # --- the shared save path --------------------------------------------------------------------
 
@@ -71,12 +74,12 @@ def assign_fields(obj: models.Model, fields: dict[str, Any], allowed: Iterable[s
 
 
 def save_audited(
-    obj: models.Model,
+    obj: M,
     *,
     actor: Any,
     reason: str = "",
     m2m: dict[str, Iterable[Any]] | None = None,
-) -> models.Model:
+) -> M:
     """Validate, then save with who and why for the history (many-to-many fields included, as one
     history record). Services that build several rows re-check access once all exist."""
     try:
@@ -102,12 +105,12 @@ def save_audited(
 
 
 def persist(
-    obj: models.Model,
+    obj: M,
     *,
     actor: Any,
     reason: str = "",
     m2m: dict[str, Iterable[Any]] | None = None,
-) -> models.Model:
+) -> M:
     """`save_audited`, then re-check that the saved row is one the actor may change: outside
     their reach, the whole transaction rolls back. Call inside `transaction.atomic()`."""
     save_audited(obj, actor=actor, reason=reason, m2m=m2m)
@@ -298,7 +301,7 @@ def user_update(*, actor: User, user: User, reason: str = "", **fields) -> User:
 
 def user_set_language(*, actor: User, language: str) -> None:
     """Remember the interface language the signed-in user chose (it follows them across devices)."""
-    if language not in dict(translation.trans_real.get_languages()):
+    if language not in dict(settings.LANGUAGES):
         raise ServiceError(ErrorCode.INVALID, field_errors={"language": [_("Unknown language.")]})
     if actor.preferred_language != language:
         user_update(actor=actor, user=actor, preferred_language=language)

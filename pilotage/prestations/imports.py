@@ -92,7 +92,10 @@ COMPANY_COLUMNS = [
     Column("region", gettext_lazy("Region"), True, ()),
     Column("city", gettext_lazy("City"), False, ("ville",)),
 ]
-COLUMNS = {ImportKind.DELIVERIES: DELIVERY_COLUMNS, ImportKind.COMPANIES: COMPANY_COLUMNS}
+COLUMNS: dict[str, list[Column]] = {
+    ImportKind.DELIVERIES: DELIVERY_COLUMNS,
+    ImportKind.COMPANIES: COMPANY_COLUMNS,
+}
 
 
 @dataclass
@@ -211,6 +214,7 @@ class _Parser:
         parsed = self.parse(chunk)
         keys = [getattr(obj, self.key_field) for _n, obj in parsed]
         existing = self.existing(keys)
+        assert self.seen is not None, "run_import opens the keys met before any chunk"
         met = self.seen.met_before(keys)
         fresh = []
         for number, obj in parsed:
