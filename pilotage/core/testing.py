@@ -66,6 +66,32 @@ def owned_object_factory(model: type[models.Model]):
     return register
 
 
+@dataclass(frozen=True)
+class CreateRoute:
+    operation: str  # "POST /api/v1/deliveries"
+    model: type[models.Model]
+    body: Callable[[Any], dict[str, Any]]  # a body a manager of the given CTI sends successfully
+
+
+_create_routes: dict[str, CreateRoute] = {}
+
+
+def create_body(operation: str, model: type[models.Model]):
+    """Register, for an API create route, how to write a body a CTI's manager may send: the
+    matrix sends it with each of its ids swapped for another CTI's (DESIGN §5's attack)."""
+
+    def register(func: Callable[[Any], dict[str, Any]]):
+        _create_routes[operation] = CreateRoute(operation, model, func)
+        return func
+
+    return register
+
+
+def create_routes() -> list[CreateRoute]:
+    autodiscover_modules("tests.factories")
+    return sorted(_create_routes.values(), key=lambda route: route.operation)
+
+
 def owned_object(model: type[models.Model], cti: Any) -> models.Model:
     autodiscover_modules("tests.factories")
     if model not in _owned_factories:

@@ -12,7 +12,14 @@ from pilotage.api.api import api
 from pilotage.core import access
 from pilotage.core.generic_views import ObjectDetailView, ObjectHistoryView
 from pilotage.core.roles import Role
-from pilotage.core.testing import api_operations, object_routes, owned_object, sign_in, snapshot
+from pilotage.core.testing import (
+    api_operations,
+    create_routes,
+    object_routes,
+    owned_object,
+    sign_in,
+    snapshot,
+)
 from pilotage.core.tests import policy
 from pilotage.core.tests.factories import api_token
 
@@ -31,6 +38,7 @@ OUTSIDERS = {
 pytestmark = pytest.mark.django_db
 ROUTES = object_routes()
 OPERATIONS = api_operations(api)
+CREATE_ROUTES = create_routes()
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 READ_VIEWS = (ObjectDetailView, ObjectHistoryView)
 
@@ -145,3 +153,32 @@ def test_the_same_write_succeeds_for_a_ministry_officer(cast, client):
     assert response.status_code == 200, response.content
     cast.cti_a.refresh_from_db()
     assert cast.cti_a.name == "Renamed by the officer"
+
+
+@pytest.mark.parametrize("route", CREATE_ROUTES, ids=lambda r: r.operation)
+def test_a_create_route_takes_no_id_of_another_cti(cast, client, route):
+    """CTI B's manager posts a body that would succeed with CTI B's own objects, with one id at a
+    time swapped for CTI A's: refused, nothing written. Then the unswapped body succeeds, so the
+    refusals came from the foreign id alone."""
+    method, path = route.operation.split(" ", 1)
+    headers = {"Authorization": f"Bearer {api_token(cast.cti_b_manager)}"}
+    theirs, sample = route.body(cast.cti_a), route.body(cast.cti_b)
+    # The ids that name a CTI's own objects: the integers that differ between the two bodies.
+    swaps = [k for k, v in sample.items() if isinstance(v, int) and theirs[k] != v]
+    assert swaps, f"{route.operation}: the body names no CTI's object"
+    rows = route.model._base_manager
+
+    def post(body):
+        return getattr(client, method.lower())(
+            path, body, content_type="application/json", headers=headers
+        )
+
+    for key in swaps:
+        body = {**route.body(cast.cti_b), key: theirs[key]}
+        count = rows.count()
+        answer = post(body)
+        assert answer.status_code in (403, 404, 409, 422), f"{key}={theirs[key]}: {answer}"
+        assert rows.count() == count, f"{key}: a row was written"
+    body = route.body(cast.cti_b)
+    count = rows.count()
+    assert post(body).status_code in (200, 201) and rows.count() == count + 1

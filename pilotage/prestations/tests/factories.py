@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 
 from pilotage.core.roles import Role
-from pilotage.core.testing import owned_object_factory
+from pilotage.core.testing import create_body, owned_object_factory
 from pilotage.core.tests.factories import member
 from pilotage.prestations.models import (
     Company,
@@ -104,3 +104,18 @@ def _owned_import(cti):
     job.file.save("import.csv", ContentFile(b"a;b\n"), save=False)
     job.save()
     return job
+
+
+@create_body("POST /api/v1/offerings", ServiceOffering)
+def _offering_body(cti):
+    code = OfferingFactory.build().code
+    return {"cti": cti.pk, "code": code, "category": "training", "title": "Formation"}
+
+
+@create_body("POST /api/v1/deliveries", ServiceDelivery)
+def _delivery_body(cti):
+    offering = OfferingFactory(cti=cti)
+    company = DeliveryFactory(cti=cti).company
+    reference = DeliveryFactory.build().reference
+    return {"cti": cti.pk, "reference": reference, "company_ice": company.ice,
+            "offering": offering.pk, "started_on": "2024-03-01", "amount_invoiced": "100"}  # fmt: skip

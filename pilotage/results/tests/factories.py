@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import factory
 
-from pilotage.core.testing import owned_object_factory
+from pilotage.core.testing import create_body, owned_object_factory
 from pilotage.programmes.models import PartyRole
 from pilotage.programmes.tests.factories import ProgrammeFactory, agreement_with
 from pilotage.results.models import (
@@ -99,3 +99,11 @@ def _owned_evidence(cti):
     evidence.file.save("attestation.pdf", ContentFile(b"%PDF-1.7"), save=False)
     evidence.save()
     return evidence
+
+
+@create_body("POST /api/v1/measurements", Measurement)
+def _measurement_body(cti):
+    indicator = contract_indicator(cti)
+    period = period_for(indicator, is_open=True)
+    return {"indicator_id": indicator.pk, "period_id": period.pk, "organisation_id": cti.pk,
+            "value": "12"}  # fmt: skip
