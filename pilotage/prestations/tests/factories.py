@@ -107,15 +107,18 @@ def _owned_import(cti):
 
 
 @create_body("POST /api/v1/offerings", ServiceOffering)
+@create_body("POST /offerings/new/", ServiceOffering)
 def _offering_body(cti):
     code = OfferingFactory.build().code
     return {"cti": cti.pk, "code": code, "category": "training", "title": "Formation"}
 
 
 @create_body("POST /api/v1/deliveries", ServiceDelivery)
+@create_body("POST /deliveries/new/", ServiceDelivery)
 def _delivery_body(cti):
     offering = OfferingFactory(cti=cti)
     company = DeliveryFactory(cti=cti).company
     reference = DeliveryFactory.build().reference
     return {"cti": cti.pk, "reference": reference, "company_ice": company.ice,
-            "offering": offering.pk, "started_on": "2024-03-01", "amount_invoiced": "100"}  # fmt: skip
+            "offering": offering.pk, "started_on": "2024-03-01", "amount_invoiced": "100",
+            "funding": "paid"}  # fmt: skip
