@@ -224,6 +224,48 @@ class AccessQuerySet(models.QuerySet):
         return _filter(self, user, write=True)
 
 
+# --- actions: workflow steps, one declaration each --------------------------------------------
+# A step (submit, validate…) names the roles that take it and what a refusal says. The page
+# asks `can()` for its buttons, the API and the service call `ensure_can()`: one rule, three
+# places that obey it. Which rows are reached stays with the model's access rule.
+
+
+@dataclass(frozen=True)
+class Action:
+    roles: frozenset[str]
+    refusal: Any  # the message a refused person reads (lazily translated)
+
+
+_actions: dict[tuple[type[models.Model], str], Action] = {}
+
+
+def declare_actions(model: type[models.Model], actions: dict[str, tuple[Iterable[str], Any]]):
+    """Register the model's steps: {"submit": (roles, refusal message), …}."""
+    for name, (roles, refusal) in actions.items():
+        _actions[(model, name)] = Action(frozenset(roles), refusal)
+
+
+def actions_of(model: type[models.Model]) -> list[str]:
+    return [name for (owner, name) in _actions if owner is model]
+
+
+def can(user: Any, action: str, target: models.Model | type[models.Model]) -> bool:
+    """May the user take this step on this row (or, given a model, on some row of it)?"""
+    model = target if isinstance(target, type) else type(target)
+    rule = _actions[(model, action)]
+    if not bool(roles_of(user) & rule.roles):
+        return False
+    return isinstance(target, type) or can_view(user, target)
+
+
+def ensure_can(user: Any, action: str, target: models.Model | type[models.Model]) -> None:
+    from pilotage.core.errors import ErrorCode, refusal
+
+    if not can(user, action, target):
+        model = target if isinstance(target, type) else type(target)
+        raise refusal(str(_actions[(model, action)].refusal), code=ErrorCode.FORBIDDEN)
+
+
 # --- checks used by services and views ------------------------------------------------------
 
 

@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.access import AccessQuerySet, access_rule
+from pilotage.core.access import AccessQuerySet, access_rule, declare_actions
 from pilotage.core.audit import history_records
 from pilotage.core.models import Organisation, StoredDocument, stored_file_path
-from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES
+from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.programmes.models import Agreement, Amendment, Programme, StrategicAxis
 from pilotage.results.computations import Computation
 from pilotage.results.semantics import Aggregation, Direction, Kind
@@ -356,6 +356,19 @@ class Measurement(models.Model):
         agreement_id = self.indicator.objective.agreement_id
         url = reverse("results:contract_reporting", args=[agreement_id])
         return f"{url}?period={self.period_id}"
+
+
+# The reporting steps (core/access.py `can`): the sheet's buttons, the API and the services.
+declare_actions(
+    Measurement,
+    {
+        "enter": (CTI_ROLES, _("Only the CTI's own staff enter its values.")),
+        "submit": ({Role.CTI_MANAGER}, _("Only the CTI manager submits values.")),
+        "review": (MINISTRY_ROLES, _("Only ministry officers review reported values.")),
+        "revise": (CTI_ROLES, _("Only the CTI's own staff open a correction.")),
+        "attach_evidence": (CTI_ROLES, _("Only the CTI's own staff attach evidence.")),
+    },
+)
 
 
 class EventKind(models.TextChoices):

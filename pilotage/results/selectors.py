@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from pilotage.core import access
 from pilotage.core.models import Organisation
-from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, OrganisationKind, Role
+from pilotage.core.roles import OrganisationKind
 from pilotage.core.todo import TodoItem
 from pilotage.programmes.models import Agreement, AgreementParty
 from pilotage.results import computations, semantics
@@ -337,9 +337,9 @@ def programme_matrix(
 def todo_items(user: Any) -> list[TodoItem]:
     """Values waiting for this person: to validate (ministry), returned or ready to submit
     (the CTI's manager), returned (its staff). Two queries whatever the volume."""
-    is_reviewer = access.has_role(user, *MINISTRY_ROLES)
-    is_manager = access.has_role(user, Role.CTI_MANAGER)
-    is_reporter = access.has_role(user, *CTI_ROLES)
+    is_reviewer = access.can(user, "review", Measurement)
+    is_manager = access.can(user, "submit", Measurement)
+    is_reporter = access.can(user, "enter", Measurement)
     if not (is_reviewer or is_reporter):
         return []
     with_value = Q(value__isnull=False) | Q(numerator__isnull=False)

@@ -18,7 +18,7 @@ from pilotage.core.files import store_upload
 from pilotage.core.models import NotificationKind, Organisation, User
 from pilotage.core.notifications import notify, people_of
 from pilotage.core.numbers import format_decimal
-from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
+from pilotage.core.roles import CTI_ROLES, Role
 from pilotage.core.services import assign_fields, persist
 from pilotage.core.translation import with_languages
 from pilotage.results import computations
@@ -38,11 +38,6 @@ from pilotage.results.selectors import current_target, latest_revision, reportin
 from pilotage.results.semantics import Aggregation, Kind
 
 EDITABLE = (MeasurementStatus.DRAFT, MeasurementStatus.RETURNED)
-
-
-def _require_role(actor: User, roles: frozenset[str], message: str) -> None:
-    if not access.has_role(actor, *roles):
-        raise refusal(message, code=ErrorCode.FORBIDDEN)
 
 
 def _event(measurement: Measurement, kind: str, actor: User, before: str, reason: str = "") -> None:
@@ -117,7 +112,7 @@ def measurement_record(
     comment: str = "",
 ) -> Measurement:
     """Enter or correct the CTI's value (a draft, or a returned value being fixed)."""
-    _require_role(actor, CTI_ROLES, _("Only the CTI's own staff enter its values."))
+    access.ensure_can(actor, "enter", Measurement)
     # Before anything is read or compared for it: another CTI is "not found", whatever its data.
     if not access.can_write_for(actor, Measurement, organisation):
         raise AccessDenied(visible=False)
@@ -204,7 +199,7 @@ def _locked(measurement: Measurement, actor: User) -> Measurement:
 def measurement_submit(*, actor: User, measurement: Measurement) -> Measurement:
     """The CTI manager sends the value to the ministry; the target version in force is recorded."""
     measurement = _locked(measurement, actor)
-    _require_role(actor, frozenset({Role.CTI_MANAGER}), _("Only the CTI manager submits values."))
+    access.ensure_can(actor, "submit", Measurement)
     if measurement.status not in EDITABLE:
         raise refusal(_("Only a draft or returned value can be submitted."))
     before = measurement.status
@@ -219,7 +214,7 @@ def measurement_submit(*, actor: User, measurement: Measurement) -> Measurement:
 
 def _review(actor: User, measurement: Measurement) -> Measurement:
     measurement = _locked(measurement, actor)
-    _require_role(actor, MINISTRY_ROLES, _("Only ministry officers review reported values."))
+    access.ensure_can(actor, "review", Measurement)
     if measurement.status != MeasurementStatus.SUBMITTED:
         raise refusal(_("Only a submitted value can be validated or returned."))
     return measurement
@@ -292,7 +287,7 @@ def measurements_submit_ready(
 ) -> tuple[list[Measurement], list[tuple[Indicator, str]]]:
     """Submit, at once, every value of the contract's sheet for the period that is ready (a
     draft or returned value with a figure). The others stay as they are, each with why."""
-    _require_role(actor, frozenset({Role.CTI_MANAGER}), _("Only the CTI manager submits values."))
+    access.ensure_can(actor, "submit", Measurement)
     ready, not_ready = [], []
     for row in reporting_sheet(agreement, period, actor):
         m = row.measurement
@@ -313,7 +308,7 @@ def measurements_submit_ready(
 @transaction.atomic
 def measurements_validate(*, actor: User, ids) -> list[Measurement]:
     """Validate several submitted values at once: all of them, or none."""
-    _require_role(actor, MINISTRY_ROLES, _("Only ministry officers review reported values."))
+    access.ensure_can(actor, "review", Measurement)
     return _each_or_none(
         _batch(actor, ids), lambda m: measurement_validate(actor=actor, measurement=m)
     )
@@ -325,7 +320,7 @@ def measurements_return(
 ) -> list[Measurement]:
     """Return several submitted values at once, with one reason for all or one each (a value's
     own reason wins): all of them, or none."""
-    _require_role(actor, MINISTRY_ROLES, _("Only ministry officers review reported values."))
+    access.ensure_can(actor, "review", Measurement)
     reasons = reasons or {}
     return _each_or_none(
         _batch(actor, ids),
@@ -339,7 +334,7 @@ def measurements_return(
 def measurement_revise(*, actor: User, measurement: Measurement, reason: str) -> Measurement:
     """Open a correction of a validated value: a new draft revision; the validated one stays."""
     measurement = _locked(measurement, actor)
-    _require_role(actor, CTI_ROLES, _("Only the CTI's own staff open a correction."))
+    access.ensure_can(actor, "revise", Measurement)
     if measurement.status != MeasurementStatus.VALIDATED:
         raise refusal(_("Only a validated value is corrected by a new revision."))
     if hasattr(measurement, "superseded_by"):
@@ -410,7 +405,7 @@ def measurements_record_sheet(
 def evidence_attach(*, actor: User, measurement: Measurement, upload, title: str = "") -> Evidence:
     """Attach a proof to a value the CTI may still change (draft or returned)."""
     measurement = _locked(measurement, actor)
-    _require_role(actor, CTI_ROLES, _("Only the CTI's own staff attach evidence."))
+    access.ensure_can(actor, "attach_evidence", Measurement)
     if measurement.status not in EDITABLE:
         raise refusal(_("Evidence is attached before the value is submitted."))
     if upload is None:

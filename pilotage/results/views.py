@@ -24,7 +24,6 @@ from pilotage.core.generic_views import (
     add_service_errors,
 )
 from pilotage.core.numbers import id_param
-from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.core.tables import Column
 from pilotage.core.translation import translated_accessor
 from pilotage.programmes.models import Agreement, Amendment, Programme, StrategicAxis
@@ -64,6 +63,7 @@ class ContractReporting(ObjectMixin, View):
         self, agreement, period, periods, form, status=200, upload_errors=()
     ) -> HttpResponse:
         user = self.request.user
+        steps = access.actions_of(Measurement)
         context = {
             "upload_errors": upload_errors,
             "object": agreement,
@@ -72,9 +72,8 @@ class ContractReporting(ObjectMixin, View):
             "form": form,
             "rows": [(row, form.bound_row(row.indicator.pk)) for row in form.rows],
             "cti": selectors.contract_cti(agreement),
-            "is_cti": access.has_role(user, *CTI_ROLES),
-            "is_manager": access.has_role(user, Role.CTI_MANAGER),
-            "is_reviewer": access.has_role(user, *MINISTRY_ROLES) or user.is_superuser,
+            # The buttons follow the steps declared on Measurement (results/models.py).
+            "can": {step: access.can(user, step, Measurement) for step in steps},
             "submitted_count": sum(
                 1 for row in form.rows if row.measurement and row.measurement.status == "submitted"
             ),

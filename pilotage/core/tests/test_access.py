@@ -6,7 +6,7 @@ from django.db import transaction
 from pilotage.core import access
 from pilotage.core.errors import AccessDenied
 from pilotage.core.models import ApiToken, Membership, Organisation, User
-from pilotage.core.testing import all_models_registered
+from pilotage.core.testing import all_models_registered, owned_object
 from pilotage.core.tests.factories import api_token
 
 
@@ -97,3 +97,30 @@ def test_grants_are_read_once_per_user_object(cast, django_assert_num_queries):
     with django_assert_num_queries(1):
         access.grants_of(user)
         access.grants_of(user)
+
+
+@pytest.mark.parametrize(
+    "person, step, allowed",
+    [
+        ("cti_a_manager", "submit", True), ("cti_a_staff", "submit", False),
+        ("cti_a_staff", "enter", True), ("officer", "enter", False),
+        ("officer", "review", True), ("auditor", "review", False),
+        ("committee", "revise", False), ("cti_a_staff", "revise", True),
+    ],
+)  # fmt: skip
+def test_a_step_is_open_to_its_declared_roles_only(cast, person, step, allowed):
+    from pilotage.results.models import Measurement
+
+    assert access.can(getattr(cast, person), step, Measurement) is allowed
+
+
+def test_a_step_on_a_row_also_needs_the_row_in_reach(cast):
+    from pilotage.core.errors import ServiceError
+    from pilotage.results.models import Measurement
+
+    value = owned_object(Measurement, cast.cti_a)
+    assert access.can(cast.cti_a_manager, "submit", value)
+    assert not access.can(cast.cti_b_manager, "submit", value)
+    with pytest.raises(ServiceError) as refused:
+        access.ensure_can(cast.cti_a_staff, "submit", value)
+    assert refused.value.status == 403 and "responsable" in refused.value.message
