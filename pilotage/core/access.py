@@ -258,12 +258,15 @@ def can(user: Any, action: str, target: models.Model | type[models.Model]) -> bo
     return isinstance(target, type) or can_view(user, target)
 
 
-def ensure_can(user: Any, action: str, target: models.Model | type[models.Model]) -> None:
+def ensure_can(
+    user: Any, action: str, target: models.Model | type[models.Model], field: str | None = None
+) -> None:
+    """Refuse (403, with the declared message, next to `field` on a form) unless `can`."""
     from pilotage.core.errors import ErrorCode, refusal
 
     if not can(user, action, target):
         model = target if isinstance(target, type) else type(target)
-        raise refusal(str(_actions[(model, action)].refusal), code=ErrorCode.FORBIDDEN)
+        raise refusal(str(_actions[(model, action)].refusal), field, code=ErrorCode.FORBIDDEN)
 
 
 # --- checks used by services and views ------------------------------------------------------

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.access import AccessQuerySet, access_rule
+from pilotage.core.access import AccessQuerySet, access_rule, declare_actions
 from pilotage.core.audit import history_records
 from pilotage.core.models import Organisation, StoredDocument
 from pilotage.core.money import money_field
@@ -110,6 +110,18 @@ class Company(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("services:company_detail", args=[self.pk])
+
+
+# An ICE whose ÷97 control fails is kept only on a ministry officer's word, with a reason.
+declare_actions(
+    Company,
+    {
+        "override_ice": (
+            MINISTRY_ROLES,
+            _("Only a ministry officer may accept an ICE whose control digits fail."),
+        )
+    },
+)
 
 
 def _localised(obj: models.Model, field: str) -> str:

@@ -18,7 +18,7 @@ from pilotage.core.errors import ErrorCode, ServiceError, refusal
 from pilotage.core.files import check_upload, sha256_of
 from pilotage.core.models import NotificationKind, Organisation, User
 from pilotage.core.notifications import notify, people_of
-from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, OrganisationKind
+from pilotage.core.roles import CTI_ROLES, OrganisationKind
 from pilotage.core.services import persist, save_audited
 from pilotage.core.tabular import TABULAR_EXTENSIONS
 from pilotage.prestations.ice import IceProblem, ice_check, ice_message
@@ -38,10 +38,6 @@ logger = logging.getLogger(__name__)
 # --- ICE ---------------------------------------------------------------------------------------
 
 
-def may_override_ice(actor: Any) -> bool:
-    return access.has_role(actor, *MINISTRY_ROLES) or bool(getattr(actor, "is_superuser", False))
-
-
 def _checked_ice(actor: Any, number: str, override_reason: str) -> tuple[str, str]:
     """The ICE to store and the override reason to keep (empty unless the checksum failed)."""
     ice, problem = ice_check(number)
@@ -50,12 +46,7 @@ def _checked_ice(actor: Any, number: str, override_reason: str) -> tuple[str, st
     if problem == IceProblem.CHECKSUM:
         if not override_reason.strip():
             raise refusal(ice_message(problem), "ice", code=ErrorCode.INVALID)
-        if not may_override_ice(actor):
-            raise refusal(
-                _("Only a ministry officer may accept an ICE whose control digits fail."),
-                "ice_override_reason",
-                ErrorCode.FORBIDDEN,
-            )
+        access.ensure_can(actor, "override_ice", Company, field="ice_override_reason")
         return ice, override_reason.strip()
     return ice, ""
 
