@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.access import AccessQuerySet, access_rule
+from pilotage.core.access import AccessQuerySet, access_rule, declare_actions
 from pilotage.core.audit import history_records
 from pilotage.core.models import Organisation, StoredDocument, stored_file_path
 from pilotage.core.money import money_field
@@ -175,6 +175,19 @@ class Agreement(models.Model):
     @property
     def next_statuses(self) -> list[AgreementStatus]:
         return [AgreementStatus(s) for s in TRANSITIONS[self.status]]
+
+
+# The plan's own agreements (conventions-cadres, contrats-objectifs) are the ministry's to write;
+# the CID writes its specific contracts and protocols (programmes/services.py CID_KINDS).
+declare_actions(
+    Agreement,
+    {
+        "write_ministry_kinds": (
+            MINISTRY_ROLES,
+            _("Only the ministry writes conventions-cadres and contrats-objectifs."),
+        )
+    },
+)
 
 
 class PartyRole(models.TextChoices):

@@ -14,7 +14,6 @@ from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.files import store_upload
 from pilotage.core.models import Organisation, User
 from pilotage.core.money import format_mad
-from pilotage.core.roles import MINISTRY_ROLES
 from pilotage.core.services import assign_fields, persist, save_audited
 from pilotage.core.translation import with_languages
 from pilotage.programmes.models import (
@@ -139,15 +138,8 @@ def _check_axis_covers_allocations(axis: StrategicAxis) -> None:
 
 
 def _check_kind_allowed(actor: User, kind: str) -> None:
-    if kind not in CID_KINDS and not (
-        actor.is_superuser or access.has_role(actor, *MINISTRY_ROLES)
-    ):
-        raise ServiceError(
-            ErrorCode.FORBIDDEN,
-            field_errors={
-                "kind": [_("Only the ministry writes conventions-cadres and contrats-objectifs.")]
-            },
-        )
+    if kind not in CID_KINDS:
+        access.ensure_can(actor, "write_ministry_kinds", Agreement, field="kind")
 
 
 def _check_parent(agreement: Agreement) -> None:
