@@ -234,6 +234,12 @@ class OneTimeCodeForm(StyledForm):
     )
 
 
+class TwoFactorResetForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Reset two-factor authentication (lost phone): reason"), max_length=500
+    )
+
+
 def validated(form: Any) -> Any:
     """The form if valid; otherwise its field errors as the application error (API handlers)."""
     from pilotage.core.errors import form_errors

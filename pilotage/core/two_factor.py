@@ -70,6 +70,7 @@ def step_owed(user: Any) -> str | None:
 class CodeCheck:
     device: Any = None  # the device that accepted the code, or None
     retry_at: datetime | None = None  # when throttled: the earliest moment a new try counts
+    recovery: bool = False  # the code was one of the recovery codes
 
 
 def _normalised(code: str) -> str:
@@ -94,7 +95,7 @@ def check_code(user: Any, code: str) -> CodeCheck:
                     retry_at = max(filter(None, [retry_at, detail["locked_until"]]))
                 continue
             if code and device.verify_token(code):
-                return CodeCheck(device=device)
+                return CodeCheck(device=device, recovery=kind is StaticDevice)
     return CodeCheck(retry_at=retry_at)
 
 

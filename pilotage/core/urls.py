@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     path(
         "people/<int:pk>/two-factor/reset/",
-        views.TwoFactorDisable.as_view(),
+        views.UserTwoFactorReset.as_view(),
         name="user_two_factor_reset",
     ),
     path("account/two-factor/", views.TwoFactorManage.as_view(), name="two_factor"),

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
-from django_otp.plugins.otp_static.models import StaticDevice
 
 from pilotage.core import access, selectors, services, two_factor
 from pilotage.core.errors import ServiceError
@@ -29,6 +28,7 @@ from pilotage.core.forms import (
     MembershipForm,
     OneTimeCodeForm,
     OrganisationForm,
+    TwoFactorResetForm,
     UserForm,
 )
 from pilotage.core.generic_views import (
@@ -39,6 +39,7 @@ from pilotage.core.generic_views import (
     ObjectHistoryView,
     ObjectListView,
     ObjectMixin,
+    ObjectStepView,
     add_service_errors,
 )
 from pilotage.core.models import (
@@ -277,7 +278,6 @@ class TwoFactorManage(AccessMixin, View):
             "enrolled": two_factor.is_enrolled(user),
             "required": two_factor.is_required(user),
             "exempt": two_factor.is_exempt(user),
-            "verified": two_factor.is_verified(user),
             "codes_left": two_factor.recovery_codes_left(user),
         }
         return render(request, "core/two_factor.html", context)
@@ -357,7 +357,7 @@ class TwoFactorVerify(LoginRequiredMixin, View):
             form.add_error("code", message)
             return self.render_page(form, status=429 if wait else 422)
         django_otp.login(request, check.device)
-        if isinstance(check.device, StaticDevice):
+        if check.recovery:
             left = two_factor.recovery_codes_left(request.user)
             messages.warning(
                 request,
@@ -380,23 +380,29 @@ class RecoveryCodesRegenerate(AccessMixin, View):
 
 
 class TwoFactorDisable(AccessMixin, View):
-    """Oneself (from the account page) or a ministry administrator for someone else."""
+    """Turning it off oneself (the service refuses it to the roles that require it)."""
 
-    model = User
-
-    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        person = access.get_visible(User, request.user, pk) if pk else request.user
+    def post(self, request: HttpRequest) -> HttpResponse:
         try:
-            services.two_factor_disable(
-                actor=request.user, user=person, reason=request.POST.get("reason", "")
-            )
+            services.two_factor_disable(actor=request.user, user=request.user)
         except ServiceError as exc:
             if exc.code in ACCESS_CODES:
                 raise
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Two-factor authentication turned off."))
-        return redirect(person.get_absolute_url() if pk else reverse("core:two_factor"))
+        return redirect("core:two_factor")
+
+
+class UserTwoFactorReset(ObjectStepView):
+    """A ministry administrator resets someone's second factor (lost phone), with a reason."""
+
+    model = User
+    form_class = TwoFactorResetForm
+    done_message = gettext_lazy("Two-factor authentication turned off.")
+
+    def apply(self, obj: User, data: dict[str, Any]) -> None:
+        services.two_factor_disable(actor=self.request.user, user=obj, reason=data["reason"])
 
 
 # --- API tokens ------------------------------------------------------------------------------
