@@ -272,17 +272,17 @@ def ensure_can(
 # --- checks used by services and views ------------------------------------------------------
 
 
-def _rows(model: type[models.Model]) -> AccessQuerySet:
+def rows(model: type[models.Model]) -> AccessQuerySet:
     """The model's rows through its access manager (every ruled model has one)."""
     return model._default_manager.all()  # type: ignore[return-value]
 
 
 def can_view(user: Any, obj: models.Model) -> bool:
-    return _rows(type(obj)).visible_to(user).filter(pk=obj.pk).exists()
+    return rows(type(obj)).visible_to(user).filter(pk=obj.pk).exists()
 
 
 def can_edit(user: Any, obj: models.Model) -> bool:
-    return _rows(type(obj)).editable_by(user).filter(pk=obj.pk).exists()
+    return rows(type(obj)).editable_by(user).filter(pk=obj.pk).exists()
 
 
 def can_create(user: Any, model: type[models.Model]) -> bool:
@@ -323,7 +323,7 @@ def writable_organisations(user: Any, model: type[models.Model]) -> models.Query
 def get_visible(model: type[M], user: Any, pk: Any) -> M:
     """Fetch a row the user may see, or raise AccessDenied(404) as if it did not exist."""
     try:
-        return _rows(model).visible_to(user).get(pk=pk)
+        return rows(model).visible_to(user).get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise AccessDenied(visible=False) from None
 

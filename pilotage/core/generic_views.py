@@ -11,7 +11,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -21,16 +28,24 @@ from pilotage.core import access
 from pilotage.core.audit import history_of
 from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.exports import EXPORT_FORMATS, export_response
+from pilotage.core.models import User
+from pilotage.core.numbers import id_param
 from pilotage.core.tables import Column, sort_queryset
 
 ACCESS_CODES = (ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN)
+
+
+class SignedInRequest(HttpRequest):
+    """The request of a page behind `AccessMixin`: someone signed in (for the type checker)."""
+
+    user: User
 
 
 class AccessMixin(LoginRequiredMixin):
     """Turns the application's access errors (404, 403) into error pages: a refusal for lack of
     rights is never shown as a form error."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return super().dispatch(request, *args, **kwargs)
         except ServiceError as exc:
@@ -43,8 +58,10 @@ class AccessMixin(LoginRequiredMixin):
 
 class ObjectMixin(AccessMixin):
     model: type[models.Model]
+    request: Any  # a SignedInRequest
+    kwargs: dict[str, Any]
 
-    def get_object(self) -> models.Model:
+    def get_object(self) -> Any:
         return access.get_visible(self.model, self.request.user, self.kwargs["pk"])
 
 
@@ -63,7 +80,7 @@ class ObjectListView(AccessMixin, View):
     partial_template_name = "core/partials/object_table.html"
 
     def get_queryset(self) -> models.QuerySet:
-        qs = self.model._default_manager.visible_to(self.request.user)
+        qs = access.rows(self.model).visible_to(self.request.user)
         return qs.select_related(*self.related).prefetch_related(*self.prefetch)
 
     def get_context(self) -> dict[str, Any]:
@@ -74,7 +91,7 @@ class ObjectListView(AccessMixin, View):
         """A totals row over every filtered row (not just the page), keyed by column name."""
         return None
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: Any) -> HttpResponseBase:
         queryset = self.get_queryset()
         filterset = None
         if self.filterset_class is not None:
@@ -150,6 +167,9 @@ class ObjectFormView(ObjectMixin, View):
     create_service: Any = None
     update_service: Any = None
     object_kwarg = ""
+    prefill: tuple[
+        str, ...
+    ] = ()  # choices a create form takes from the query string (?committee=3)
 
     def service_kwargs(self, form: Any) -> dict[str, Any]:
         return {
@@ -172,7 +192,14 @@ class ObjectFormView(ObjectMixin, View):
         return access.get_editable(self.model, self.request.user, self.kwargs["pk"])
 
     def get_form(self, obj: models.Model | None, data: Any = None, files: Any = None) -> Any:
-        return self.form_class(data, files, instance=obj, user=self.request.user)
+        form = self.form_class(data, files, instance=obj, user=self.request.user)
+        if obj is None and data is None:
+            # The links on a committee's or an evaluation's page preset the new row's parent.
+            for name in self.prefill:
+                value = id_param(self.request.GET.get(name, ""))
+                if name in form.fields and value:
+                    form.initial[name] = value
+        return form
 
     def render_form(self, form: Any, obj: models.Model | None, status: int = 200) -> HttpResponse:
         title = self.title_edit if obj is not None else self.title_create
@@ -188,7 +215,7 @@ class ObjectFormView(ObjectMixin, View):
         form = self.get_form(obj, request.POST, request.FILES)
         if form.is_valid():
             try:
-                saved = self.update(obj, form) if obj is not None else self.create(form)
+                saved: Any = self.update(obj, form) if obj is not None else self.create(form)
             except ServiceError as exc:
                 if exc.code in ACCESS_CODES:
                     raise
@@ -216,14 +243,14 @@ class ObjectStepView(ObjectMixin, View):
     form_class: Any = None
     done_message: Any = ""
 
-    def fetch(self, pk: Any) -> models.Model:
+    def fetch(self, pk: Any) -> Any:
         return access.get_editable(self.model, self.request.user, pk)
 
-    def apply(self, obj: models.Model, data: dict[str, Any]) -> str | None:
+    def apply(self, obj: Any, data: dict[str, Any]) -> str | None:
         """Take the step; what to tell the user if more than `done_message`."""
         raise NotImplementedError
 
-    def back(self, obj: models.Model) -> HttpResponse:
+    def back(self, obj: Any) -> HttpResponse:
         return HttpResponseRedirect(obj.get_absolute_url())
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:

@@ -51,6 +51,23 @@ def invalid(exc: ValidationError) -> ServiceError:
     return ServiceError(ErrorCode.INVALID, field_errors=errors)
 
 
+class _Keep:
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+# The default of every field an update service takes: "leave it as it is". Typed as Any so that
+# `code: str = KEEP` still declares the field's own type.
+KEEP: Any = _Keep()
+
+
+def change_fields(obj: models.Model, **values: Any) -> None:
+    """Set the fields an update service was given (those not left at KEEP) on the row; a
+    translated field follows `assign_fields`' rule."""
+    given = {name: value for name, value in values.items() if value is not KEEP}
+    assign_fields(obj, given, given)
+
+
 def assign_fields(obj: models.Model, fields: dict[str, Any], allowed: Iterable[str]) -> None:
     """Copy the fields a service accepts onto the row (anything else is ignored).
 

@@ -4,7 +4,7 @@ Numbers are given here and only here: a meeting's number within its committee, a
 `<committee code>-<year>-<sequence>` (FACET-2024-07). Both are computed under a row lock on the
 committee, so two secretaries recording at the same moment can never draw the same number."""
 
-from datetime import date
+import datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -19,7 +19,7 @@ from pilotage.core.files import store_upload
 from pilotage.core.models import NotificationKind, Organisation, User
 from pilotage.core.notifications import notify, people_of
 from pilotage.core.roles import EVERY_ROLE
-from pilotage.core.services import assign_fields, persist
+from pilotage.core.services import KEEP, change_fields, persist
 from pilotage.governance.models import (
     Committee,
     CommitteeMember,
@@ -35,14 +35,7 @@ from pilotage.governance.models import (
     Recommendation,
     RecommendationStatus,
 )
-
-COMMITTEE_FIELDS = ("code", "name", "programme", "agreement", "mandate", "is_active")
-MEETING_FIELDS = ("date", "place", "agenda", "summary")
-DECISION_FIELDS = (
-    "meeting", "decided_on", "kind", "title", "text", "amendment", "owner", "due_on",
-)  # fmt: skip
-EVALUATION_FIELDS = ("title", "programme", "evaluator", "delivered_on", "committee", "summary")
-RECOMMENDATION_FIELDS = ("number", "text", "response", "response_note", "owner", "due_on")
+from pilotage.programmes.models import Agreement, Amendment, Programme
 
 # A meeting's lifecycle: a planned meeting is held or cancelled; a cancelled one may be planned
 # again (rescheduled); a held meeting is history.
@@ -68,24 +61,49 @@ def _locked_committee(committee: Committee) -> Committee:
 
 
 @transaction.atomic
-def committee_create(*, actor: User, reason: str = "", **fields) -> Committee:
+def committee_create(
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    programme: Programme | None = None,
+    agreement: Agreement | None = None,
+    mandate: str = "",
+    is_active: bool = True,
+    reason: str = "",
+) -> Committee:
     access.ensure_can_create(actor, Committee)
-    committee = Committee()
-    assign_fields(committee, fields, COMMITTEE_FIELDS)
+    committee = Committee(
+        code=code, name=name, programme=programme, agreement=agreement, mandate=mandate,
+        is_active=is_active,
+    )  # fmt: skip
     return persist(committee, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def committee_update(*, actor: User, committee: Committee, reason: str = "", **fields) -> Committee:
+def committee_update(
+    *,
+    actor: User,
+    committee: Committee,
+    code: str = KEEP,
+    name: str = KEEP,
+    programme: Programme | None = KEEP,
+    agreement: Agreement | None = KEEP,
+    mandate: str = KEEP,
+    is_active: bool = KEEP,
+    reason: str = "",
+) -> Committee:
     access.get_editable(Committee, actor, committee.pk)
     committee = _locked_committee(committee)
-    code = fields.get("code", committee.code)
-    if code != committee.code and committee.decisions.exists():
+    if code is not KEEP and code != committee.code and committee.decisions.exists():
         # Decision numbers carry the code and are cited elsewhere (the fund's reallocations).
         raise refusal(
             _("The committee has numbered decisions: its code can no longer change."), "code"
         )
-    assign_fields(committee, fields, COMMITTEE_FIELDS)
+    change_fields(
+        committee, code=code, name=name, programme=programme, agreement=agreement,
+        mandate=mandate, is_active=is_active,
+    )  # fmt: skip
     return persist(committee, actor=actor, reason=reason)
 
 
@@ -128,22 +146,42 @@ def member_remove(*, actor: User, member: CommitteeMember, reason: str = "") -> 
 
 
 @transaction.atomic
-def meeting_create(*, actor: User, committee: Committee, reason: str = "", **fields) -> Meeting:
+def meeting_create(
+    *,
+    actor: User,
+    committee: Committee,
+    date: datetime.date,
+    agenda: str,
+    place: str = "",
+    summary: str = "",
+    reason: str = "",
+) -> Meeting:
     """Plan the committee's next meeting: it takes the next number of that committee."""
     access.ensure_can_create(actor, Meeting)
     committee = _locked_committee(access.get_visible(Committee, actor, committee.pk))
     _check_active(committee)
     last = committee.meetings.aggregate(last=Max("number"))["last"] or 0
-    meeting = Meeting(committee=committee, number=last + 1, status=MeetingStatus.PLANNED)
-    assign_fields(meeting, fields, MEETING_FIELDS)
+    meeting = Meeting(
+        committee=committee, number=last + 1, status=MeetingStatus.PLANNED, date=date,
+        agenda=agenda, place=place, summary=summary,
+    )  # fmt: skip
     return persist(meeting, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def meeting_update(*, actor: User, meeting: Meeting, reason: str = "", **fields) -> Meeting:
+def meeting_update(
+    *,
+    actor: User,
+    meeting: Meeting,
+    date: datetime.date = KEEP,
+    agenda: str = KEEP,
+    place: str = KEEP,
+    summary: str = KEEP,
+    reason: str = "",
+) -> Meeting:
     access.get_editable(Meeting, actor, meeting.pk)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    assign_fields(meeting, fields, MEETING_FIELDS)
+    change_fields(meeting, date=date, agenda=agenda, place=place, summary=summary)
     if meeting.status == MeetingStatus.HELD and meeting.date > timezone.localdate():
         raise refusal(_("A meeting that was held cannot be dated in the future."), "date",
                       ErrorCode.INVALID)  # fmt: skip
@@ -186,7 +224,7 @@ def meeting_document_attach(
     if is_minutes and meeting.status != MeetingStatus.HELD:
         raise refusal(_("Minutes are for a meeting that was held."), "is_minutes")
     document = MeetingDocument(
-        meeting=meeting, title=title.strip() or upload.name, is_minutes=is_minutes
+        meeting=meeting, title=title.strip() or upload.name or "", is_minutes=is_minutes
     )
     store_upload(document, upload)
     return persist(document, actor=actor)
@@ -223,21 +261,29 @@ def decision_create(
     *,
     actor: User,
     committee: Committee,
-    decided_on: date | None = None,
+    kind: str,
+    title: str,
+    text: str,
+    decided_on: datetime.date | None = None,
+    meeting: Meeting | None = None,
+    amendment: Amendment | None = None,
+    owner: Organisation | None = None,
+    due_on: datetime.date | None = None,
     reason: str = "",
-    **fields,
 ) -> Decision:
     """Record a decision and give it the committee's next number for the year of the decision
     (FACET-2024-07). A decision taken in a meeting defaults to the meeting's date."""
     access.ensure_can_create(actor, Decision)
     committee = _locked_committee(access.get_visible(Committee, actor, committee.pk))
     _check_active(committee)
-    decision = Decision(committee=committee, decided_on=decided_on)
-    assign_fields(decision, fields, DECISION_FIELDS)
-    if decision.decided_on is None and decision.meeting is not None:
-        decision.decided_on = decision.meeting.date
-    if decision.decided_on is None:
+    if decided_on is None and meeting is not None:
+        decided_on = meeting.date
+    if decided_on is None:
         raise refusal(_("This field is required."), "decided_on", ErrorCode.INVALID)
+    decision = Decision(
+        committee=committee, decided_on=decided_on, kind=kind, title=title, text=text,
+        meeting=meeting, amendment=amendment, owner=owner, due_on=due_on,
+    )  # fmt: skip
     _check_meeting(decision)
     _check_amendment(decision)
     decision.year = decision.decided_on.year
@@ -251,7 +297,7 @@ def decision_create(
 
 def _tell_concerned(decision: Decision, actor: User) -> None:
     """The people of the organisation a decision makes responsible are told of it."""
-    if decision.owner_id is None:
+    if decision.owner is None:
         return
     notify(
         recipients=people_of([decision.owner_id], EVERY_ROLE), kind=NotificationKind.DECISION_TAKEN,
@@ -263,12 +309,28 @@ def _tell_concerned(decision: Decision, actor: User) -> None:
 
 
 @transaction.atomic
-def decision_update(*, actor: User, decision: Decision, reason: str = "", **fields) -> Decision:
+def decision_update(
+    *,
+    actor: User,
+    decision: Decision,
+    kind: str = KEEP,
+    title: str = KEEP,
+    text: str = KEEP,
+    decided_on: datetime.date = KEEP,
+    meeting: Meeting | None = KEEP,
+    amendment: Amendment | None = KEEP,
+    owner: Organisation | None = KEEP,
+    due_on: datetime.date | None = KEEP,
+    reason: str = "",
+) -> Decision:
     """Correct a decision's record. Its number never changes, so neither does its year."""
     access.get_editable(Decision, actor, decision.pk)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     cited = decision.fund_entries.order_by("entry_date").first()  # the ledger rests on it
-    assign_fields(decision, fields, DECISION_FIELDS)
+    change_fields(
+        decision, kind=kind, title=title, text=text, decided_on=decided_on, meeting=meeting,
+        amendment=amendment, owner=owner, due_on=due_on,
+    )  # fmt: skip
     if cited is not None and (
         decision.kind != cited.kind or decision.decided_on is None
         or decision.decided_on > cited.entry_date
@@ -299,7 +361,7 @@ def decision_follow_up(
     status: str,
     note: str = "",
     owner: Organisation | None = None,
-    due_on: date | None = None,
+    due_on: datetime.date | None = None,
     reason: str = "",
 ) -> Decision:
     """Update where the decision's implementation stands (the register). Cancelling it needs a
@@ -324,20 +386,44 @@ def decision_follow_up(
 
 
 @transaction.atomic
-def evaluation_create(*, actor: User, reason: str = "", **fields) -> Evaluation:
+def evaluation_create(
+    *,
+    actor: User,
+    title: str,
+    evaluator: str,
+    delivered_on: datetime.date,
+    programme: Programme | None = None,
+    committee: Committee | None = None,
+    summary: str = "",
+    reason: str = "",
+) -> Evaluation:
     access.ensure_can_create(actor, Evaluation)
-    evaluation = Evaluation()
-    assign_fields(evaluation, fields, EVALUATION_FIELDS)
+    evaluation = Evaluation(
+        title=title, evaluator=evaluator, delivered_on=delivered_on, programme=programme,
+        committee=committee, summary=summary,
+    )  # fmt: skip
     return persist(evaluation, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def evaluation_update(
-    *, actor: User, evaluation: Evaluation, reason: str = "", **fields
+    *,
+    actor: User,
+    evaluation: Evaluation,
+    title: str = KEEP,
+    evaluator: str = KEEP,
+    delivered_on: datetime.date = KEEP,
+    programme: Programme | None = KEEP,
+    committee: Committee | None = KEEP,
+    summary: str = KEEP,
+    reason: str = "",
 ) -> Evaluation:
     access.get_editable(Evaluation, actor, evaluation.pk)
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    assign_fields(evaluation, fields, EVALUATION_FIELDS)
+    change_fields(
+        evaluation, title=title, evaluator=evaluator, delivered_on=delivered_on,
+        programme=programme, committee=committee, summary=summary,
+    )  # fmt: skip
     return persist(evaluation, actor=actor, reason=reason)
 
 
@@ -351,29 +437,52 @@ def _apply_response(recommendation: Recommendation, previous: str | None) -> Non
 
 @transaction.atomic
 def recommendation_create(
-    *, actor: User, evaluation: Evaluation, reason: str = "", **fields
+    *,
+    actor: User,
+    evaluation: Evaluation,
+    text: str,
+    response: str,
+    number: int | None = None,
+    response_note: str = "",
+    owner: Organisation | None = None,
+    due_on: datetime.date | None = None,
+    reason: str = "",
 ) -> Recommendation:
     access.ensure_can_create(actor, Recommendation)
     evaluation = Evaluation.objects.select_for_update().get(
         pk=access.get_visible(Evaluation, actor, evaluation.pk).pk
     )
-    recommendation = Recommendation(evaluation=evaluation, status=RecommendationStatus.OPEN)
-    assign_fields(recommendation, fields, RECOMMENDATION_FIELDS)
-    if recommendation.number is None:
+    if number is None:
         last = evaluation.recommendations.aggregate(last=Max("number"))["last"]
-        recommendation.number = (last or 0) + 1
+        number = (last or 0) + 1
+    recommendation = Recommendation(
+        evaluation=evaluation, status=RecommendationStatus.OPEN, number=number, text=text,
+        response=response, response_note=response_note, owner=owner, due_on=due_on,
+    )  # fmt: skip
     _apply_response(recommendation, None)
     return persist(recommendation, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def recommendation_update(
-    *, actor: User, recommendation: Recommendation, reason: str = "", **fields
+    *,
+    actor: User,
+    recommendation: Recommendation,
+    text: str = KEEP,
+    response: str = KEEP,
+    number: int = KEEP,
+    response_note: str = KEEP,
+    owner: Organisation | None = KEEP,
+    due_on: datetime.date | None = KEEP,
+    reason: str = "",
 ) -> Recommendation:
     access.get_editable(Recommendation, actor, recommendation.pk)
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     previous = recommendation.response
-    assign_fields(recommendation, fields, RECOMMENDATION_FIELDS)
+    change_fields(
+        recommendation, text=text, response=response, number=number,
+        response_note=response_note, owner=owner, due_on=due_on,
+    )  # fmt: skip
     if recommendation.response != previous and not reason.strip():
         raise refusal(_("Say why the management response changes."), "reason", ErrorCode.INVALID)
     _apply_response(recommendation, previous)
@@ -385,7 +494,7 @@ def progress_note_create(
     *,
     actor: User,
     recommendation: Recommendation,
-    noted_on: date,
+    noted_on: datetime.date,
     text: str,
     status_after: str = "",
     upload: UploadedFile | None = None,
@@ -414,7 +523,7 @@ def progress_note_create(
     )
     persist(note, actor=actor)
     if upload is not None:
-        evidence = ProgressEvidence(note=note, title=evidence_title.strip() or upload.name)
+        evidence = ProgressEvidence(note=note, title=evidence_title.strip() or upload.name or "")
         store_upload(evidence, upload)
         persist(evidence, actor=actor)
     if status_after and status_after != recommendation.status:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from pilotage.api.api import api
 from pilotage.core import access
 from pilotage.core.generic_views import ObjectDetailView, ObjectHistoryView
+from pilotage.core.registry import registered_resources
 from pilotage.core.roles import Role
 from pilotage.core.testing import (
     api_operations,
@@ -39,6 +40,7 @@ pytestmark = pytest.mark.django_db
 ROUTES = object_routes()
 OPERATIONS = api_operations(api)
 CREATE_ROUTES = create_routes()
+RESOURCES = registered_resources()
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 READ_VIEWS = (ObjectDetailView, ObjectHistoryView)
 
@@ -87,6 +89,44 @@ def test_the_matrix_covers_the_routes_that_take_ids():
     names = {route.name for route in ROUTES}
     assert {"core:organisation_detail", "core:organisation_edit", "core:user_detail"} <= names
     assert any(op.path.endswith("{organisation_id}") for op in OPERATIONS)
+
+
+def test_every_declared_resource_is_in_the_matrix():
+    """A resource's pages and API routes come from its declaration, and so does its coverage:
+    the walks above reach them, and the lists below are checked for each."""
+    assert RESOURCES, "no resource declared"
+    names = {route.name for route in ROUTES}
+    operations = {(op.method, op.path) for op in OPERATIONS}
+    for resource in RESOURCES:
+        pages = ["detail", "history", *(["edit"] if resource.update_service else [])]
+        for page in pages:
+            assert resource.url_name(page) in names, f"{resource.path}: {page} page not walked"
+        one = f"/api/v1/{resource.path}/{{{resource.id_param}}}"
+        assert ("get", one) in operations, f"{resource.path}: API detail not walked"
+        if resource.update_service:
+            assert ("put", one) in operations, f"{resource.path}: API update not walked"
+
+
+@pytest.mark.parametrize("person", OUTSIDERS)
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.path)
+def test_a_resource_lists_another_ctis_row_to_its_readers_only(cast, client, person, resource):
+    """The list page and the API list show CTI A's row exactly when the written policy says
+    this person reads it, with the page's filters applied the same way."""
+    obj = owned_object(resource.model, cast.cti_a)
+    expected = _may_read(cast, person, obj)
+    headers = {"Authorization": f"Bearer {api_token(getattr(cast, person))}"}
+    answer = client.get(f"/api/v1/{resource.path}?limit=500", headers=headers)
+    assert answer.status_code == 200, answer.content
+    listed = {item["id"] for item in answer.json()["items"]}
+    assert (obj.pk in listed) == expected, f"{person}: API list of {resource.path}"
+
+    sign_in(client, getattr(cast, person))
+    page = client.get(
+        reverse(resource.url_name("list")), {"sort": "-" + resource.default_sort.lstrip("-")}
+    )
+    assert page.status_code == 200
+    link = reverse(resource.url_name("detail"), args=[obj.pk])
+    assert (f'href="{link}"' in page.content.decode()) == expected, f"{person}: list page"
 
 
 @pytest.mark.parametrize("person", OUTSIDERS)
