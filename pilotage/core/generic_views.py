@@ -6,6 +6,7 @@ rows the user may not see and 403 for rows they may see but not change.
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -194,10 +195,13 @@ class ObjectFormView(ObjectMixin, View):
     def get_form(self, obj: models.Model | None, data: Any = None, files: Any = None) -> Any:
         form = self.form_class(data, files, instance=obj, user=self.request.user)
         if obj is None and data is None:
-            # The links on a committee's or an evaluation's page preset the new row's parent.
+            # The links on a committee's page preset the new row's parent; a service request,
+            # the company to register (its ICE and name).
             for name in self.prefill:
-                value = id_param(self.request.GET.get(name, ""))
-                if name in form.fields and value:
+                field, text = form.fields.get(name), self.request.GET.get(name, "")[:255]
+                is_choice = isinstance(field, forms.ModelChoiceField)
+                value = id_param(text) if is_choice else text
+                if field is not None and value:
                     form.initial[name] = value
         return form
 

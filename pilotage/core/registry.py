@@ -75,6 +75,8 @@ class Resource:
 
     model: type[models.Model]
     path: str  # URL segment of pages and API: "committees" → /…/committees/, /api/v1/committees
+    name: str = ""  # URL names (<name>_list…) and the services' row keyword; default: model name
+    export_name: str = ""  # file name of exports; default: the path
     form: type[Any]  # a StyledModelForm (it takes the user)
     filterset: Any = None
     columns: list[Column]
@@ -98,9 +100,9 @@ class Resource:
     def __init__(self) -> None:
         meta = self.model._meta
         self.app_label: str = meta.app_label
-        self.name: str = meta.model_name or ""
-        self.id_param = f"{self.name}_id"
-        self.export_name = self.path.replace("-", "_")
+        self.name = self.name or meta.model_name or ""
+        self.id_param = f"{meta.model_name}_id"
+        self.export_name = self.export_name or self.path.replace("-", "_")
 
     def url_name(self, page: str) -> str:
         return f"{self.app_label}:{self.name}_{page}"
@@ -343,12 +345,13 @@ def _field_type(field: forms.Field) -> Any:
         return list[str]
     if isinstance(field, forms.BooleanField | forms.NullBooleanField):
         return bool
+    # Decimal and float fields are integer fields to Django: ask for them first.
+    if isinstance(field, forms.DecimalField):
+        return Decimal | str  # a number, or text the French way ("1 234,50")
     if isinstance(field, forms.FloatField):
         return float
     if isinstance(field, forms.IntegerField):
         return int
-    if isinstance(field, forms.DecimalField):
-        return Decimal | str  # a number, or text the French way ("1 234,50")
     if isinstance(field, forms.DateField):
         return DateText
     return str
@@ -383,8 +386,16 @@ def form_schema(
             if isinstance(field, forms.FileField):
                 continue
             kind, facts = _field_type(field), _described(field)
-            if field.required:
+            initial = field.initial() if callable(field.initial) else field.initial
+            if isinstance(initial, str):
+                initial = str(initial)  # a plain string, not a TextChoices member
+            elif isinstance(field, forms.DecimalField) and initial is not None:
+                initial = Decimal(str(initial))
+            if field.required and initial is None:
                 fields[field_name] = (kind, Field(..., **facts))
+            elif field.required:
+                # What the page shows prefilled is what a body that leaves it out gets.
+                fields[field_name] = (kind, Field(initial, **facts))
             elif kind is bool:
                 fields[field_name] = (bool, Field(bool(field.initial), **facts))
             else:

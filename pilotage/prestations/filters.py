@@ -1,7 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from stdnum.ma import ice as stdnum_ice
 
-from pilotage.core.filters import SearchFilterSet, YearFilter
+from pilotage.core.filters import IdFilter, SearchFilterSet, YearFilter
 from pilotage.core.models import Organisation
 from pilotage.core.regions import Region
 from pilotage.core.roles import OrganisationKind
@@ -35,10 +36,12 @@ class DeliveryFilter(SearchFilterSet):
     )
     year = YearFilter(label=_("Year"), field_name="started_on__year")
     funding = django_filters.ChoiceFilter(label=_("Funding"), choices=Funding.choices)
+    # One company's deliveries (a link from its page, an API client): no list of every company.
+    company = IdFilter(label=_("Company"), field_name="company_id")
 
     class Meta:
         model = ServiceDelivery
-        fields = ["q", "cti", "category", "sector", "region", "size", "year", "funding"]
+        fields = ["q", "cti", "category", "sector", "region", "size", "year", "funding", "company"]
 
 
 class CompanyFilter(SearchFilterSet):
@@ -46,10 +49,15 @@ class CompanyFilter(SearchFilterSet):
 
     size_class = django_filters.ChoiceFilter(label=_("Size"), choices=SizeClass.choices)
     region = django_filters.ChoiceFilter(label=_("Region"), choices=Region.choices)
+    ice = django_filters.CharFilter(label=_("ICE"), method="filter_ice")
 
     class Meta:
         model = Company
-        fields = ["q", "size_class", "region"]
+        fields = ["q", "size_class", "region", "ice"]
+
+    def filter_ice(self, queryset, name, value):
+        """The company with this ICE, however it was typed (spaces, dots)."""
+        return queryset.filter(ice=stdnum_ice.compact(value))
 
 
 class OfferingFilter(SearchFilterSet):

@@ -91,7 +91,7 @@ class DeliveryForm(StyledModelForm):
         self.fields["category"].help_text = _(
             "Taken from the catalogue service when one is chosen."
         )
-        if self.instance.pk:
+        if self.instance.company_id:
             self.initial["company_ice"] = self.instance.company.ice
 
     def clean_company_ice(self) -> Company:

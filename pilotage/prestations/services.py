@@ -19,12 +19,13 @@ from pilotage.core.files import check_upload, sha256_of
 from pilotage.core.models import NotificationKind, Organisation, User
 from pilotage.core.notifications import notify, people_of
 from pilotage.core.roles import CTI_ROLES, OrganisationKind
-from pilotage.core.services import persist, save_audited
+from pilotage.core.services import KEEP, change_fields, persist, save_audited
 from pilotage.core.tabular import TABULAR_EXTENSIONS
 from pilotage.prestations.ice import IceProblem, ice_check, ice_message
 from pilotage.prestations.imports import service_import_run
 from pilotage.prestations.models import (
     Company,
+    Funding,
     ImportKind,
     RequestStatus,
     ServiceDelivery,
@@ -53,8 +54,6 @@ def _checked_ice(actor: Any, number: str, override_reason: str) -> tuple[str, st
 
 # --- companies ---------------------------------------------------------------------------------
 
-COMPANY_FIELDS = ("name", "name_ar", "legal_form", "size_class", "sector", "region", "city")
-
 
 def company_by_ice(ice: str) -> Company | None:
     """The company registered under this ICE, whoever registered it: a CTI serving a company
@@ -75,9 +74,15 @@ def company_register(
     actor: User,
     ice: str,
     ice_override_reason: str = "",
+    name: str,
+    size_class: str,
+    region: str,
+    name_ar: str = "",
+    legal_form: str = "",
+    sector: str = "",
+    city: str = "",
     registered_by: Organisation | None = None,
     reason: str = "",
-    **fields: Any,
 ) -> Company:
     """Register a company by its ICE; an ICE already registered is a duplicate (409)."""
     access.ensure_can_create(actor, Company)
@@ -92,8 +97,9 @@ def company_register(
         ice=number,
         ice_override_reason=override,
         registered_by=registered_by or _cti_of(actor),
-        **{k: v for k, v in fields.items() if k in COMPANY_FIELDS},
-    )
+        name=name, size_class=size_class, region=region, name_ar=name_ar,
+        legal_form=legal_form, sector=sector, city=city,
+    )  # fmt: skip
     return persist(company, actor=actor, reason=override or reason)
 
 
@@ -102,14 +108,20 @@ def company_update(
     *,
     actor: User,
     company: Company,
-    reason: str = "",
-    ice: str | None = None,
+    ice: str = KEEP,
     ice_override_reason: str = "",
-    **fields: Any,
+    name: str = KEEP,
+    size_class: str = KEEP,
+    region: str = KEEP,
+    name_ar: str = KEEP,
+    legal_form: str = KEEP,
+    sector: str = KEEP,
+    city: str = KEEP,
+    reason: str = "",
 ) -> Company:
     company = access.get_editable(Company, actor, company.pk)
     company = Company.objects.select_for_update().get(pk=company.pk)
-    if ice is not None and stdnum_ice.compact(ice) != company.ice:
+    if ice is not KEEP and stdnum_ice.compact(ice) != company.ice:
         number, override = _checked_ice(actor, ice, ice_override_reason)
         if Company.objects.filter(ice=number).exclude(pk=company.pk).exists():
             raise refusal(
@@ -119,19 +131,14 @@ def company_update(
             )
         company.ice, company.ice_override_reason = number, override
         reason = override or reason
-    for name, value in fields.items():
-        if name in COMPANY_FIELDS:
-            setattr(company, name, value)
+    change_fields(
+        company, name=name, size_class=size_class, region=region, name_ar=name_ar,
+        legal_form=legal_form, sector=sector, city=city,
+    )  # fmt: skip
     return persist(company, actor=actor, reason=reason)
 
 
 # --- catalogue ---------------------------------------------------------------------------------
-
-OFFERING_FIELDS = (
-    "cti", "code", "category", "sector", "title", "title_ar", "title_en", "description",
-    "description_ar", "description_en", "pricing", "lead_time", "accreditation", "contact_email",
-    "contact_phone", "is_public", "is_active",
-)  # fmt: skip
 
 
 def _check_cti(organisation: Organisation | None, field: str = "cti") -> None:
@@ -140,28 +147,78 @@ def _check_cti(organisation: Organisation | None, field: str = "cti") -> None:
 
 
 @transaction.atomic
-def offering_save(
-    *, actor: User, offering: ServiceOffering | None = None, reason: str = "", **fields: Any
+def offering_create(
+    *,
+    actor: User,
+    cti: Organisation,
+    code: str,
+    category: str,
+    title: str,
+    sector: str = "",
+    title_ar: str = "",
+    title_en: str = "",
+    description: str = "",
+    description_ar: str = "",
+    description_en: str = "",
+    pricing: str = "",
+    lead_time: str = "",
+    accreditation: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    is_public: bool = False,
+    is_active: bool = True,
+    reason: str = "",
 ) -> ServiceOffering:
-    """Create or change a catalogue entry of a CTI (its own CTI for CTI staff: re-checked)."""
-    if offering is None:
-        access.ensure_can_create(actor, ServiceOffering)
-        offering = ServiceOffering()
-    else:
-        offering = access.get_editable(ServiceOffering, actor, offering.pk)
-    for name, value in fields.items():
-        if name in OFFERING_FIELDS:
-            setattr(offering, name, value)
+    """Add an entry to a CTI's catalogue (its own CTI for CTI staff: re-checked)."""
+    access.ensure_can_create(actor, ServiceOffering)
+    _check_cti(cti)
+    offering = ServiceOffering(
+        cti=cti, code=code, category=category, title=title, sector=sector, title_ar=title_ar,
+        title_en=title_en, description=description, description_ar=description_ar,
+        description_en=description_en, pricing=pricing, lead_time=lead_time,
+        accreditation=accreditation, contact_email=contact_email, contact_phone=contact_phone,
+        is_public=is_public, is_active=is_active,
+    )  # fmt: skip
+    return persist(offering, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def offering_update(
+    *,
+    actor: User,
+    offering: ServiceOffering,
+    cti: Organisation = KEEP,
+    code: str = KEEP,
+    category: str = KEEP,
+    title: str = KEEP,
+    sector: str = KEEP,
+    title_ar: str = KEEP,
+    title_en: str = KEEP,
+    description: str = KEEP,
+    description_ar: str = KEEP,
+    description_en: str = KEEP,
+    pricing: str = KEEP,
+    lead_time: str = KEEP,
+    accreditation: str = KEEP,
+    contact_email: str = KEEP,
+    contact_phone: str = KEEP,
+    is_public: bool = KEEP,
+    is_active: bool = KEEP,
+    reason: str = "",
+) -> ServiceOffering:
+    offering = access.get_editable(ServiceOffering, actor, offering.pk)
+    change_fields(
+        offering, cti=cti, code=code, category=category, title=title, sector=sector,
+        title_ar=title_ar, title_en=title_en, description=description,
+        description_ar=description_ar, description_en=description_en, pricing=pricing,
+        lead_time=lead_time, accreditation=accreditation, contact_email=contact_email,
+        contact_phone=contact_phone, is_public=is_public, is_active=is_active,
+    )  # fmt: skip
     _check_cti(offering.cti if offering.cti_id else None)
     return persist(offering, actor=actor, reason=reason)
 
 
 # --- deliveries --------------------------------------------------------------------------------
-
-DELIVERY_FIELDS = (
-    "cti", "reference", "company", "offering", "category", "title", "started_on", "ended_on",
-    "amount_invoiced", "funding", "task_force_project", "satisfaction",
-)  # fmt: skip
 
 
 def _check_delivery(delivery: ServiceDelivery) -> None:
@@ -189,25 +246,62 @@ def _check_delivery(delivery: ServiceDelivery) -> None:
 
 @transaction.atomic
 def delivery_create(
-    *, actor: User, reason: str = "", request: ServiceRequest | None = None, **fields: Any
+    *,
+    actor: User,
+    cti: Organisation,
+    reference: str,
+    company: Company,
+    started_on: datetime.date,
+    category: str = "",
+    offering: ServiceOffering | None = None,
+    title: str = "",
+    ended_on: datetime.date | None = None,
+    amount_invoiced: Decimal = Decimal(0),
+    funding: str = Funding.PAID,
+    task_force_project: str = "",
+    satisfaction: int | None = None,
+    request: ServiceRequest | None = None,
+    reason: str = "",
 ) -> ServiceDelivery:
     """Record a delivery (`request`: the catalogue request it answers, set by the conversion)."""
     access.ensure_can_create(actor, ServiceDelivery)
-    delivery = ServiceDelivery(**{k: v for k, v in fields.items() if k in DELIVERY_FIELDS})
-    delivery.request = request
+    delivery = ServiceDelivery(
+        cti=cti, reference=reference, company=company, started_on=started_on, category=category,
+        offering=offering, title=title, ended_on=ended_on, amount_invoiced=amount_invoiced,
+        funding=funding, task_force_project=task_force_project, satisfaction=satisfaction,
+        request=request,
+    )  # fmt: skip
     _check_delivery(delivery)
     return persist(delivery, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def delivery_update(
-    *, actor: User, delivery: ServiceDelivery, reason: str = "", **fields: Any
+    *,
+    actor: User,
+    delivery: ServiceDelivery,
+    cti: Organisation = KEEP,
+    reference: str = KEEP,
+    company: Company = KEEP,
+    started_on: datetime.date = KEEP,
+    category: str = KEEP,
+    offering: ServiceOffering | None = KEEP,
+    title: str = KEEP,
+    ended_on: datetime.date | None = KEEP,
+    amount_invoiced: Decimal = KEEP,
+    funding: str = KEEP,
+    task_force_project: str = KEEP,
+    satisfaction: int | None = KEEP,
+    reason: str = "",
 ) -> ServiceDelivery:
     delivery = access.get_editable(ServiceDelivery, actor, delivery.pk)
     delivery = ServiceDelivery.objects.select_for_update().get(pk=delivery.pk)
-    for name, value in fields.items():
-        if name in DELIVERY_FIELDS:
-            setattr(delivery, name, value)
+    change_fields(
+        delivery, cti=cti, reference=reference, company=company, started_on=started_on,
+        category=category, offering=offering, title=title, ended_on=ended_on,
+        amount_invoiced=amount_invoiced, funding=funding, task_force_project=task_force_project,
+        satisfaction=satisfaction,
+    )  # fmt: skip
     _check_delivery(delivery)
     return persist(delivery, actor=actor, reason=reason)
 
@@ -334,7 +428,6 @@ def service_request_convert(
     started_on: datetime.date,
     amount_invoiced: Decimal = Decimal(0),
     reason: str = "",
-    **fields: Any,
 ) -> ServiceDelivery:
     """Turn a request into a delivery of the requested service to a registered company."""
     request = _open_request(actor, request)
@@ -350,7 +443,6 @@ def service_request_convert(
         amount_invoiced=amount_invoiced,
         reason=reason,
         request=request,
-        **{k: v for k, v in fields.items() if k in DELIVERY_FIELDS},
     )
     _decide(request, actor, RequestStatus.CONVERTED, reason)
     return delivery

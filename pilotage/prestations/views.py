@@ -1,5 +1,6 @@
-"""Pages of the services register: deliveries, companies, catalogue, request inbox, imports; and
-the public catalogue (no sign-in) from which companies send requests."""
+"""Pages of the services register besides its resources' (deliveries, companies and the
+catalogue come from `resources.py`): the request inbox, the imports, and the public catalogue (no
+sign-in) from which companies send requests."""
 
 from typing import Any
 
@@ -21,8 +22,6 @@ from pilotage.core.generic_views import (
     ACCESS_CODES,
     AccessMixin,
     ObjectDetailView,
-    ObjectFormView,
-    ObjectHistoryView,
     ObjectListView,
     ObjectMixin,
     ObjectStepView,
@@ -30,195 +29,30 @@ from pilotage.core.generic_views import (
 )
 from pilotage.core.jobs import lease
 from pilotage.core.models import Organisation
-from pilotage.core.money import format_mad
 from pilotage.core.numbers import id_param
 from pilotage.core.roles import OrganisationKind
 from pilotage.core.tables import Column
 from pilotage.core.throttle import client_address, take_slot
 from pilotage.prestations import imports, selectors, services
 from pilotage.prestations.filters import (
-    CompanyFilter,
-    DeliveryFilter,
-    OfferingFilter,
     RequestFilter,
 )
 from pilotage.prestations.forms import (
-    CompanyForm,
     ConvertForm,
     DeclineForm,
-    DeliveryForm,
     FixIceForm,
     ImportForm,
-    OfferingForm,
     ServiceRequestForm,
 )
 from pilotage.prestations.models import (
-    Company,
     ImportKind,
     ImportStatus,
     RequestStatus,
     ServiceCategory,
-    ServiceDelivery,
     ServiceImport,
     ServiceOffering,
     ServiceRequest,
 )
-
-# --- deliveries --------------------------------------------------------------------------------
-
-
-class DeliveryList(ObjectListView):
-    model = ServiceDelivery
-    filterset_class = DeliveryFilter
-    title = gettext_lazy("Deliveries")
-    related = ("cti", "company", "offering")
-    columns = [
-        Column("reference", gettext_lazy("Reference"), sort="reference", link=True),
-        Column("cti", gettext_lazy("CTI"), accessor="cti.acronym", sort="cti__acronym"),
-        Column("company", gettext_lazy("Company"), accessor="company.name", sort="company__name"),
-        Column("ice", gettext_lazy("ICE"), accessor="company.ice"),
-        Column("size", gettext_lazy("Size"), accessor="company.size_class"),
-        Column("region", gettext_lazy("Region"), accessor="company.region"),
-        Column("category", gettext_lazy("Category"), sort="category"),
-        Column("started_on", gettext_lazy("Start date"), sort="started_on"),
-        Column("funding", gettext_lazy("Funding"), sort="funding"),
-        Column("amount_invoiced", gettext_lazy("Amount (MAD)"), sort="amount_invoiced"),
-        Column("satisfaction", gettext_lazy("Satisfaction"), sort="satisfaction"),
-    ]
-    default_sort = "-started_on"
-    create_url_name = "services:delivery_create"
-    export_name = "deliveries"
-
-    def get_totals(self, queryset) -> dict[str, Any]:
-        totals = selectors.delivery_totals(queryset)
-        return {
-            "reference": _("Total: %(count)s deliveries") % {"count": totals["deliveries"]},
-            "company": _("%(count)s companies") % {"count": totals["companies"]},
-            "amount_invoiced": format_mad(totals["amount"]),
-        }
-
-
-class DeliveryDetail(ObjectDetailView):
-    model = ServiceDelivery
-    template_name = "services/delivery_detail.html"
-
-
-class DeliveryEdit(ObjectFormView):
-    model = ServiceDelivery
-    form_class = DeliveryForm
-    title_create = gettext_lazy("New delivery")
-    title_edit = gettext_lazy("Edit delivery")
-    create_service = staticmethod(services.delivery_create)
-    update_service = staticmethod(services.delivery_update)
-    object_kwarg = "delivery"
-
-
-class DeliveryHistory(ObjectHistoryView):
-    model = ServiceDelivery
-
-
-# --- companies ---------------------------------------------------------------------------------
-
-
-class CompanyList(ObjectListView):
-    model = Company
-    filterset_class = CompanyFilter
-    title = gettext_lazy("Companies")
-    columns = [
-        Column("name", gettext_lazy("Name"), sort="name", link=True),
-        Column("name_ar", gettext_lazy("Name in Arabic")),
-        Column("ice", gettext_lazy("ICE"), sort="ice"),
-        Column("size_class", gettext_lazy("Size"), sort="size_class"),
-        Column("sector", gettext_lazy("Sector"), sort="sector"),
-        Column("region", gettext_lazy("Region"), sort="region"),
-        Column("city", gettext_lazy("City"), sort="city"),
-    ]
-    default_sort = "name"
-    create_url_name = "services:company_create"
-    export_name = "companies"
-
-
-class CompanyDetail(ObjectDetailView):
-    """The company and every service it received from the CTIs the viewer may see."""
-
-    model = Company
-    template_name = "services/company_detail.html"
-
-    def get_context(self, obj: Company) -> dict[str, Any]:
-        deliveries = (
-            ServiceDelivery.objects.visible_to(self.request.user)
-            .filter(company=obj)
-            .select_related("cti", "offering")
-            .order_by("-started_on")
-        )
-        return {"deliveries": deliveries, "totals": selectors.delivery_totals(deliveries)}
-
-
-class CompanyEdit(ObjectFormView):
-    model = Company
-    form_class = CompanyForm
-    title_create = gettext_lazy("New company")
-    title_edit = gettext_lazy("Edit company")
-    create_service = staticmethod(services.company_register)
-    update_service = staticmethod(services.company_update)
-    object_kwarg = "company"
-
-    def get_form(self, obj, data=None, files=None):
-        # A new company may come pre-filled from a service request (its ICE and name).
-        initial = (
-            {k: v for k, v in self.request.GET.items() if k in ("ice", "name")}
-            if obj is None
-            else {}
-        )
-        return self.form_class(data, files, instance=obj, user=self.request.user, initial=initial)
-
-
-class CompanyHistory(ObjectHistoryView):
-    model = Company
-
-
-# --- catalogue (signed in) ---------------------------------------------------------------------
-
-
-class OfferingList(ObjectListView):
-    model = ServiceOffering
-    filterset_class = OfferingFilter
-    title = gettext_lazy("Service catalogue")
-    related = ("cti",)
-    columns = [
-        Column("code", gettext_lazy("Code"), sort="code", link=True),
-        Column("cti", gettext_lazy("CTI"), accessor="cti.acronym", sort="cti__acronym"),
-        Column("title", gettext_lazy("Title"), sort="title"),
-        Column("category", gettext_lazy("Category"), sort="category"),
-        Column("sector", gettext_lazy("Sector"), sort="sector"),
-        Column("pricing", gettext_lazy("Price")),
-        Column("lead_time", gettext_lazy("Lead time")),
-        Column("is_public", gettext_lazy("Public"), sort="is_public"),
-        Column("is_active", gettext_lazy("Active"), sort="is_active"),
-    ]
-    default_sort = "code"
-    create_url_name = "services:offering_create"
-    export_name = "catalogue"
-
-
-class OfferingDetail(ObjectDetailView):
-    model = ServiceOffering
-    template_name = "services/offering_detail.html"
-
-
-class OfferingEdit(ObjectFormView):
-    model = ServiceOffering
-    form_class = OfferingForm
-    title_create = gettext_lazy("New catalogue service")
-    title_edit = gettext_lazy("Edit catalogue service")
-    create_service = staticmethod(services.offering_save)
-    update_service = staticmethod(services.offering_save)
-    object_kwarg = "offering"
-
-
-class OfferingHistory(ObjectHistoryView):
-    model = ServiceOffering
-
 
 # --- request inbox -----------------------------------------------------------------------------
 

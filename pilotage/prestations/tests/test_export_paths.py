@@ -10,8 +10,8 @@ from django.db import connection
 from pilotage.core import exports
 from pilotage.core.exports import export_response
 from pilotage.prestations.models import ServiceDelivery
+from pilotage.prestations.resources import Deliveries as DeliveryList
 from pilotage.prestations.tests.factories import CompanyFactory, DeliveryFactory
-from pilotage.prestations.views import DeliveryList
 
 
 def _csv(rows) -> str:
