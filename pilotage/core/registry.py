@@ -54,7 +54,9 @@ DateText = Annotated[str, Field(json_schema_extra={"format": "date"})]
 @dataclass(frozen=True)
 class Step:
     """A workflow step on a row, declared once: the page's POST view and the API route both fetch
-    the row the user may change (404 / 403), validate the step's form and call `take`.
+    the row the user may change (404 / 403), check the step's declared action if it names one
+    (`access.can`: 403 with the action's own message), validate the step's form if it has one and
+    call `take`.
 
     `take(actor, row, cleaned_data)` calls one service. The API answers with the row as the
     resource reads it, or, when the step creates something (`answer` names its schema), with
@@ -62,8 +64,9 @@ class Step:
 
     segment: str  # URL segment after the row: meetings/<pk>/status/, /api/v1/meetings/{id}/status
     url_name: str  # the page's URL name within the app
-    form: type[Any]  # a StyledForm (it takes the user)
     take: Callable[[Any, Any, dict[str, Any]], Any]
+    form: type[Any] | None = None  # a StyledForm (it takes the user)
+    action: str | None = None  # declared with `access.declare_actions`
     done_message: Any = ""
     answer: type[Schema] | None = None
     summary: str = ""
@@ -77,7 +80,7 @@ class Resource:
     path: str  # URL segment of pages and API: "committees" → /…/committees/, /api/v1/committees
     name: str = ""  # URL names (<name>_list…) and the services' row keyword; default: model name
     export_name: str = ""  # file name of exports; default: the path
-    form: type[Any]  # a StyledModelForm (it takes the user)
+    form: type[Any] | None = None  # a StyledModelForm (it takes the user); None: no create, no edit
     filterset: Any = None
     columns: list[Column]
     default_sort: str
@@ -112,7 +115,7 @@ class Resource:
     def queryset(self, user: Any) -> models.QuerySet:
         """Every read of the resource (list page, API list and detail, answers after a write):
         the rows the user may see, with what the columns and the schema read."""
-        qs = self.model._default_manager.visible_to(user)  # type: ignore[attr-defined]
+        qs = access.rows(self.model).visible_to(user)
         return qs.select_related(*self.related).prefetch_related(*self.prefetch)
 
     def get(self, user: Any, pk: Any) -> Any:
@@ -125,9 +128,6 @@ class Resource:
 
     def detail_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
         """What the detail page shows besides the row (related rows, step forms)."""
-        return {}
-
-    def list_context(self, request: HttpRequest) -> dict[str, Any]:
         return {}
 
     def totals(self, queryset: models.QuerySet) -> dict[str, Any] | None:
@@ -149,7 +149,6 @@ class Resource:
             "export_name": self.export_name,
             "template_name": self.list_template,
             "get_queryset": lambda view: resource.queryset(view.request.user),
-            "get_context": lambda view: resource.list_context(view.request),
             "get_totals": lambda view, queryset: resource.totals(queryset),
         })  # fmt: skip
         detail = type(f"{name}Detail", (ObjectDetailView,), {
@@ -175,7 +174,7 @@ class Resource:
                 **common,
                 "form_class": step.form,
                 "done_message": step.done_message,
-                "apply": _taking(step),
+                **_taking(step),
             })  # fmt: skip
         return views
 
@@ -256,27 +255,44 @@ class Resource:
 
     def _add_step_route(self, router: Router, step: Step, one: str, prefix: str) -> None:
         resource = self
-        body = form_schema(step.form, f"{self.model.__name__}{step.url_name.title()}In")
 
-        def take(request: HttpRequest, payload: Any, **ids: Any) -> Any:
-            row = access.get_editable(resource.model, request.user, ids[resource.id_param])
-            form = validated(step.form(data=payload.dict(), user=request.user))
-            made = step.take(request.user, row, form.cleaned_data)
+        def take(request: HttpRequest, payload: Any = None, **ids: Any) -> Any:
+            row = fetch_for_step(step, resource.model, request.user, ids[resource.id_param])
+            data = {}
+            if step.form is not None:
+                data = validated(step.form(data=payload.dict(), user=request.user)).cleaned_data
+            made = step.take(request.user, row, data)
             if step.answer is not None:
                 return Status(201, made)
             return resource.get(request.user, row.pk)
 
-        _signature(take, **{self.id_param: int}, payload=body)
+        params: dict[str, Any] = {self.id_param: int}
+        if step.form is not None:
+            params["payload"] = form_schema(
+                step.form, f"{self.model.__name__}{step.url_name.title()}In"
+            )
+        _signature(take, **params)
         response = {201: step.answer} if step.answer is not None else self.schema
         router.post(f"{one}/{step.segment}", response=response, summary=step.summary or None,
                     operation_id=f"{prefix}_{step.url_name}")(take)  # fmt: skip
 
 
-def _taking(step: Step) -> Callable[..., Any]:
+def fetch_for_step(step: Step, model: type[models.Model], user: Any, pk: Any) -> Any:
+    """The row a step is taken on: one the user may change, and may take this step on."""
+    row = access.get_editable(model, user, pk)
+    if step.action is not None:
+        access.ensure_can(user, step.action, row)
+    return row
+
+
+def _taking(step: Step) -> dict[str, Any]:
+    def fetch(view: ObjectStepView, pk: Any) -> Any:
+        return fetch_for_step(step, view.model, view.request.user, pk)
+
     def apply(view: ObjectStepView, obj: Any, data: dict[str, Any]) -> None:
         step.take(view.request.user, obj, data)
 
-    return apply
+    return {"fetch": fetch, "apply": apply}
 
 
 def _absent(**kwargs: Any) -> Any:

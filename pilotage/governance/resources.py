@@ -172,7 +172,7 @@ class Committees(GovernanceResource):
     create_service = staticmethod(services.committee_create)
     update_service = staticmethod(services.committee_update)
     steps = (
-        Step("members", "member_add", MemberForm, done_message=gettext_lazy("Member added."),
+        Step("members", "member_add", form=MemberForm, done_message=gettext_lazy("Member added."),
              take=lambda actor, committee, data: services.member_add(
                  actor=actor, committee=committee, **data),
              answer=MemberOut),
@@ -219,7 +219,7 @@ class Meetings(GovernanceResource):
     update_service = staticmethod(services.meeting_update)
     prefill = ("committee",)
     steps = (
-        Step("status", "meeting_transition", MeetingTransitionForm,
+        Step("status", "meeting_transition", form=MeetingTransitionForm,
              done_message=gettext_lazy("Status changed."), summary="Held or cancelled",
              take=lambda actor, meeting, data: services.meeting_transition(
                  actor=actor, meeting=meeting, **data)),
@@ -271,7 +271,7 @@ class Decisions(GovernanceResource):
     update_service = staticmethod(services.decision_update)
     prefill = ("committee", "meeting")
     steps = (
-        Step("follow-up", "decision_follow_up", FollowUpForm,
+        Step("follow-up", "decision_follow_up", form=FollowUpForm,
              done_message=gettext_lazy("Follow-up updated."),
              take=lambda actor, decision, data: services.decision_follow_up(
                  actor=actor, decision=decision, **data)),
@@ -358,7 +358,7 @@ class Recommendations(GovernanceResource):
     update_service = staticmethod(services.recommendation_update)
     prefill = ("evaluation",)
     steps = (
-        Step("notes", "progress_note_add", ProgressNoteForm,
+        Step("notes", "progress_note_add", form=ProgressNoteForm,
              done_message=gettext_lazy("Progress recorded."), answer=ProgressNoteOut,
              summary="Record progress (evidence files are uploaded on the page)",
              take=lambda actor, recommendation, data: services.progress_note_create(

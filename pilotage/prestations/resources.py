@@ -1,21 +1,42 @@
-"""Deliveries, companies and the catalogue as resources: their pages, API routes and exports come
-from these declarations (core/registry.py). The request inbox, the public catalogue and the
+"""Deliveries, companies, the catalogue and the request inbox as resources: their pages, API routes,
+exports and steps come from these declarations (core/registry.py). The public catalogue and the
 imports are plain views (views.py)."""
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, ModelSchema
 
+from pilotage.core import access
 from pilotage.core.money import format_mad
-from pilotage.core.registry import Resource, register
+from pilotage.core.registry import Resource, Step, register
 from pilotage.core.tables import Column
 from pilotage.prestations import selectors, services
-from pilotage.prestations.filters import CompanyFilter, DeliveryFilter, OfferingFilter
-from pilotage.prestations.forms import CompanyForm, DeliveryForm, OfferingForm
-from pilotage.prestations.models import Company, ServiceDelivery, ServiceOffering
+from pilotage.prestations.filters import (
+    CompanyFilter,
+    DeliveryFilter,
+    OfferingFilter,
+    RequestFilter,
+)
+from pilotage.prestations.forms import (
+    CompanyForm,
+    ConvertForm,
+    DeclineForm,
+    DeliveryForm,
+    FixIceForm,
+    OfferingForm,
+)
+from pilotage.prestations.models import (
+    Company,
+    RequestStatus,
+    ServiceDelivery,
+    ServiceOffering,
+    ServiceRequest,
+)
 
 # --- schemas: what the API answers for one row --------------------------------------------------
 
@@ -54,6 +75,19 @@ class DeliveryOut(ModelSchema):
         fields = [
             "id", "reference", "category", "title", "started_on", "ended_on", "amount_invoiced",
             "funding", "task_force_project", "satisfaction",
+        ]  # fmt: skip
+
+
+class RequestOut(ModelSchema):
+    offering_id: int
+    cti_id: int
+    decided_by_id: int | None
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id", "company_name", "ice", "contact_name", "email", "phone", "message", "status",
+            "decision_reason", "decided_at", "received_at",
         ]  # fmt: skip
 
 
@@ -165,4 +199,68 @@ class Offerings(Resource):
     detail_template = "services/offering_detail.html"
 
 
-RESOURCES = register(Deliveries, Companies, Offerings)
+def _convert(actor: Any, request: ServiceRequest, data: dict[str, Any]) -> ServiceDelivery:
+    data = dict(data)
+    company = data.pop("company_ice")  # the form found the company by its ICE
+    return services.service_request_convert(actor=actor, request=request, company=company, **data)
+
+
+class Requests(Resource):
+    """The CTI's inbox of requests sent from the public catalogue: answered by steps, never
+    created or edited here."""
+
+    model = ServiceRequest
+    path = "requests"
+    name = "request"
+    filterset = RequestFilter
+    title = gettext_lazy("Service requests")
+    related = ("cti", "offering")
+    columns = [
+        Column("received_at", gettext_lazy("Received"), sort="received_at", link=True),
+        Column("cti", gettext_lazy("CTI"), accessor="cti.acronym", sort="cti__acronym"),
+        Column("offering", gettext_lazy("Service"), accessor="offering.title"),
+        Column("company_name", gettext_lazy("Company"), sort="company_name"),
+        Column("contact_name", gettext_lazy("Contact")),
+        Column("email", gettext_lazy("E-mail")),
+        Column("status", gettext_lazy("Status"), sort="status"),
+    ]
+    default_sort = "-received_at"
+    steps = (
+        Step("accept", "request_accept", done_message=gettext_lazy("Request accepted."),
+             take=lambda actor, request, data: services.service_request_accept(
+                 actor=actor, request=request)),
+        Step("decline", "request_decline", form=DeclineForm,
+             done_message=gettext_lazy("Request declined."),
+             take=lambda actor, request, data: services.service_request_decline(
+                 actor=actor, request=request, **data)),
+        Step("ice", "request_fix_ice", form=FixIceForm, done_message=gettext_lazy("ICE corrected."),
+             take=lambda actor, request, data: services.service_request_fix_ice(
+                 actor=actor, request=request, **data)),
+        Step("convert", "request_convert", form=ConvertForm, take=_convert, answer=DeliveryOut,
+             done_message=gettext_lazy("Delivery recorded from the request.")),
+    )  # fmt: skip
+    schema = RequestOut
+    api_summary = "Requests from the public catalogue (`status`: new, accepted…)"
+    detail_template = "services/request_detail.html"
+
+    def detail_context(self, request: HttpRequest, obj: ServiceRequest) -> dict[str, Any]:
+        # Named only if this user may see it: anyone can type another CTI's client's ICE here.
+        company = services.company_by_ice(obj.ice) if obj.ice else None
+        if company is not None and not access.can_view(request.user, company):
+            company = None
+        return {
+            "open": obj.status in (RequestStatus.NEW, RequestStatus.ACCEPTED),
+            "decline_form": DeclineForm(),
+            "convert_form": ConvertForm(
+                initial={"company_ice": obj.ice, "reference": f"DEM-{obj.pk}"}
+            ),
+            "known_company": company,
+            "fix_ice_form": FixIceForm(initial={"ice": obj.ice}),
+            # The company to register, pre-filled from what the visitor wrote.
+            "register_url": reverse("services:company_create")
+            + "?"
+            + urlencode({"ice": obj.ice, "name": obj.company_name}),
+        }
+
+
+RESOURCES = register(Deliveries, Companies, Offerings, Requests)

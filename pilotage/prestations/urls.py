@@ -7,12 +7,6 @@ app_name = "services"
 
 urlpatterns = [
     *page_urls(resources.RESOURCES),
-    path("requests/", views.RequestList.as_view(), name="request_list"),
-    path("requests/<int:pk>/", views.RequestDetail.as_view(), name="request_detail"),
-    path("requests/<int:pk>/accept/", views.RequestAccept.as_view(), name="request_accept"),
-    path("requests/<int:pk>/decline/", views.RequestDecline.as_view(), name="request_decline"),
-    path("requests/<int:pk>/ice/", views.RequestFixIce.as_view(), name="request_fix_ice"),
-    path("requests/<int:pk>/convert/", views.RequestConvert.as_view(), name="request_convert"),
     path("imports/new/", views.ImportCreate.as_view(), name="import_create"),
     path("imports/<int:pk>/", views.ImportDetail.as_view(), name="import_detail"),
     path("imports/<int:pk>/errors.csv", views.ImportErrors.as_view(), name="import_errors"),

@@ -1,15 +1,13 @@
-"""Pages of the services register besides its resources' (deliveries, companies and the
-catalogue come from `resources.py`): the request inbox, the imports, and the public catalogue (no
-sign-in) from which companies send requests."""
+"""Pages of the services register besides its resources' (deliveries, companies, the catalogue and
+the request inbox come from `resources.py`): the imports, and the public catalogue (no sign-in)
+from which companies send requests."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -22,9 +20,7 @@ from pilotage.core.generic_views import (
     ACCESS_CODES,
     AccessMixin,
     ObjectDetailView,
-    ObjectListView,
     ObjectMixin,
-    ObjectStepView,
     add_service_errors,
 )
 from pilotage.core.jobs import lease
@@ -34,110 +30,17 @@ from pilotage.core.roles import OrganisationKind
 from pilotage.core.tables import Column
 from pilotage.core.throttle import client_address, take_slot
 from pilotage.prestations import imports, selectors, services
-from pilotage.prestations.filters import (
-    RequestFilter,
-)
 from pilotage.prestations.forms import (
-    ConvertForm,
-    DeclineForm,
-    FixIceForm,
     ImportForm,
     ServiceRequestForm,
 )
 from pilotage.prestations.models import (
     ImportKind,
     ImportStatus,
-    RequestStatus,
     ServiceCategory,
     ServiceImport,
     ServiceOffering,
-    ServiceRequest,
 )
-
-# --- request inbox -----------------------------------------------------------------------------
-
-
-class RequestList(ObjectListView):
-    model = ServiceRequest
-    filterset_class = RequestFilter
-    title = gettext_lazy("Service requests")
-    related = ("cti", "offering")
-    columns = [
-        Column("received_at", gettext_lazy("Received"), sort="received_at", link=True),
-        Column("cti", gettext_lazy("CTI"), accessor="cti.acronym", sort="cti__acronym"),
-        Column("offering", gettext_lazy("Service"), accessor="offering.title"),
-        Column("company_name", gettext_lazy("Company"), sort="company_name"),
-        Column("contact_name", gettext_lazy("Contact")),
-        Column("email", gettext_lazy("E-mail")),
-        Column("status", gettext_lazy("Status"), sort="status"),
-    ]
-    default_sort = "-received_at"
-    export_name = "requests"
-
-
-class RequestDetail(ObjectDetailView):
-    model = ServiceRequest
-    template_name = "services/request_detail.html"
-
-    def get_context(self, obj: ServiceRequest) -> dict[str, Any]:
-        # Named only if this user may see it: anyone can type another CTI's client's ICE here.
-        company = services.company_by_ice(obj.ice) if obj.ice else None
-        if company is not None and not access.can_view(self.request.user, company):
-            company = None
-        return {
-            "open": obj.status in (RequestStatus.NEW, RequestStatus.ACCEPTED),
-            "decline_form": DeclineForm(),
-            "convert_form": ConvertForm(
-                initial={"company_ice": obj.ice, "reference": f"DEM-{obj.pk}"}
-            ),
-            "known_company": company,
-            "fix_ice_form": FixIceForm(initial={"ice": obj.ice}),
-            # The company to register, pre-filled from what the visitor wrote.
-            "register_url": reverse("services:company_create")
-            + "?"
-            + urlencode({"ice": obj.ice, "name": obj.company_name}),
-        }
-
-
-class RequestStep(ObjectStepView):
-    """One answer to a request, then back to it."""
-
-    model = ServiceRequest
-
-
-class RequestAccept(RequestStep):
-    done_message = gettext_lazy("Request accepted.")
-
-    def apply(self, request_obj, data):
-        services.service_request_accept(actor=self.request.user, request=request_obj)
-
-
-class RequestDecline(RequestStep):
-    form_class = DeclineForm
-    done_message = gettext_lazy("Request declined.")
-
-    def apply(self, request_obj, data):
-        services.service_request_decline(actor=self.request.user, request=request_obj, **data)
-
-
-class RequestFixIce(RequestStep):
-    form_class = FixIceForm
-    done_message = gettext_lazy("ICE corrected.")
-
-    def apply(self, request_obj, data):
-        services.service_request_fix_ice(actor=self.request.user, request=request_obj, **data)
-
-
-class RequestConvert(RequestStep):
-    form_class = ConvertForm
-    done_message = gettext_lazy("Delivery recorded from the request.")
-
-    def apply(self, request_obj, data):
-        company = data.pop("company_ice")
-        services.service_request_convert(
-            actor=self.request.user, request=request_obj, company=company, **data
-        )
-
 
 # --- the public catalogue (no sign-in) ---------------------------------------------------------
 
