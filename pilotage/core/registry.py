@@ -80,7 +80,7 @@ class Resource:
     path: str  # URL segment of pages and API: "committees" → /…/committees/, /api/v1/committees
     name: str = ""  # URL names (<name>_list…) and the services' row keyword; default: model name
     export_name: str = ""  # file name of exports; default: the path
-    form: type[Any] | None = None  # a StyledModelForm (it takes the user); None: no create, no edit
+    form: Any = None  # a StyledModelForm class (it takes the user); None: no create, no edit
     filterset: Any = None
     columns: list[Column]
     default_sort: str
@@ -106,6 +106,8 @@ class Resource:
         self.name = self.name or meta.model_name or ""
         self.id_param = f"{meta.model_name}_id"
         self.export_name = self.export_name or self.path.replace("-", "_")
+        writes = self.create_service or self.update_service
+        assert self.form is not None or not writes, f"{type(self).__name__}: name its form"
 
     def url_name(self, page: str) -> str:
         return f"{self.app_label}:{self.name}_{page}"
