@@ -162,6 +162,7 @@ class ObjectFormView(ObjectMixin, View):
     `update_service(actor=, <object_kwarg>=row, reason=, **fields)` (wrap them in staticmethod)."""
 
     form_class: Any
+    create_form_class: Any = None  # a new row's form, when it differs from the edit form
     template_name = "core/object_form.html"
     title_create: Any = ""
     title_edit: Any = ""
@@ -193,7 +194,8 @@ class ObjectFormView(ObjectMixin, View):
         return access.get_editable(self.model, self.request.user, self.kwargs["pk"])
 
     def get_form(self, obj: models.Model | None, data: Any = None, files: Any = None) -> Any:
-        form = self.form_class(data, files, instance=obj, user=self.request.user)
+        form_class = self.form_class if obj is not None else self.create_form_class
+        form = (form_class or self.form_class)(data, files, instance=obj, user=self.request.user)
         if obj is None and data is None:
             # The links on a committee's page preset the new row's parent; a service request,
             # the company to register (its ICE and name).

@@ -78,9 +78,11 @@ class Resource:
 
     model: type[models.Model]
     path: str  # URL segment of pages and API: "committees" → /…/committees/, /api/v1/committees
+    api_path: str = ""  # when the API named it otherwise first (plans/ ↔ /api/v1/programmes)
     name: str = ""  # URL names (<name>_list…) and the services' row keyword; default: model name
     export_name: str = ""  # file name of exports; default: the path
     form: Any = None  # a StyledModelForm class (it takes the user); None: no create, no edit
+    create_form: Any = None  # when a new row asks for more than an edit does; default: `form`
     filterset: Any = None
     columns: list[Column]
     default_sort: str
@@ -106,6 +108,8 @@ class Resource:
         self.name = self.name or meta.model_name or ""
         self.id_param = f"{meta.model_name}_id"
         self.export_name = self.export_name or self.path.replace("-", "_")
+        self.api_path = self.api_path or self.path
+        self.create_form = self.create_form or self.form
         writes = self.create_service or self.update_service
         assert self.form is not None or not writes, f"{type(self).__name__}: name its form"
 
@@ -162,6 +166,7 @@ class Resource:
         edit = type(f"{name}Edit", (ObjectFormView,), {
             **common,
             "form_class": self.form,
+            "create_form_class": self.create_form,
             "title_create": self.title_create,
             "title_edit": self.title_edit,
             "create_service": staticmethod(self.create_service or _absent),
@@ -199,7 +204,7 @@ class Resource:
 
     def add_api_routes(self, router: Router) -> None:
         """GET list (the page's filters, paginated), GET one, POST (create), PUT (update)."""
-        resource, base = self, f"/{self.path}"
+        resource, base = self, f"/{self.api_path}"
         Out: Any = self.schema
         one = f"{base}/{{{self.id_param}}}"
         # The operation ids hand-written routes had: pilotage_governance_api_committee_list…
@@ -222,11 +227,11 @@ class Resource:
         router.get(one, response=Out, operation_id=f"{operation}_detail")(detail)
 
         if (create_service := self.create_service) is not None:
-            create_in = form_schema(self.form, f"{self.model.__name__}In", editing=False)
+            create_in = form_schema(self.create_form, f"{self.model.__name__}In", editing=False)
 
             def create(request: HttpRequest, payload: Any) -> Any:
                 access.ensure_can_create(request.user, resource.model)
-                form = validated(resource.form(data=payload.dict(), user=request.user))
+                form = validated(resource.create_form(data=payload.dict(), user=request.user))
                 reason = form.cleaned_data.get("reason", "")
                 row = create_service(actor=request.user, reason=reason, **form.service_fields())
                 return Status(201, resource.get(request.user, row.pk))

@@ -14,8 +14,7 @@ from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.files import store_upload
 from pilotage.core.models import Organisation, User
 from pilotage.core.money import format_mad
-from pilotage.core.services import assign_fields, persist, save_audited
-from pilotage.core.translation import with_languages
+from pilotage.core.services import KEEP, change_fields, persist, save_audited
 from pilotage.programmes.models import (
     TRANSITIONS,
     Agreement,
@@ -28,20 +27,6 @@ from pilotage.programmes.models import (
     StrategicAxis,
 )
 
-PROGRAMME_FIELDS = (
-    "code",
-    *with_languages("title"),
-    "start_year",
-    "end_year",
-    "envelope",
-    "predecessor",
-    "description",
-)
-AXIS_FIELDS = ("number", *with_languages("title"), "envelope", "description")
-AGREEMENT_FIELDS = (
-    "kind", "reference", "title", "programme", "parent", "signed_on", "starts_on", "ends_on",
-    "ceiling", "description",
-)  # fmt: skip
 # The CID runs its own contracts and protocols; conventions-cadres and contrats-objectifs are the
 # ministry's to write.
 CID_KINDS = frozenset({AgreementKind.CONTRAT_SPECIFIQUE, AgreementKind.PROTOCOLE})
@@ -51,18 +36,55 @@ CID_KINDS = frozenset({AgreementKind.CONTRAT_SPECIFIQUE, AgreementKind.PROTOCOLE
 
 
 @transaction.atomic
-def programme_create(*, actor: User, reason: str = "", **fields) -> Programme:
+def programme_create(
+    *,
+    actor: User,
+    code: str,
+    start_year: int,
+    end_year: int,
+    envelope: Decimal,
+    title_fr: str = "",
+    title_ar: str = "",
+    title_en: str = "",
+    title: str = KEEP,  # the active language's title (older clients)
+    predecessor: Programme | None = None,
+    description: str = "",
+    reason: str = "",
+) -> Programme:
     access.ensure_can_create(actor, Programme)
-    programme = Programme()
-    assign_fields(programme, fields, PROGRAMME_FIELDS)
+    programme = Programme(
+        code=code, start_year=start_year, end_year=end_year, envelope=envelope,
+        title_fr=title_fr, title_ar=title_ar, title_en=title_en, predecessor=predecessor,
+        description=description,
+    )  # fmt: skip
+    change_fields(programme, title=title)
     return persist(programme, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def programme_update(*, actor: User, programme: Programme, reason: str = "", **fields) -> Programme:
+def programme_update(
+    *,
+    actor: User,
+    programme: Programme,
+    code: str = KEEP,
+    start_year: int = KEEP,
+    end_year: int = KEEP,
+    envelope: Decimal = KEEP,
+    title_fr: str = KEEP,
+    title_ar: str = KEEP,
+    title_en: str = KEEP,
+    title: str = KEEP,
+    predecessor: Programme | None = KEEP,
+    description: str = KEEP,
+    reason: str = "",
+) -> Programme:
     access.get_editable(Programme, actor, programme.pk)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    assign_fields(programme, fields, PROGRAMME_FIELDS)
+    change_fields(
+        programme, code=code, start_year=start_year, end_year=end_year, envelope=envelope,
+        title_fr=title_fr, title_ar=title_ar, title_en=title_en, title=title,
+        predecessor=predecessor, description=description,
+    )  # fmt: skip
     allocated = programme.axes.aggregate(total=Sum("envelope"))["total"] or Decimal(0)
     if programme.envelope < allocated:
         raise ServiceError(
@@ -96,22 +118,52 @@ def _check_axes_fit(programme: Programme, axis: StrategicAxis) -> None:
 
 
 @transaction.atomic
-def axis_create(*, actor: User, programme: Programme, reason: str = "", **fields) -> StrategicAxis:
+def axis_create(
+    *,
+    actor: User,
+    programme: Programme,
+    number: int,
+    envelope: Decimal,
+    title_fr: str = "",
+    title_ar: str = "",
+    title_en: str = "",
+    title: str = KEEP,  # the active language's title (older clients)
+    description: str = "",
+    reason: str = "",
+) -> StrategicAxis:
     access.ensure_can_create(actor, StrategicAxis)
     # The plan row is the lock: two axes added at once cannot both squeeze under the envelope.
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    axis = StrategicAxis(programme=programme)
-    assign_fields(axis, fields, AXIS_FIELDS)
+    axis = StrategicAxis(
+        programme=programme, number=number, envelope=envelope, title_fr=title_fr,
+        title_ar=title_ar, title_en=title_en, description=description,
+    )  # fmt: skip
+    change_fields(axis, title=title)
     if axis.envelope is not None:
         _check_axes_fit(programme, axis)
     return persist(axis, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def axis_update(*, actor: User, axis: StrategicAxis, reason: str = "", **fields) -> StrategicAxis:
+def axis_update(
+    *,
+    actor: User,
+    axis: StrategicAxis,
+    number: int = KEEP,
+    envelope: Decimal = KEEP,
+    title_fr: str = KEEP,
+    title_ar: str = KEEP,
+    title_en: str = KEEP,
+    title: str = KEEP,
+    description: str = KEEP,
+    reason: str = "",
+) -> StrategicAxis:
     axis = access.get_editable(StrategicAxis, actor, axis.pk)
     programme = Programme.objects.select_for_update().get(pk=axis.programme_id)
-    assign_fields(axis, fields, AXIS_FIELDS)
+    change_fields(
+        axis, number=number, envelope=envelope, title_fr=title_fr, title_ar=title_ar,
+        title_en=title_en, title=title, description=description,
+    )  # fmt: skip
     if axis.envelope is not None:
         _check_axes_fit(programme, axis)
         _check_axis_covers_allocations(axis)
@@ -158,14 +210,26 @@ def agreement_create(
     *,
     actor: User,
     parties: list[tuple[Organisation, str]],
+    kind: str,
+    reference: str,
+    title: str,
+    programme: Programme | None = None,
+    parent: Agreement | None = None,
+    signed_on: date | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    ceiling: Decimal | None = None,
+    description: str = "",
     reason: str = "",
-    **fields,
 ) -> Agreement:
     """A new agreement (draft) with its parties; the actor's own organisation must be reachable:
     the re-check refuses a CID manager creating an agreement the CID is not party to."""
     access.ensure_can_create(actor, Agreement)
-    agreement = Agreement(status=AgreementStatus.DRAFT)
-    assign_fields(agreement, fields, AGREEMENT_FIELDS)
+    agreement = Agreement(
+        status=AgreementStatus.DRAFT, kind=kind, reference=reference, title=title,
+        programme=programme, parent=parent, signed_on=signed_on, starts_on=starts_on,
+        ends_on=ends_on, ceiling=ceiling, description=description,
+    )  # fmt: skip
     _check_kind_allowed(actor, agreement.kind)
     if not parties:
         raise ServiceError(
@@ -182,14 +246,33 @@ def agreement_create(
 
 
 @transaction.atomic
-def agreement_update(*, actor: User, agreement: Agreement, reason: str = "", **fields) -> Agreement:
+def agreement_update(
+    *,
+    actor: User,
+    agreement: Agreement,
+    kind: str = KEEP,
+    reference: str = KEEP,
+    title: str = KEEP,
+    programme: Programme | None = KEEP,
+    parent: Agreement | None = KEEP,
+    signed_on: date | None = KEEP,
+    starts_on: date | None = KEEP,
+    ends_on: date | None = KEEP,
+    ceiling: Decimal | None = KEEP,
+    description: str = KEEP,
+    reason: str = "",
+) -> Agreement:
     access.get_editable(Agreement, actor, agreement.pk)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    _check_kind_allowed(actor, fields.get("kind", agreement.kind))
+    _check_kind_allowed(actor, agreement.kind if kind is KEEP else kind)
     _check_kind_allowed(actor, agreement.kind)
     if agreement.status == AgreementStatus.CLOSED:
         raise ServiceError(ErrorCode.CONFLICT, _("A closed agreement cannot be changed."))
-    assign_fields(agreement, fields, AGREEMENT_FIELDS)
+    change_fields(
+        agreement, kind=kind, reference=reference, title=title, programme=programme,
+        parent=parent, signed_on=signed_on, starts_on=starts_on, ends_on=ends_on,
+        ceiling=ceiling, description=description,
+    )  # fmt: skip
     _check_parent(agreement)
     return persist(agreement, actor=actor, reason=reason)
 

@@ -101,7 +101,7 @@ def test_every_declared_resource_is_in_the_matrix():
         pages = ["detail", "history", *(["edit"] if resource.update_service else [])]
         for page in pages:
             assert resource.url_name(page) in names, f"{resource.path}: {page} page not walked"
-        one = f"/api/v1/{resource.path}/{{{resource.id_param}}}"
+        one = f"/api/v1/{resource.api_path}/{{{resource.id_param}}}"
         assert ("get", one) in operations, f"{resource.path}: API detail not walked"
         if resource.update_service:
             assert ("put", one) in operations, f"{resource.path}: API update not walked"
@@ -115,7 +115,7 @@ def test_a_resource_lists_another_ctis_row_to_its_readers_only(cast, client, per
     obj = owned_object(resource.model, cast.cti_a)
     expected = _may_read(cast, person, obj)
     headers = {"Authorization": f"Bearer {api_token(getattr(cast, person))}"}
-    answer = client.get(f"/api/v1/{resource.path}?limit=500", headers=headers)
+    answer = client.get(f"/api/v1/{resource.api_path}?limit=500", headers=headers)
     assert answer.status_code == 200, answer.content
     listed = {item["id"] for item in answer.json()["items"]}
     assert (obj.pk in listed) == expected, f"{person}: API list of {resource.path}"
