@@ -54,13 +54,14 @@ DateText = Annotated[str, Field(json_schema_extra={"format": "date"})]
 @dataclass(frozen=True)
 class Step:
     """A workflow step on a row, declared once: the page's POST view and the API route both fetch
-    the row the user may change (404 / 403), check the step's declared action if it names one
-    (`access.can`: 403 with the action's own message), validate the step's form if it has one and
-    call `take`.
+    the row, validate the step's form if it has one and call `take`. Who may take it: a step
+    naming a declared action (`access.declare_actions`) is open to that action's roles on any
+    row they see (an officer validates a CTI's value: 404 unseen, 403 with the action's message);
+    any other step to those who may change the row (404 / 403).
 
     `take(actor, row, cleaned_data)` calls one service. The API answers with the row as the
-    resource reads it, or, when the step creates something (`answer` names its schema), with
-    that new row and 201."""
+    resource reads it, or with what `take` returned when `answer` names its schema (201 if the
+    step `creates` it)."""
 
     segment: str  # URL segment after the row: meetings/<pk>/status/, /api/v1/meetings/{id}/status
     url_name: str  # the page's URL name within the app
@@ -69,6 +70,7 @@ class Step:
     action: str | None = None  # declared with `access.declare_actions`
     done_message: Any = ""
     answer: type[Schema] | None = None
+    creates: bool = False
     summary: str = ""
 
 
@@ -99,7 +101,7 @@ class Resource:
     steps: tuple[Step, ...] = ()
     schema: type[Schema]  # the API's answer for one row
     api_summary: str = ""  # the list operation's one-line summary in the API document
-    detail_template: str
+    detail_template: str | None = None  # None: no detail nor history page (the row shows elsewhere)
     list_template: str = "core/object_list.html"
 
     def __init__(self) -> None:
@@ -189,9 +191,13 @@ class Resource:
         views, base, name = self.views(), self.path, self.name
         patterns = [
             path(f"{base}/", views["list"].as_view(), name=f"{name}_list"),
-            path(f"{base}/<int:pk>/", views["detail"].as_view(), name=f"{name}_detail"),
-            path(f"{base}/<int:pk>/history/", views["history"].as_view(), name=f"{name}_history"),
         ]
+        if self.detail_template:
+            patterns += [
+                path(f"{base}/<int:pk>/", views["detail"].as_view(), name=f"{name}_detail"),
+                path(f"{base}/<int:pk>/history/", views["history"].as_view(),
+                     name=f"{name}_history"),
+            ]  # fmt: skip
         if self.create_service:
             patterns.append(path(f"{base}/new/", views["edit"].as_view(), name=f"{name}_create"))
         if self.update_service:
@@ -206,17 +212,20 @@ class Resource:
         """GET list (the page's filters, paginated), GET one, POST (create), PUT (update)."""
         resource, base = self, f"/{self.api_path}"
         Out: Any = self.schema
-        one = f"{base}/{{{self.id_param}}}"
+        one = f"{base}/{{int:{self.id_param}}}"  # int: "/measurements/validate" is not a row
         # The operation ids hand-written routes had: pilotage_governance_api_committee_list…
         prefix = f"{self.model.__module__.rsplit('.', 1)[0].replace('.', '_')}_api"
         operation = f"{prefix}_{self.name}"
-        filters_type: Any = query_schema(self.filterset, f"{self.model.__name__}Query")
 
-        def listing(request: HttpRequest, filters: Any) -> Any:
+        def listing(request: HttpRequest, filters: Any = None) -> Any:
             queryset = filtered(request, self.filterset, filters, self.queryset(request.user))
             return sort_queryset(queryset, self.columns, "", self.default_sort)[0]
 
-        _signature(listing, filters=Query[filters_type])  # type: ignore[misc]
+        if self.filterset is not None:
+            filters_type: Any = query_schema(self.filterset, f"{self.model.__name__}Query")
+            _signature(listing, filters=Query[filters_type])  # type: ignore[misc]
+        else:
+            _signature(listing)
         router.get(base, response=list[Out], operation_id=f"{operation}_list",
                    summary=self.api_summary or None)(paginate(BoundedPagination)(listing))  # fmt: skip
 
@@ -269,9 +278,9 @@ class Resource:
             if step.form is not None:
                 data = validated(step.form(data=payload.dict(), user=request.user)).cleaned_data
             made = step.take(request.user, row, data)
-            if step.answer is not None:
-                return Status(201, made)
-            return resource.get(request.user, row.pk)
+            if step.answer is None:
+                return resource.get(request.user, row.pk)
+            return Status(201, made) if step.creates else made
 
         params: dict[str, Any] = {self.id_param: int}
         if step.form is not None:
@@ -279,16 +288,19 @@ class Resource:
                 step.form, f"{self.model.__name__}{step.url_name.title()}In"
             )
         _signature(take, **params)
-        response = {201: step.answer} if step.answer is not None else self.schema
+        response: Any = step.answer or self.schema
+        if step.creates:
+            response = {201: step.answer}
         router.post(f"{one}/{step.segment}", response=response, summary=step.summary or None,
                     operation_id=f"{prefix}_{step.url_name}")(take)  # fmt: skip
 
 
 def fetch_for_step(step: Step, model: type[models.Model], user: Any, pk: Any) -> Any:
-    """The row a step is taken on: one the user may change, and may take this step on."""
-    row = access.get_editable(model, user, pk)
-    if step.action is not None:
-        access.ensure_can(user, step.action, row)
+    """The row a step is taken on (see `Step`)."""
+    if step.action is None:
+        return access.get_editable(model, user, pk)
+    row = access.get_visible(model, user, pk)
+    access.ensure_can(user, step.action, row)
     return row
 
 
@@ -414,7 +426,10 @@ def form_schema(
                 initial = str(initial)  # a plain string, not a TextChoices member
             elif isinstance(field, forms.DecimalField) and initial is not None:
                 initial = Decimal(str(initial))
-            if field.required and initial is None:
+            # A translated field (`name_fr`…) may come as `name` instead: the form says if both
+            # are missing.
+            aliased = field_name.endswith("_fr") and field_name[:-3] not in form.fields
+            if field.required and initial is None and not aliased:
                 fields[field_name] = (kind, Field(..., **facts))
             elif field.required:
                 # What the page shows prefilled is what a body that leaves it out gets.
@@ -423,20 +438,20 @@ def form_schema(
                 fields[field_name] = (bool, Field(bool(field.initial), **facts))
             else:
                 fields[field_name] = (kind | None, Field(None, **facts))
-            # A translated field (`name_fr`…) also takes `name`: the active language's text.
-            base = field_name.removesuffix("_fr")
-            if base != field_name and base not in form.fields:
-                fields[base] = (str | None, Field(None, title=str(field.label or "")))
+            if aliased:
+                description = "The active language's text, instead of the per-language fields."
+                fields[field_name[:-3]] = (
+                    str | None, Field(None, title=str(field.label or ""), description=description)
+                )  # fmt: skip
     return pydantic.create_model(name, __base__=Schema, **fields)
 
 
 def query_schema(filterset_class: Any, name: str) -> type[Schema]:
     """The API query parameters of a list: the page's filters, every one optional."""
     fields: dict[str, Any] = {}
-    if filterset_class is not None:
-        with translation.override("en"):
-            form = filterset_class(None, queryset=None, request=None).form
-            for field_name, field in form.fields.items():
-                facts = {k: v for k, v in _described(field).items() if k != "max_length"}
-                fields[field_name] = (_field_type(field) | None, Field(None, **facts))
+    with translation.override("en"):
+        form = filterset_class(None, queryset=None, request=None).form
+        for field_name, field in form.fields.items():
+            facts = {k: v for k, v in _described(field).items() if k != "max_length"}
+            fields[field_name] = (_field_type(field) | None, Field(None, **facts))
     return pydantic.create_model(name, __base__=Schema, **fields)

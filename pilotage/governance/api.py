@@ -17,7 +17,8 @@ router = Router(tags=["governance"])
 add_api_routes(router, resources.RESOURCES)
 
 
-@router.get("/recommendations/{recommendation_id}/notes", response=list[ProgressNoteOut])
+# `int:` as the registry's routes: the same path must resolve to one pattern.
+@router.get("/recommendations/{int:recommendation_id}/notes", response=list[ProgressNoteOut])
 def progress_note_list(request: HttpRequest, recommendation_id: int):
     recommendation = access.get_visible(Recommendation, request.user, recommendation_id)
     return (

@@ -175,7 +175,7 @@ class Committees(GovernanceResource):
         Step("members", "member_add", form=MemberForm, done_message=gettext_lazy("Member added."),
              take=lambda actor, committee, data: services.member_add(
                  actor=actor, committee=committee, **data),
-             answer=MemberOut),
+             answer=MemberOut, creates=True),
     )  # fmt: skip
     schema = CommitteeOut
     api_summary = "Committees and their members"
@@ -359,7 +359,7 @@ class Recommendations(GovernanceResource):
     prefill = ("evaluation",)
     steps = (
         Step("notes", "progress_note_add", form=ProgressNoteForm,
-             done_message=gettext_lazy("Progress recorded."), answer=ProgressNoteOut,
+             done_message=gettext_lazy("Progress recorded."), answer=ProgressNoteOut, creates=True,
              summary="Record progress (evidence files are uploaded on the page)",
              take=lambda actor, recommendation, data: services.progress_note_create(
                  actor=actor, recommendation=recommendation, noted_on=data["noted_on"],

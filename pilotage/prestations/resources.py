@@ -236,7 +236,7 @@ class Requests(Resource):
         Step("ice", "request_fix_ice", form=FixIceForm, done_message=gettext_lazy("ICE corrected."),
              take=lambda actor, request, data: services.service_request_fix_ice(
                  actor=actor, request=request, **data)),
-        Step("convert", "request_convert", form=ConvertForm, take=_convert, answer=DeliveryOut,
+        Step("convert", "request_convert", form=ConvertForm, take=_convert, answer=DeliveryOut, creates=True,
              done_message=gettext_lazy("Delivery recorded from the request.")),
     )  # fmt: skip
     schema = RequestOut

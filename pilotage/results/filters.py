@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.filters import SearchFilterSet
+from pilotage.core.filters import IdFilter, SearchFilterSet
 from pilotage.core.models import Organisation
 from pilotage.core.roles import OrganisationKind
 from pilotage.programmes.models import Agreement, Programme
@@ -42,7 +42,8 @@ class MeasurementFilter(SearchFilterSet):
         label=_("CTI"), queryset=Organisation.objects.filter(kind=OrganisationKind.CTI)
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=MeasurementStatus.choices)
+    indicator = IdFilter(label=_("Indicator"), field_name="indicator_id")
 
     class Meta:
         model = Measurement
-        fields = ["q", "period", "organisation", "status"]
+        fields = ["q", "period", "organisation", "status", "indicator"]

@@ -1,4 +1,5 @@
-"""Reporting sheet, review steps and scorecard of a contract."""
+"""Reporting sheet, batch review and scorecard of a contract, the results matrix of a plan, and
+the pages of the framework that are not a resource's (`resources.py`): objectives, evidence."""
 
 import json
 from typing import Any
@@ -14,32 +15,23 @@ from pilotage.core import access
 from pilotage.core.errors import ServiceError
 from pilotage.core.generic_views import (
     ACCESS_CODES,
-    ObjectDetailView,
     ObjectFormView,
-    ObjectHistoryView,
-    ObjectListView,
     ObjectMixin,
     ObjectStepView,
     StoredDocumentDownload,
     add_service_errors,
 )
 from pilotage.core.numbers import id_param
-from pilotage.core.tables import Column
-from pilotage.core.translation import translated_accessor
-from pilotage.programmes.models import Agreement, Amendment, Programme, StrategicAxis
+from pilotage.programmes.models import Agreement, Programme, StrategicAxis
 from pilotage.results import selectors, services, sheets
 from pilotage.results.charts import trend_spec
-from pilotage.results.filters import IndicatorFilter, MeasurementFilter
 from pilotage.results.forms import (
-    IndicatorForm,
     ObjectiveForm,
-    PeriodForm,
     ReportingSheetForm,
     ReturnForm,
     ReviseForm,
-    TargetForm,
 )
-from pilotage.results.models import Evidence, Indicator, Measurement, Objective, ReportingPeriod
+from pilotage.results.models import Evidence, Measurement, Objective, ReportingPeriod
 
 
 def _period(request: HttpRequest, agreement: Agreement) -> tuple[ReportingPeriod | None, Any]:
@@ -174,51 +166,6 @@ class ReportingUpload(ContractReporting):
         return redirect(f"{reverse('results:contract_reporting', args=[pk])}?period={period.pk}")
 
 
-class MeasurementStep(ObjectStepView):
-    """One workflow step on a measurement, then back to its reporting sheet. Who may take which
-    step is the workflow services' rule, so the row only has to be visible here."""
-
-    model = Measurement
-
-    def fetch(self, pk: int) -> Measurement:
-        return access.get_visible(Measurement, self.request.user, pk)
-
-    def back(self, measurement: Measurement) -> HttpResponse:
-        agreement = measurement.indicator.objective.agreement
-        url = reverse("results:contract_reporting", args=[agreement.pk])
-        return redirect(f"{url}?period={measurement.period_id}")
-
-
-class MeasurementSubmit(MeasurementStep):
-    done_message = gettext_lazy("Submitted to the ministry.")
-
-    def apply(self, measurement, data):
-        services.measurement_submit(actor=self.request.user, measurement=measurement)
-
-
-class MeasurementValidate(MeasurementStep):
-    done_message = gettext_lazy("Validated.")
-
-    def apply(self, measurement, data):
-        services.measurement_validate(actor=self.request.user, measurement=measurement)
-
-
-class MeasurementReturn(MeasurementStep):
-    form_class = ReturnForm
-    done_message = gettext_lazy("Returned to the CTI.")
-
-    def apply(self, measurement, data):
-        services.measurement_return(actor=self.request.user, measurement=measurement, **data)
-
-
-class MeasurementRevise(MeasurementStep):
-    form_class = ReviseForm
-    done_message = gettext_lazy("Correction opened: enter the corrected value.")
-
-    def apply(self, measurement, data):
-        services.measurement_revise(actor=self.request.user, measurement=measurement, **data)
-
-
 class ContractStep(ObjectStepView):
     """A step on several values of a contract's sheet at once, then back to that sheet."""
 
@@ -318,8 +265,15 @@ class ProgrammeResults(ObjectMixin, View):
         return render(request, self.template_name, context)
 
 
-class EvidenceAdd(MeasurementStep):
+class EvidenceAdd(ObjectStepView):
+    """A file upload (a page only). Who may attach is the service's declared action, so the value
+    only has to be visible here."""
+
+    model = Measurement
     done_message = gettext_lazy("Evidence attached.")
+
+    def fetch(self, pk: int) -> Measurement:
+        return access.get_visible(Measurement, self.request.user, pk)
 
     def apply(self, measurement, data):
         services.evidence_attach(
@@ -332,88 +286,7 @@ class EvidenceDownload(StoredDocumentDownload):
     model = Evidence
 
 
-# --- the framework: objectives, indicators, targets, periods; lists with exports ------------
-
-
-def _value(m: Measurement) -> Any:
-    if m.value is not None:
-        return m.value
-    return f"{m.numerator} / {m.denominator}" if m.denominator is not None else None
-
-
-class IndicatorList(ObjectListView):
-    model = Indicator
-    filterset_class = IndicatorFilter
-    title = gettext_lazy("Indicators")
-    related = ("objective__agreement",)
-    columns = [
-        Column("code", gettext_lazy("Code"), sort="code", link=True),
-        Column("name", gettext_lazy("Name"), translated_accessor("name"), sort="name"),
-        Column("agreement", gettext_lazy("Contract"), accessor="objective.agreement.reference"),
-        Column("unit", gettext_lazy("Unit"), translated_accessor("unit"), sort="unit"),
-        Column("kind", gettext_lazy("Kind"), sort="kind"),
-        Column("aggregation", gettext_lazy("Aggregation"), sort="aggregation"),
-        Column("source", gettext_lazy("Source"), sort="source"),
-        Column("baseline_value", gettext_lazy("Baseline"), sort="baseline_value"),
-    ]
-    default_sort = "code"
-    create_url_name = "results:indicator_create"
-    export_name = "indicators"
-
-
-class IndicatorDetail(ObjectDetailView):
-    model = Indicator
-    template_name = "results/indicator_detail.html"
-
-    def get_context(self, obj: Indicator) -> dict[str, Any]:
-        user = self.request.user
-        form = TargetForm(user=user)
-        form.fields["amendment"].queryset = Amendment.objects.visible_to(user).filter(
-            agreement=obj.objective.agreement_id
-        )
-        return {
-            "targets": obj.targets.select_related("amendment"),
-            "measurements": Measurement.objects.visible_to(user)
-            .filter(indicator=obj)
-            .select_related("period", "organisation", "submitted_by", "validated_by")
-            .order_by("period__year", "period__part", "revision"),
-            "target_form": form,
-        }
-
-
-class IndicatorEdit(ObjectFormView):
-    model = Indicator
-    form_class = IndicatorForm
-    title_create = gettext_lazy("New indicator")
-    title_edit = gettext_lazy("Edit indicator")
-    create_service = staticmethod(services.indicator_save)
-    update_service = staticmethod(services.indicator_save)
-    object_kwarg = "indicator"
-
-
-class IndicatorHistory(ObjectHistoryView):
-    model = Indicator
-
-
-class TargetAdd(ObjectMixin, View):
-    model = Indicator
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        indicator = access.get_editable(Indicator, request.user, pk)
-        form = TargetForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                services.target_set(actor=request.user, indicator=indicator, **form.cleaned_data)
-            except ServiceError as exc:
-                if exc.code in ACCESS_CODES:
-                    raise
-                add_service_errors(form, exc)
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        if not form.errors:
-            messages.success(request, gettext_lazy("Target saved."))
-        return redirect(reverse("results:indicator_detail", args=[pk]))
+# --- objectives (their pages are the indicators' and the plan's) ---------------------------------
 
 
 class ObjectiveEdit(ObjectFormView):
@@ -424,64 +297,3 @@ class ObjectiveEdit(ObjectFormView):
     create_service = staticmethod(services.objective_save)
     update_service = staticmethod(services.objective_save)
     object_kwarg = "objective"
-
-
-class MeasurementList(ObjectListView):
-    model = Measurement
-    filterset_class = MeasurementFilter
-    title = gettext_lazy("Reported values")
-    related = ("indicator__objective", "period", "organisation", "submitted_by", "validated_by")
-    columns = [
-        Column(
-            "indicator",
-            gettext_lazy("Indicator"),
-            accessor="indicator.code",
-            sort="indicator__code",
-            link=True,
-        ),
-        Column("name", gettext_lazy("Name"), translated_accessor("name", via="indicator")),
-        Column(
-            "organisation",
-            gettext_lazy("CTI"),
-            accessor="organisation.acronym",
-            sort="organisation__acronym",
-        ),
-        Column(
-            "period", gettext_lazy("Period"), accessor=lambda m: str(m.period), sort="period__year"
-        ),
-        Column("revision", gettext_lazy("Revision"), sort="revision"),
-        Column("value", gettext_lazy("Value"), accessor=_value),
-        Column("status", gettext_lazy("Status"), sort="status"),
-        Column("submitted_by", gettext_lazy("Submitted by")),
-        Column("validated_by", gettext_lazy("Validated by")),
-    ]
-    default_sort = "indicator"
-    export_name = "values"
-
-
-class PeriodList(ObjectListView):
-    model = ReportingPeriod
-    title = gettext_lazy("Reporting periods")
-    related = ("programme",)
-    columns = [
-        Column(
-            "programme", gettext_lazy("Plan"), accessor="programme.code", sort="programme__code"
-        ),
-        Column("period", gettext_lazy("Period"), accessor=lambda p: str(p), sort="year"),
-        Column("opens_on", gettext_lazy("Submission opens"), sort="opens_on"),
-        Column("closes_on", gettext_lazy("Submission closes"), sort="closes_on"),
-        Column("is_open", gettext_lazy("Open"), sort="is_open"),
-    ]
-    default_sort = "-period"
-    create_url_name = "results:period_create"
-    export_name = "periods"
-
-
-class PeriodEdit(ObjectFormView):
-    model = ReportingPeriod
-    form_class = PeriodForm
-    title_create = gettext_lazy("New reporting period")
-    title_edit = gettext_lazy("Edit reporting period")
-    create_service = staticmethod(services.period_save)
-    update_service = staticmethod(services.period_save)
-    object_kwarg = "period"
