@@ -245,6 +245,10 @@ def declare_actions(model: type[models.Model], actions: dict[str, tuple[Iterable
         _actions[(model, name)] = Action(frozenset(roles), refusal)
 
 
+def declared_actions() -> dict[tuple[type[models.Model], str], Action]:
+    return dict(_actions)
+
+
 def actions_of(model: type[models.Model]) -> list[str]:
     return [name for (owner, name) in _actions if owner is model]
 

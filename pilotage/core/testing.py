@@ -92,6 +92,14 @@ def create_routes() -> list[CreateRoute]:
     return sorted(_create_routes.values(), key=lambda route: route.operation)
 
 
+def declared_resources() -> list[Any]:
+    """Every resource of the registry (the URL configuration declares them as it loads)."""
+    from pilotage.core.registry import registered_resources
+
+    get_resolver().url_patterns  # noqa: B018 (loading it is the point)
+    return registered_resources()
+
+
 def owned_object(model: type[models.Model], cti: Any) -> models.Model:
     autodiscover_modules("tests.factories")
     if model not in _owned_factories:

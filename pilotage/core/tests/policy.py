@@ -57,3 +57,16 @@ DIRECTORY = {
 
 # Anonymous visitors read every row (open data). None yet.
 OPEN_DATA: set[str] = set()
+
+# Who takes each declared action (workflow step), written out like the readers above.
+CTI_PEOPLE = {Role.CTI_MANAGER, Role.CTI_STAFF}
+MINISTRY = {Role.MINISTRY_ADMIN, Role.MINISTRY_OFFICER}
+ACTIONS = {
+    ("results.measurement", "enter"): CTI_PEOPLE,
+    ("results.measurement", "submit"): {Role.CTI_MANAGER},
+    ("results.measurement", "review"): MINISTRY,
+    ("results.measurement", "revise"): CTI_PEOPLE,
+    ("results.measurement", "attach_evidence"): CTI_PEOPLE,
+    ("services.company", "override_ice"): MINISTRY,
+    ("programmes.agreement", "write_ministry_kinds"): MINISTRY,
+}

@@ -11,11 +11,11 @@ from django.urls import reverse
 from pilotage.api.api import api
 from pilotage.core import access
 from pilotage.core.generic_views import ObjectDetailView, ObjectHistoryView
-from pilotage.core.registry import registered_resources
 from pilotage.core.roles import Role
 from pilotage.core.testing import (
     api_operations,
     create_routes,
+    declared_resources,
     object_routes,
     owned_object,
     sign_in,
@@ -40,7 +40,7 @@ pytestmark = pytest.mark.django_db
 ROUTES = object_routes()
 OPERATIONS = api_operations(api)
 CREATE_ROUTES = create_routes()
-RESOURCES = registered_resources()
+RESOURCES = declared_resources()
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 READ_VIEWS = (ObjectDetailView, ObjectHistoryView)
 
