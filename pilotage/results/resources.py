@@ -90,8 +90,8 @@ class Indicators(Resource):
         Column("baseline_value", gettext_lazy("Baseline"), sort="baseline_value"),
     ]
     default_sort = "code"
-    create_service = staticmethod(services.indicator_save)
-    update_service = staticmethod(services.indicator_save)
+    create_service = staticmethod(services.indicator_create)
+    update_service = staticmethod(services.indicator_update)
     steps = (
         Step("targets", "target_add", form=TargetForm, done_message=gettext_lazy("Target saved."),
              answer=TargetOut, creates=True,
@@ -140,8 +140,8 @@ class Periods(Resource):
         Column("is_open", gettext_lazy("Open"), sort="is_open"),
     ]
     default_sort = "-period"
-    create_service = staticmethod(services.period_save)
-    update_service = staticmethod(services.period_save)
+    create_service = staticmethod(services.period_create)
+    update_service = staticmethod(services.period_update)
     schema = PeriodOut
 
 

@@ -5,6 +5,7 @@ locked and corrected only by a new revision. Every step writes a MeasurementEven
 besides the field history, in the same transaction.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,8 +20,8 @@ from pilotage.core.models import NotificationKind, Organisation, User
 from pilotage.core.notifications import notify, people_of
 from pilotage.core.numbers import format_decimal
 from pilotage.core.roles import CTI_ROLES, Role
-from pilotage.core.services import assign_fields, persist
-from pilotage.core.translation import with_languages
+from pilotage.core.services import KEEP, change_fields, persist
+from pilotage.programmes.models import Agreement, Programme, StrategicAxis
 from pilotage.results import computations
 from pilotage.results.models import (
     EventKind,
@@ -35,7 +36,7 @@ from pilotage.results.models import (
     Target,
 )
 from pilotage.results.selectors import current_target, latest_revision, reporting_sheet
-from pilotage.results.semantics import Aggregation, Kind
+from pilotage.results.semantics import Aggregation, Direction, Kind
 
 EDITABLE = (MeasurementStatus.DRAFT, MeasurementStatus.RETURNED)
 
@@ -417,66 +418,231 @@ def evidence_attach(*, actor: User, measurement: Measurement, upload, title: str
 
 # --- the framework itself (ministry) ----------------------------------------------------------
 
-OBJECTIVE_FIELDS = ("programme", "axis", "agreement", "parent", "code", *with_languages("title"))
-INDICATOR_FIELDS = (
-    "objective", "code", "definition", "kind",
-    *with_languages("name", "unit", "numerator_label", "denominator_label"),
-    "direction", "aggregation", "source", "computation",
-    "computation_category", "means_of_verification", "baseline_value", "baseline_year",
-)  # fmt: skip
-PERIOD_FIELDS = ("programme", "year", "part", "opens_on", "closes_on", "is_open")
 
-
-def _save_fields(model, obj, actor: User, fields: dict, allowed: tuple[str, ...], reason: str):
-    if obj is None:
-        access.ensure_can_create(actor, model)
-        obj = model()
-    else:
-        obj = access.get_editable(model, actor, obj.pk)
-    assign_fields(obj, fields, allowed)
-    return persist(obj, actor=actor, reason=reason)
-
-
-@transaction.atomic
-def objective_save(*, actor: User, objective: Objective | None = None, reason: str = "", **fields):
-    objective = _save_fields(Objective, objective, actor, fields, OBJECTIVE_FIELDS, reason)
+def _check_objective(objective: Objective) -> None:
     if objective.agreement and objective.agreement.programme_id not in (
         None,
         objective.programme_id,
     ):
         raise refusal(_("The contract belongs to another plan."), "agreement", ErrorCode.INVALID)
-    return objective
 
 
 @transaction.atomic
-def indicator_save(*, actor: User, indicator: Indicator | None = None, reason: str = "", **fields):
-    kind_changes = indicator is not None and fields.get("kind", indicator.kind) != indicator.kind
-    if kind_changes and indicator.measurements.exists():
+def objective_create(
+    *,
+    actor: User,
+    programme: Programme,
+    code: str,
+    title_fr: str = "",
+    title_ar: str = "",
+    title_en: str = "",
+    title: str = KEEP,  # the active language's title (older clients)
+    axis: StrategicAxis | None = None,
+    agreement: Agreement | None = None,
+    parent: Objective | None = None,
+    reason: str = "",
+) -> Objective:
+    access.ensure_can_create(actor, Objective)
+    objective = Objective(
+        programme=programme, code=code, title_fr=title_fr, title_ar=title_ar, title_en=title_en,
+        axis=axis, agreement=agreement, parent=parent,
+    )  # fmt: skip
+    change_fields(objective, title=title)
+    _check_objective(objective)
+    return persist(objective, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def objective_update(
+    *,
+    actor: User,
+    objective: Objective,
+    programme: Programme = KEEP,
+    code: str = KEEP,
+    title_fr: str = KEEP,
+    title_ar: str = KEEP,
+    title_en: str = KEEP,
+    title: str = KEEP,
+    axis: StrategicAxis | None = KEEP,
+    agreement: Agreement | None = KEEP,
+    parent: Objective | None = KEEP,
+    reason: str = "",
+) -> Objective:
+    objective = access.get_editable(Objective, actor, objective.pk)
+    change_fields(
+        objective, programme=programme, code=code, title_fr=title_fr, title_ar=title_ar,
+        title_en=title_en, title=title, axis=axis, agreement=agreement, parent=parent,
+    )  # fmt: skip
+    _check_objective(objective)
+    return persist(objective, actor=actor, reason=reason)
+
+
+def _check_indicator(indicator: Indicator, kind_before: str | None) -> None:
+    if kind_before not in (None, indicator.kind) and indicator.measurements.exists():
         raise refusal(
             _("Values were already reported in this unit: the kind can no longer change."), "kind"
         )
-    if fields.get("computation") in computations.BY_CATEGORY and not fields.get(
-        "computation_category"
-    ):
+    if indicator.computation in computations.BY_CATEGORY and not indicator.computation_category:
         raise refusal(
             _("Choose the service category counted."), "computation_category", ErrorCode.INVALID
         )
     # A computed value is the period's own share (a quarter counts the companies first served
     # in it): the periods add up to the year, and only a sum reads them right.
-    source = fields.get("source", indicator.source if indicator else IndicatorSource.MANUAL)
-    aggregation = fields.get("aggregation", indicator.aggregation if indicator else Aggregation.SUM)
-    if source == IndicatorSource.COMPUTED and aggregation != Aggregation.SUM:
+    computed = indicator.source == IndicatorSource.COMPUTED
+    if computed and indicator.aggregation != Aggregation.SUM:
         raise refusal(
             _("A computed indicator adds up its periods: choose “Sum” as its aggregation."),
             "aggregation",
             ErrorCode.INVALID,
         )
-    return _save_fields(Indicator, indicator, actor, fields, INDICATOR_FIELDS, reason)
 
 
 @transaction.atomic
-def period_save(*, actor: User, period: ReportingPeriod | None = None, reason: str = "", **fields):
-    return _save_fields(ReportingPeriod, period, actor, fields, PERIOD_FIELDS, reason)
+def indicator_create(
+    *,
+    actor: User,
+    objective: Objective,
+    code: str,
+    definition: str,
+    kind: str,
+    name_fr: str = "",
+    name_ar: str = "",
+    name_en: str = "",
+    unit_fr: str = "",
+    unit_ar: str = "",
+    unit_en: str = "",
+    numerator_label_fr: str = "",
+    numerator_label_ar: str = "",
+    numerator_label_en: str = "",
+    denominator_label_fr: str = "",
+    denominator_label_ar: str = "",
+    denominator_label_en: str = "",
+    direction: str = Direction.UP,
+    aggregation: str = Aggregation.SUM,
+    source: str = IndicatorSource.MANUAL,
+    computation: str = "",
+    computation_category: str = "",
+    means_of_verification: str = "",
+    baseline_value: Decimal | None = None,
+    baseline_year: int | None = None,
+    # The active language's texts (older clients), instead of the per-language fields.
+    name: str = KEEP,
+    unit: str = KEEP,
+    numerator_label: str = KEEP,
+    denominator_label: str = KEEP,
+    reason: str = "",
+) -> Indicator:
+    access.ensure_can_create(actor, Indicator)
+    indicator = Indicator(
+        objective=objective, code=code, definition=definition, kind=kind, name_fr=name_fr,
+        name_ar=name_ar, name_en=name_en, unit_fr=unit_fr, unit_ar=unit_ar, unit_en=unit_en,
+        numerator_label_fr=numerator_label_fr, numerator_label_ar=numerator_label_ar,
+        numerator_label_en=numerator_label_en, denominator_label_fr=denominator_label_fr,
+        denominator_label_ar=denominator_label_ar, denominator_label_en=denominator_label_en,
+        direction=direction, aggregation=aggregation, source=source, computation=computation,
+        computation_category=computation_category, means_of_verification=means_of_verification,
+        baseline_value=baseline_value, baseline_year=baseline_year,
+    )  # fmt: skip
+    change_fields(
+        indicator, name=name, unit=unit, numerator_label=numerator_label,
+        denominator_label=denominator_label,
+    )  # fmt: skip
+    _check_indicator(indicator, None)
+    return persist(indicator, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def indicator_update(
+    *,
+    actor: User,
+    indicator: Indicator,
+    objective: Objective = KEEP,
+    code: str = KEEP,
+    definition: str = KEEP,
+    kind: str = KEEP,
+    name_fr: str = KEEP,
+    name_ar: str = KEEP,
+    name_en: str = KEEP,
+    unit_fr: str = KEEP,
+    unit_ar: str = KEEP,
+    unit_en: str = KEEP,
+    numerator_label_fr: str = KEEP,
+    numerator_label_ar: str = KEEP,
+    numerator_label_en: str = KEEP,
+    denominator_label_fr: str = KEEP,
+    denominator_label_ar: str = KEEP,
+    denominator_label_en: str = KEEP,
+    direction: str = KEEP,
+    aggregation: str = KEEP,
+    source: str = KEEP,
+    computation: str = KEEP,
+    computation_category: str = KEEP,
+    means_of_verification: str = KEEP,
+    baseline_value: Decimal | None = KEEP,
+    baseline_year: int | None = KEEP,
+    name: str = KEEP,
+    unit: str = KEEP,
+    numerator_label: str = KEEP,
+    denominator_label: str = KEEP,
+    reason: str = "",
+) -> Indicator:
+    indicator = access.get_editable(Indicator, actor, indicator.pk)
+    kind_before = indicator.kind
+    change_fields(
+        indicator, objective=objective, code=code, definition=definition, kind=kind,
+        name_fr=name_fr, name_ar=name_ar, name_en=name_en, unit_fr=unit_fr, unit_ar=unit_ar,
+        unit_en=unit_en, numerator_label_fr=numerator_label_fr,
+        numerator_label_ar=numerator_label_ar, numerator_label_en=numerator_label_en,
+        denominator_label_fr=denominator_label_fr, denominator_label_ar=denominator_label_ar,
+        denominator_label_en=denominator_label_en, direction=direction, aggregation=aggregation,
+        source=source, computation=computation, computation_category=computation_category,
+        means_of_verification=means_of_verification, baseline_value=baseline_value,
+        baseline_year=baseline_year, name=name, unit=unit, numerator_label=numerator_label,
+        denominator_label=denominator_label,
+    )  # fmt: skip
+    _check_indicator(indicator, kind_before)
+    return persist(indicator, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def period_create(
+    *,
+    actor: User,
+    programme: Programme,
+    year: int,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    part: int = 0,
+    is_open: bool = True,
+    reason: str = "",
+) -> ReportingPeriod:
+    access.ensure_can_create(actor, ReportingPeriod)
+    period = ReportingPeriod(
+        programme=programme, year=year, part=part, opens_on=opens_on, closes_on=closes_on,
+        is_open=is_open,
+    )  # fmt: skip
+    return persist(period, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def period_update(
+    *,
+    actor: User,
+    period: ReportingPeriod,
+    programme: Programme = KEEP,
+    year: int = KEEP,
+    opens_on: datetime.date = KEEP,
+    closes_on: datetime.date = KEEP,
+    part: int = KEEP,
+    is_open: bool = KEEP,
+    reason: str = "",
+) -> ReportingPeriod:
+    period = access.get_editable(ReportingPeriod, actor, period.pk)
+    change_fields(
+        period, programme=programme, year=year, opens_on=opens_on, closes_on=closes_on,
+        part=part, is_open=is_open,
+    )  # fmt: skip
+    return persist(period, actor=actor, reason=reason)
 
 
 @transaction.atomic

@@ -294,6 +294,6 @@ class ObjectiveEdit(ObjectFormView):
     form_class = ObjectiveForm
     title_create = gettext_lazy("New objective")
     title_edit = gettext_lazy("Edit objective")
-    create_service = staticmethod(services.objective_save)
-    update_service = staticmethod(services.objective_save)
+    create_service = staticmethod(services.objective_create)
+    update_service = staticmethod(services.objective_update)
     object_kwarg = "objective"

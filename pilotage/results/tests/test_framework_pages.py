@@ -57,7 +57,7 @@ def test_a_computed_indicator_adds_up_its_periods(cast, client_for):
     client.post(reverse("results:indicator_create"), {**sheet, "aggregation": "sum"})
     indicator = Indicator.objects.get(code="ENT")
     with pytest.raises(ServiceError) as later:
-        services.indicator_save(actor=cast.officer, indicator=indicator, aggregation="max")
+        services.indicator_update(actor=cast.officer, indicator=indicator, aggregation="max")
     assert "aggregation" in later.value.field_errors
 
 
@@ -90,7 +90,7 @@ def test_the_kind_cannot_change_once_values_exist(cast):
         indicator=indicator, period=period_for(indicator), organisation=cast.cti_a, value=Decimal(1)
     )
     with pytest.raises(ServiceError):
-        services.indicator_save(actor=cast.officer, indicator=indicator, kind="money")
+        services.indicator_update(actor=cast.officer, indicator=indicator, kind="money")
 
 
 def test_the_values_list_is_scoped_and_exports_what_is_filtered(cast, client_for):
