@@ -32,7 +32,6 @@ from pilotage.core.models import (
 )
 from pilotage.core.roles import ROLE_ORGANISATION_KINDS, OrganisationKind, Role
 from pilotage.core.tasks import send_invitation
-from pilotage.core.translation import with_languages
 
 M = TypeVar("M", bound=models.Model)
 
@@ -62,32 +61,25 @@ KEEP: Any = _Keep()
 
 
 def change_fields(obj: models.Model, **values: Any) -> None:
-    """Set the fields an update service was given (those not left at KEEP) on the row; a
-    translated field follows `assign_fields`' rule."""
-    given = {name: value for name, value in values.items() if value is not KEEP}
-    assign_fields(obj, given, given)
-
-
-def assign_fields(obj: models.Model, fields: dict[str, Any], allowed: Iterable[str]) -> None:
-    """Copy the fields a service accepts onto the row (anything else is ignored).
+    """Set on the row the fields a service was given (those not left at KEEP).
 
     A translated field may come both as `name` (the active language's text, as the API reads it)
     and as `name_fr`/`name_ar`/`name_en`: the per-language values are set first, then `name` only
     if it differs from what it read before, so a body read, edited and sent back keeps its edit.
     """
-    allowed = set(allowed)
+    given = {name: value for name, value in values.items() if value is not KEEP}
     columns = {field.name for field in obj._meta.fields}
     translated = {
         name: getattr(obj, name)
-        for name in fields
-        if name in allowed and f"{name}_fr" in columns and f"{name}_ar" in columns
+        for name in given
+        if f"{name}_fr" in columns and f"{name}_ar" in columns
     }
-    for name, value in fields.items():
-        if name in allowed and name not in translated:
+    for name, value in given.items():
+        if name not in translated:
             setattr(obj, name, value)
     for name, before in translated.items():
-        if fields[name] != before:
-            setattr(obj, name, fields[name])
+        if given[name] != before:
+            setattr(obj, name, given[name])
 
 
 def save_audited(
@@ -137,29 +129,68 @@ def persist(
 
 # --- organisations ---------------------------------------------------------------------------
 
-ORGANISATION_FIELDS = (
-    *with_languages("name"), "acronym", "kind", "sector", "city", "region", "website", "email", "description",
-    "is_active",
-)  # fmt: skip
-
 
 @transaction.atomic
-def organisation_create(*, actor: User, reason: str = "", federations=(), **fields) -> Organisation:
+def organisation_create(
+    *,
+    actor: User,
+    acronym: str,
+    kind: str,
+    name_fr: str = "",
+    name_ar: str = "",
+    name_en: str = "",
+    name: str = KEEP,  # the active language's name (older clients)
+    sector: str = "",
+    city: str = "",
+    region: str = "",
+    website: str = "",
+    email: str = "",
+    description: str = "",
+    is_active: bool = True,
+    federations: Iterable[Organisation] = (),
+    reason: str = "",
+) -> Organisation:
     access.ensure_can_create(actor, Organisation)
-    organisation = Organisation(**{k: v for k, v in fields.items() if k in ORGANISATION_FIELDS})
+    organisation = Organisation(
+        acronym=acronym, kind=kind, name_fr=name_fr, name_ar=name_ar, name_en=name_en,
+        sector=sector, city=city, region=region, website=website, email=email,
+        description=description, is_active=is_active,
+    )  # fmt: skip
+    change_fields(organisation, name=name)
     _check_federations(organisation, federations)
     return persist(organisation, actor=actor, reason=reason, m2m={"federations": federations})
 
 
 @transaction.atomic
 def organisation_update(
-    *, actor: User, organisation: Organisation, reason: str = "", federations=None, **fields
+    *,
+    actor: User,
+    organisation: Organisation,
+    acronym: str = KEEP,
+    kind: str = KEEP,
+    name_fr: str = KEEP,
+    name_ar: str = KEEP,
+    name_en: str = KEEP,
+    name: str = KEEP,
+    sector: str = KEEP,
+    city: str = KEEP,
+    region: str = KEEP,
+    website: str = KEEP,
+    email: str = KEEP,
+    description: str = KEEP,
+    is_active: bool = KEEP,
+    federations: Iterable[Organisation] | None = None,  # None: as they are
+    reason: str = "",
 ) -> Organisation:
     organisation = access.get_editable(Organisation, actor, organisation.pk)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if fields.get("kind", organisation.kind) != organisation.kind:
-        _check_kind_change(organisation, fields["kind"], federations)
-    assign_fields(organisation, fields, ORGANISATION_FIELDS)
+    if kind is not KEEP and kind != organisation.kind:
+        _check_kind_change(organisation, kind, federations)
+    change_fields(
+        organisation, acronym=acronym, kind=kind, name_fr=name_fr, name_ar=name_ar,
+        name_en=name_en, name=name, sector=sector, city=city, region=region, website=website,
+        email=email, description=description, is_active=is_active,
+    )  # fmt: skip
     m2m = {}
     if federations is not None:
         _check_federations(organisation, federations)
@@ -295,16 +326,23 @@ def invitation_link(user: User) -> str:
 
 
 @transaction.atomic
-def user_update(*, actor: User, user: User, reason: str = "", **fields) -> User:
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    full_name: str = KEEP,
+    preferred_language: str = KEEP,
+    is_active: bool = KEEP,  # a ministry administrator's to change
+    reason: str = "",
+) -> User:
     user = access.get_editable(User, actor, user.pk)
-    allowed = {"full_name", "preferred_language"}
-    if access.has_role(actor, Role.MINISTRY_ADMIN) or actor.is_superuser:
-        allowed.add("is_active")
-    for name, value in fields.items():
-        if name not in allowed:
-            raise ServiceError(ErrorCode.FORBIDDEN)
-        setattr(user, name, value)
-    if user.pk == actor.pk and fields.get("is_active") is False:
+    may_deactivate = access.has_role(actor, Role.MINISTRY_ADMIN) or actor.is_superuser
+    if is_active is not KEEP and not may_deactivate:
+        raise ServiceError(ErrorCode.FORBIDDEN)
+    change_fields(
+        user, full_name=full_name, preferred_language=preferred_language, is_active=is_active
+    )
+    if user.pk == actor.pk and is_active is False:
         raise ServiceError(ErrorCode.CONFLICT, _("You cannot deactivate your own account."))
     try:
         user.full_clean(exclude=["password"])

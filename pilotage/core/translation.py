@@ -47,13 +47,6 @@ def register_translated(model, fields: tuple[str, ...]) -> None:
 register_translated(Organisation, ("name",))
 
 
-def with_languages(*fields: str) -> tuple[str, ...]:
-    """A field and its stored languages, for the services' lists of writable fields."""
-    return tuple(
-        name for field in fields for name in (field, f"{field}_fr", f"{field}_ar", f"{field}_en")
-    )
-
-
 def french_value(obj, field: str) -> str:
     """The French text of a field: `<field>_fr` (modeltranslation), else the field itself."""
     # The raw base column last: rows written without the French column still show a name.

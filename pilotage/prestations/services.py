@@ -308,12 +308,18 @@ def delivery_update(
 
 # --- requests from the public catalogue --------------------------------------------------------
 
-REQUEST_FIELDS = ("company_name", "ice", "contact_name", "email", "phone", "message")
-
 
 @transaction.atomic
 def service_request_send(
-    *, offering: ServiceOffering, language: str = "fr", **fields: Any
+    *,
+    offering: ServiceOffering,
+    company_name: str,
+    contact_name: str,
+    email: str,
+    message: str,
+    ice: str = "",
+    phone: str = "",
+    language: str = "fr",
 ) -> ServiceRequest:
     """A visitor (no account) asks a CTI for a published service. The anti-spam checks (honeypot,
     rate limit per address) happen before, in the public view; here only the data is checked."""
@@ -324,8 +330,10 @@ def service_request_send(
         offering=offering,
         cti_id=offering.cti_id,
         language=language[:5],
-        **{k: (v or "").strip() for k, v in fields.items() if k in REQUEST_FIELDS},
-    )
+        company_name=company_name.strip(), contact_name=contact_name.strip(),
+        email=email.strip(), message=message.strip(), ice=(ice or "").strip(),
+        phone=(phone or "").strip(),
+    )  # fmt: skip
     if request.ice:
         request.ice, problem = ice_check(request.ice)
         # Checked before anything is sent: a CTI cannot serve a company it cannot identify, and
