@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.access import AccessQuerySet, access_rule
+from pilotage.core.access import AccessQuerySet, access_rule, declare_actions
 from pilotage.core.audit import history_records
 from pilotage.core.regions import Region
 from pilotage.core.roles import OrganisationKind, Role
@@ -124,6 +124,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         from pilotage.core.access import has_role
 
         return self.is_active and has_role(self, Role.MINISTRY_ADMIN)
+
+
+# An account is switched on or off by a ministry administrator only, never by its owner.
+declare_actions(
+    User,
+    {
+        "activate": (
+            {Role.MINISTRY_ADMIN},
+            _("Only a ministry administrator turns accounts on or off."),
+        )
+    },
+)
 
 
 @access_rule(

@@ -336,9 +336,8 @@ def user_update(
     reason: str = "",
 ) -> User:
     user = access.get_editable(User, actor, user.pk)
-    may_deactivate = access.has_role(actor, Role.MINISTRY_ADMIN) or actor.is_superuser
-    if is_active is not KEEP and not may_deactivate:
-        raise ServiceError(ErrorCode.FORBIDDEN)
+    if is_active is not KEEP:
+        access.ensure_can(actor, "activate", user, field="is_active")
     change_fields(
         user, full_name=full_name, preferred_language=preferred_language, is_active=is_active
     )

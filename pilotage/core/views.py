@@ -51,7 +51,6 @@ from pilotage.core.models import (
     Organisation,
     User,
 )
-from pilotage.core.roles import Role
 from pilotage.core.tables import Column
 from pilotage.core.todo import todo_for
 from pilotage.core.translation import translated_accessor
@@ -184,10 +183,7 @@ class UserEdit(ObjectFormView):
 
     def get_form(self, obj: User | None, data: Any = None, files: Any = None) -> UserForm:
         form = super().get_form(obj, data, files)
-        if not (
-            self.request.user.is_superuser
-            or access.has_role(self.request.user, Role.MINISTRY_ADMIN)
-        ):
+        if obj is None or not access.can(self.request.user, "activate", obj):
             del form.fields["is_active"]  # people do not (de)activate accounts, their own included
         return form
 

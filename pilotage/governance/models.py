@@ -12,9 +12,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.access import AccessQuerySet, access_rule
+from pilotage.core.access import AccessQuerySet, access_rule, declare_actions
 from pilotage.core.audit import history_records
 from pilotage.core.models import Organisation, StoredDocument
+from pilotage.core.roles import MINISTRY_ROLES, Role
 from pilotage.programmes.models import Agreement, Amendment, Programme
 
 committee_code = RegexValidator(
@@ -307,6 +308,15 @@ class Decision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("governance:decision_detail", args=[self.pk])
+
+
+# The whole register's follow-up is the ministry's and the committee's to watch (the to-do list);
+# others watch what their organisation is responsible for.
+declare_actions(
+    Decision,
+    {"oversee": (MINISTRY_ROLES | {Role.COMMITTEE_MEMBER},
+                 _("Only the ministry and the committee follow every decision."))},
+)  # fmt: skip
 
 
 @access_rule(owner=(), directory=True)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from pilotage.core import access
-from pilotage.core.roles import MINISTRY_ROLES, Role
 from pilotage.core.todo import TodoItem
 from pilotage.governance.models import (
     PENDING_FOLLOW_UP,
@@ -70,7 +69,7 @@ TODO_HORIZON = 30  # days: what is due within a month, or overdue, is on the to-
 def todo_items(user: Any) -> list[TodoItem]:
     """Decisions and recommendations whose follow-up is due within a month (or late): the
     ministry and committee members see all, others those their organisation owns. Two queries."""
-    if access.has_role(user, *MINISTRY_ROLES, Role.COMMITTEE_MEMBER):
+    if access.can(user, "oversee", Decision):
         mine = Q()
     elif access.grants_of(user):
         mine = Q(owner__in={g.organisation_id for g in access.grants_of(user)})

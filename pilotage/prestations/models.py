@@ -253,6 +253,13 @@ class ServiceRequest(models.Model):
         return reverse("services:request_detail", args=[self.pk])
 
 
+# Requests are answered by the CTI they were sent to (the ministry reads them, as every role).
+declare_actions(
+    ServiceRequest,
+    {"answer": (CTI_ROLES, _("Only the CTI's own staff answer the requests sent to it."))},
+)
+
+
 @access_rule(owner="cti", editors=CTI_EDITORS)
 class ServiceDelivery(models.Model):
     """A prestation: what a CTI delivered to a company. Its natural key is the CTI's own

@@ -226,17 +226,19 @@ class Requests(Resource):
     ]
     default_sort = "-received_at"
     steps = (
-        Step("accept", "request_accept", done_message=gettext_lazy("Request accepted."),
+        Step("accept", "request_accept", action="answer", done_message=gettext_lazy("Request accepted."),
              take=lambda actor, request, data: services.service_request_accept(
                  actor=actor, request=request)),
-        Step("decline", "request_decline", form=DeclineForm,
+        Step("decline", "request_decline", form=DeclineForm, action="answer",
              done_message=gettext_lazy("Request declined."),
              take=lambda actor, request, data: services.service_request_decline(
                  actor=actor, request=request, **data)),
-        Step("ice", "request_fix_ice", form=FixIceForm, done_message=gettext_lazy("ICE corrected."),
+        Step("ice", "request_fix_ice", form=FixIceForm, action="answer",
+             done_message=gettext_lazy("ICE corrected."),
              take=lambda actor, request, data: services.service_request_fix_ice(
                  actor=actor, request=request, **data)),
-        Step("convert", "request_convert", form=ConvertForm, take=_convert, answer=DeliveryOut, creates=True,
+        Step("convert", "request_convert", form=ConvertForm, action="answer", take=_convert,
+             answer=DeliveryOut, creates=True,
              done_message=gettext_lazy("Delivery recorded from the request.")),
     )  # fmt: skip
     schema = RequestOut

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from pilotage.core import access
-from pilotage.core.roles import CTI_ROLES
 from pilotage.core.todo import TodoItem
 from pilotage.prestations.models import (
     SME_SIZES,
@@ -155,7 +154,7 @@ def catalogue_sectors() -> list[str]:
 
 def todo_items(user: Any) -> list[TodoItem]:
     """Requests from companies waiting in the inbox of the user's CTI (one query)."""
-    if not access.has_role(user, *CTI_ROLES):
+    if not access.can(user, "answer", ServiceRequest):
         return []
     waiting = (
         ServiceRequest.objects.visible_to(user)

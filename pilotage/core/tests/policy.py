@@ -69,4 +69,7 @@ ACTIONS = {
     ("results.measurement", "attach_evidence"): CTI_PEOPLE,
     ("services.company", "override_ice"): MINISTRY,
     ("programmes.agreement", "write_ministry_kinds"): MINISTRY,
+    ("services.servicerequest", "answer"): CTI_PEOPLE,
+    ("governance.decision", "oversee"): MINISTRY | {Role.COMMITTEE_MEMBER},
+    ("core.user", "activate"): {Role.MINISTRY_ADMIN},
 }
