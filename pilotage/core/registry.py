@@ -22,6 +22,7 @@ handlers calling one service, their permission declared in `core/access.py`.
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -29,6 +30,7 @@ import pydantic
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.urls import URLPattern, path
 from django.utils import translation
@@ -37,6 +39,7 @@ from ninja.pagination import paginate
 
 from pilotage.api.pagination import BoundedPagination
 from pilotage.core import access
+from pilotage.core.audit import history_of
 from pilotage.core.errors import AccessDenied
 from pilotage.core.forms import validated
 from pilotage.core.generic_views import (
@@ -250,12 +253,14 @@ class Resource:
 
         if (update_service := self.update_service) is not None:
             update_in = form_schema(self.form, f"{self.model.__name__}UpdateIn", editing=True)
+            patch_in = form_schema(
+                self.form, f"{self.model.__name__}PatchIn", editing=True, partial=True
+            )
 
-            def update(request: HttpRequest, payload: Any, **ids: Any) -> Any:
-                row = access.get_editable(resource.model, request.user, ids[resource.id_param])
-                form = validated(
-                    resource.form(data=payload.dict(), instance=row, user=request.user)
-                )
+            def change(request: HttpRequest, pk: Any, changes: dict[str, Any]) -> Any:
+                row = access.get_editable(resource.model, request.user, pk)
+                data = {**_form_values(resource.form, row), **changes}
+                form = validated(resource.form(data=data, instance=row, user=request.user))
                 reason = form.cleaned_data.get("reason", "")
                 row = update_service(
                     actor=request.user, reason=reason, **{resource.name: row},
@@ -263,8 +268,25 @@ class Resource:
                 )  # fmt: skip
                 return resource.get(request.user, row.pk)
 
+            def update(request: HttpRequest, payload: Any, **ids: Any) -> Any:
+                return change(request, ids[resource.id_param], payload.dict())
+
+            def patch(request: HttpRequest, payload: Any, **ids: Any) -> Any:
+                return change(request, ids[resource.id_param], payload.dict(exclude_unset=True))
+
             _signature(update, **{self.id_param: int}, payload=update_in)
             router.put(one, response=Out, operation_id=f"{operation}_update")(update)
+            _signature(patch, **{self.id_param: int}, payload=patch_in)
+            router.patch(one, response=Out, operation_id=f"{operation}_patch",
+                         summary="Change the fields sent, keep the others")(patch)  # fmt: skip
+
+        def history(request: HttpRequest, **ids: Any) -> Any:
+            row = access.get_visible(resource.model, request.user, ids[resource.id_param])
+            return history_answer(row, request.user)
+
+        _signature(history, **{self.id_param: int})
+        router.get(f"{one}/history", response=list[HistoryOut],
+                   operation_id=f"{operation}_history")(history)  # fmt: skip
 
         for step in self.steps:
             self._add_step_route(router, step, one, prefix)
@@ -326,6 +348,51 @@ def _signature(func: Callable[..., Any], **params: Any) -> None:
         for name, annotation in params.items()
     ]
     func.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+
+
+def _form_values(form_class: Any, row: models.Model) -> dict[str, Any]:
+    """A row's current values as its form reads them (ids for relations): what a PATCH starts
+    from."""
+    values = model_to_dict(row, fields=form_class._meta.fields)
+    return {
+        name: [item.pk for item in value] if isinstance(value, list) else value
+        for name, value in values.items()
+    }
+
+
+class FieldChangeOut(Schema):
+    field: str
+    old: Any
+    new: Any
+
+
+class HistoryOut(Schema):
+    date: datetime
+    user: str | None
+    kind: str
+    reason: str | None
+    changes: list[FieldChangeOut]
+
+
+def history_answer(row: models.Model, user: Any) -> list[dict[str, Any]]:
+    """A row's change history as the API gives it (the history page's entries, the same rules
+    on whose names and reasons a reader sees)."""
+    return [
+        {
+            "date": entry.record.history_date,
+            "user": entry.author if entry.record.history_user_id else None,
+            "kind": entry.record.history_type,
+            "reason": entry.reason,
+            "changes": [
+                {"field": c.field, "old": _json(c.old), "new": _json(c.new)} for c in entry.changes
+            ],
+        }
+        for entry in history_of(row, user)
+    ]
+
+
+def _json(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
 
 
 # --- registration ----------------------------------------------------------------------------
@@ -408,14 +475,16 @@ def _described(field: forms.Field) -> dict[str, Any]:
 
 
 def form_schema(
-    form_class: type[forms.BaseForm], name: str, *, editing: bool = False
+    form_class: Any, name: str, *, editing: bool = False, partial: bool = False
 ) -> type[Schema]:
     """The API body of a form: a field per form field (file fields apart), required as the form
-    requires it. `editing`: the form as it stands for an existing row (some fields are fixed)."""
+    requires it. `editing`: the form as it stands for an existing row (some fields are fixed);
+    `partial`: every field optional (a PATCH: what is left out keeps its value)."""
     with translation.override("en"):
-        model = form_class._meta.model if editing else None  # type: ignore[attr-defined]
-        instance = {"instance": model(pk=1)} if model is not None else {}
-        form = form_class(user=None, **instance)  # type: ignore[call-arg]
+        instance: dict[str, Any] = {}
+        if editing:
+            instance["instance"] = _stored_row(form_class._meta.model)
+        form: Any = form_class(user=None, **instance)
         fields: dict[str, Any] = {}
         for field_name, field in form.fields.items():
             if isinstance(field, forms.FileField):
@@ -429,7 +498,9 @@ def form_schema(
             # A translated field (`name_fr`…) may come as `name` instead: the form says if both
             # are missing.
             aliased = field_name.endswith("_fr") and field_name[:-3] not in form.fields
-            if field.required and initial is None and not aliased:
+            if partial:
+                fields[field_name] = (kind | None, Field(None, **facts))
+            elif field.required and initial is None and not aliased:
                 fields[field_name] = (kind, Field(..., **facts))
             elif field.required:
                 # What the page shows prefilled is what a body that leaves it out gets.
@@ -444,6 +515,17 @@ def form_schema(
                     str | None, Field(None, title=str(field.label or ""), description=description)
                 )  # fmt: skip
     return pydantic.create_model(name, __base__=Schema, **fields)
+
+
+def _stored_row(model: type[models.Model]) -> models.Model:
+    """A row that looks saved to a form (some forms fix fields once a row exists), built without
+    the database: the schemas are made when the URLs load, before any table may exist."""
+    row = model(pk=1)
+    row._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        field.name: field.related_model._default_manager.none()
+        for field in model._meta.many_to_many
+    }
+    return row
 
 
 def query_schema(filterset_class: Any, name: str) -> type[Schema]:

@@ -1,21 +1,12 @@
 from django.urls import path
 
-from pilotage.core import views
+from pilotage.core import resources, views
+from pilotage.core.registry import page_urls
 
 app_name = "core"
 
 urlpatterns = [
-    path("organisations/", views.OrganisationList.as_view(), name="organisation_list"),
-    path("organisations/new/", views.OrganisationEdit.as_view(), name="organisation_create"),
-    path("organisations/<int:pk>/", views.OrganisationDetail.as_view(), name="organisation_detail"),
-    path(
-        "organisations/<int:pk>/edit/", views.OrganisationEdit.as_view(), name="organisation_edit"
-    ),
-    path(
-        "organisations/<int:pk>/history/",
-        views.OrganisationHistory.as_view(),
-        name="organisation_history",
-    ),
+    *page_urls(resources.RESOURCES),
     path("people/", views.UserList.as_view(), name="user_list"),
     path("people/invite/", views.UserInvite.as_view(), name="user_invite"),
     path("people/<int:pk>/", views.UserDetail.as_view(), name="user_detail"),

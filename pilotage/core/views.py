@@ -21,13 +21,12 @@ from django.views.i18n import set_language
 
 from pilotage.core import access, selectors, services, two_factor
 from pilotage.core.errors import ServiceError
-from pilotage.core.filters import OrganisationFilter, UserFilter
+from pilotage.core.filters import UserFilter
 from pilotage.core.forms import (
     ApiTokenForm,
     InvitationForm,
     MembershipForm,
     OneTimeCodeForm,
-    OrganisationForm,
     TwoFactorResetForm,
     UserForm,
 )
@@ -48,12 +47,10 @@ from pilotage.core.models import (
     Notification,
     NotificationKind,
     NotificationPreference,
-    Organisation,
     User,
 )
 from pilotage.core.tables import Column
 from pilotage.core.todo import todo_for
-from pilotage.core.translation import translated_accessor
 
 
 @login_required
@@ -75,52 +72,6 @@ def language(request: HttpRequest) -> HttpResponse:
 
 
 # --- organisations ---------------------------------------------------------------------------
-
-
-class OrganisationList(ObjectListView):
-    model = Organisation
-    filterset_class = OrganisationFilter
-    title = gettext_lazy("Organisations")
-    prefetch = ("federations",)
-    columns = [
-        Column("acronym", gettext_lazy("Acronym"), sort="acronym", link=True),
-        Column("name", gettext_lazy("Name"), translated_accessor("name"), sort="name"),
-        Column("kind", gettext_lazy("Kind"), sort="kind"),
-        Column("sector", gettext_lazy("Sector"), sort="sector"),
-        Column("federations", gettext_lazy("Federations")),
-        Column("city", gettext_lazy("City"), sort="city"),
-        Column("region", gettext_lazy("Region"), sort="region"),
-        Column("is_active", gettext_lazy("Active"), sort="is_active"),
-    ]
-    default_sort = "acronym"
-    create_url_name = "core:organisation_create"
-    export_name = "organisations"
-
-
-class OrganisationDetail(ObjectDetailView):
-    model = Organisation
-    template_name = "core/organisation_detail.html"
-
-    def get_context(self, obj: Organisation) -> dict[str, Any]:
-        return {
-            "members": selectors.organisation_members(self.request.user, obj),
-            "federations": obj.federations.all(),
-            "member_ctis": obj.member_ctis.all(),
-        }
-
-
-class OrganisationEdit(ObjectFormView):
-    model = Organisation
-    form_class = OrganisationForm
-    title_create = gettext_lazy("New organisation")
-    title_edit = gettext_lazy("Edit organisation")
-    create_service = staticmethod(services.organisation_create)
-    update_service = staticmethod(services.organisation_update)
-    object_kwarg = "organisation"
-
-
-class OrganisationHistory(ObjectHistoryView):
-    model = Organisation
 
 
 # --- people ----------------------------------------------------------------------------------

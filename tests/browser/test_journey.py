@@ -17,9 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from pilotage.core.models import Organisation, User
+from pilotage.core.resources import Organisations as OrganisationList
 from pilotage.core.roles import OrganisationKind
 from pilotage.core.testing import authenticator_code
-from pilotage.core.views import OrganisationList
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
