@@ -29,17 +29,10 @@ from pilotage.core import access
 from pilotage.core.audit import history_of
 from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.exports import EXPORT_FORMATS, export_response
-from pilotage.core.models import User
 from pilotage.core.numbers import id_param
 from pilotage.core.tables import Column, sort_queryset
 
 ACCESS_CODES = (ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN)
-
-
-class SignedInRequest(HttpRequest):
-    """The request of a page behind `AccessMixin`: someone signed in (for the type checker)."""
-
-    user: User
 
 
 class AccessMixin(LoginRequiredMixin):
@@ -59,7 +52,7 @@ class AccessMixin(LoginRequiredMixin):
 
 class ObjectMixin(AccessMixin):
     model: type[models.Model]
-    request: Any  # a SignedInRequest
+    request: Any  # someone signed in: AccessMixin saw to it
     kwargs: dict[str, Any]
 
     def get_object(self) -> Any:
@@ -284,6 +277,35 @@ class ObjectStepView(ObjectMixin, View):
         if not errors:
             messages.success(request, outcome or self.done_message or _("Saved."))
         return self.back(obj)
+
+
+class ObjectRemoveView(AccessMixin, View):
+    """Remove a row from the page that lists it (POST, with an optional reason): one service
+    call, then back to that page with what happened."""
+
+    model: type[models.Model]
+    request: Any  # someone signed in: AccessMixin saw to it
+    done_message: Any
+
+    def remove(self, row: Any, reason: str) -> None:
+        raise NotImplementedError
+
+    def back(self, row: Any) -> str:
+        """The page to go back to (read before the row is removed)."""
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        row = access.get_editable(self.model, request.user, pk)
+        back = self.back(row)
+        try:
+            self.remove(row, request.POST.get("reason", ""))
+        except ServiceError as exc:
+            if exc.code in ACCESS_CODES:
+                raise
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, self.done_message)
+        return HttpResponseRedirect(back)
 
 
 class ObjectHistoryView(ObjectMixin, View):

@@ -38,6 +38,7 @@ from pilotage.core.generic_views import (
     ObjectHistoryView,
     ObjectListView,
     ObjectMixin,
+    ObjectRemoveView,
     ObjectStepView,
     add_service_errors,
 )
@@ -178,22 +179,15 @@ class MembershipAdd(ObjectMixin, View):
         return redirect(person.get_absolute_url())
 
 
-class MembershipRemove(AccessMixin, View):
+class MembershipRemove(ObjectRemoveView):
     model = Membership
+    done_message = gettext_lazy("Role removed.")
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        membership = access.get_editable(Membership, request.user, pk)
-        try:
-            services.membership_delete(
-                actor=request.user, membership=membership, reason=request.POST.get("reason", "")
-            )
-        except ServiceError as exc:
-            if exc.code in ACCESS_CODES:
-                raise
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Role removed."))
-        return redirect(membership.user.get_absolute_url())
+    def back(self, membership: Membership) -> str:
+        return membership.user.get_absolute_url()
+
+    def remove(self, membership: Membership, reason: str) -> None:
+        services.membership_delete(actor=self.request.user, membership=membership, reason=reason)
 
 
 # --- two-factor authentication ---------------------------------------------------------------

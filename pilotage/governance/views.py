@@ -2,20 +2,11 @@
 `resources.py`, with the workflow steps they declare): removing a member, storing a meeting's
 document (a file upload, so a page only) and the document downloads."""
 
-from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
-from pilotage.core import access
-from pilotage.core.errors import ServiceError
 from pilotage.core.generic_views import (
-    ACCESS_CODES,
-    AccessMixin,
+    ObjectRemoveView,
     ObjectStepView,
-    SignedInRequest,
     StoredDocumentDownload,
 )
 from pilotage.governance import services
@@ -30,23 +21,15 @@ from pilotage.governance.models import (
 )
 
 
-class MemberRemove(AccessMixin, View):
+class MemberRemove(ObjectRemoveView):
     model = CommitteeMember
+    done_message = gettext_lazy("Member removed.")
 
-    def post(self, request: SignedInRequest, pk: int) -> HttpResponse:
-        member = access.get_editable(CommitteeMember, request.user, pk)
-        committee = member.committee
-        try:
-            services.member_remove(
-                actor=request.user, member=member, reason=request.POST.get("reason", "")
-            )
-        except ServiceError as exc:
-            if exc.code in ACCESS_CODES:
-                raise
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Member removed."))
-        return redirect(committee.get_absolute_url())
+    def back(self, member: CommitteeMember) -> str:
+        return member.committee.get_absolute_url()
+
+    def remove(self, member: CommitteeMember, reason: str) -> None:
+        services.member_remove(actor=self.request.user, member=member, reason=reason)
 
 
 class MeetingDocumentAdd(ObjectStepView):

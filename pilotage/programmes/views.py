@@ -3,22 +3,14 @@ created under their plan, and an agreement's documents (a file upload) and party
 
 from typing import Any
 
-from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from pilotage.core import access
-from pilotage.core.errors import ServiceError
 from pilotage.core.generic_views import (
-    ACCESS_CODES,
-    AccessMixin,
     ObjectFormView,
     ObjectHistoryView,
+    ObjectRemoveView,
     ObjectStepView,
-    SignedInRequest,
     StoredDocumentDownload,
 )
 from pilotage.programmes import services
@@ -87,22 +79,15 @@ class DocumentAdd(AgreementStep):
         )
 
 
-class PartyRemove(AccessMixin, View):
+class PartyRemove(ObjectRemoveView):
     model = AgreementParty
+    done_message = gettext_lazy("Party removed.")
 
-    def post(self, request: SignedInRequest, pk: int) -> HttpResponse:
-        party = access.get_editable(AgreementParty, request.user, pk)
-        try:
-            services.party_remove(
-                actor=request.user, party=party, reason=request.POST.get("reason", "")
-            )
-        except ServiceError as exc:
-            if exc.code in ACCESS_CODES:
-                raise
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Party removed."))
-        return redirect(party.agreement.get_absolute_url())
+    def back(self, party: AgreementParty) -> str:
+        return party.agreement.get_absolute_url()
+
+    def remove(self, party: AgreementParty, reason: str) -> None:
+        services.party_remove(actor=self.request.user, party=party, reason=reason)
 
 
 class DocumentDownload(StoredDocumentDownload):
