@@ -223,14 +223,15 @@ def offering_update(
 
 def _check_delivery(delivery: ServiceDelivery) -> None:
     _check_cti(delivery.cti if delivery.cti_id else None)
-    if delivery.offering_id:
-        if delivery.offering.cti_id != delivery.cti_id:
+    offering = delivery.offering
+    if offering is not None:
+        if offering.cti_id != delivery.cti_id:
             raise refusal(
                 _("This service belongs to another CTI's catalogue."),
                 "offering",
                 code=ErrorCode.INVALID,
             )
-        delivery.category = delivery.offering.category  # the catalogue entry decides
+        delivery.category = offering.category  # the catalogue entry decides
     if not delivery.category:
         raise refusal(
             _("Choose a catalogue service or a category."), "category", code=ErrorCode.INVALID
@@ -323,9 +324,10 @@ def service_request_send(
 ) -> ServiceRequest:
     """A visitor (no account) asks a CTI for a published service. The anti-spam checks (honeypot,
     rate limit per address) happen before, in the public view; here only the data is checked."""
-    offering = ServiceOffering.objects.visible_to(None).filter(pk=offering.pk).first()
-    if offering is None:
+    published = ServiceOffering.objects.visible_to(None).filter(pk=offering.pk).first()
+    if published is None:
         raise ServiceError(ErrorCode.NOT_FOUND)
+    offering = published
     request = ServiceRequest(
         offering=offering,
         cti_id=offering.cti_id,
@@ -348,7 +350,7 @@ def service_request_send(
     # Nobody is signed in: the history records no user, and there is nothing to re-check.
     # Sent from a public page: nobody is its author, even if the sender happens to be signed in
     # (simple-history takes an explicit None over the request's user).
-    request._history_user = None
+    request._history_user = None  # type: ignore[attr-defined]
     save_audited(request, actor=None, reason=_("Sent from the public catalogue"))
     notify(
         recipients=people_of([request.cti_id], CTI_ROLES), kind=NotificationKind.REQUEST_RECEIVED,
