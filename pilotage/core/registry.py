@@ -5,8 +5,9 @@ A resource names its model, form, filter set, list columns, the services that cr
 it, and its API schema (a ninja `ModelSchema`). The API's input schema is derived from the form
 and its query schema from the page's filter set, so a field or a filter is declared once and the
 page and the API cannot drift apart: both validate through the same form, filter through the same
-filter set and save through the same service. Workflow steps stay small explicit views and
-handlers calling one service, their permission declared in `core/access.py`.
+filter set and save through the same service. A workflow step (`Step`) is declared once too: it
+becomes the page's POST and the API's route, both fetching the row the same way and checking the
+same declared action (`core/access.py`) before calling one service.
 
     class Committees(Resource):
         model = Committee
@@ -149,7 +150,7 @@ class Resource:
     def views(self) -> dict[str, Any]:
         resource = self
         name = self.model.__name__
-        common = {"model": self.model, "resource": self, "__module__": type(self).__module__}
+        common = {"model": self.model, "__module__": type(self).__module__}
         listing = type(f"{name}List", (ObjectListView,), {
             **common,
             "filterset_class": self.filterset,
@@ -212,7 +213,8 @@ class Resource:
         return patterns
 
     def add_api_routes(self, router: Router) -> None:
-        """GET list (the page's filters, paginated), GET one, POST (create), PUT (update)."""
+        """GET list (the page's filters, paginated), GET one and its history, POST (create), PUT
+        and PATCH (update), POST per step."""
         resource, base = self, f"/{self.api_path}"
         Out: Any = self.schema
         one = f"{base}/{{int:{self.id_param}}}"  # int: "/measurements/validate" is not a row
