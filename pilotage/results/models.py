@@ -15,7 +15,7 @@ from pilotage.programmes.models import Agreement, Amendment, Programme, Strategi
 from pilotage.results.computations import Computation
 from pilotage.results.semantics import Aggregation, Direction, Kind
 
-VALUE = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
+VALUE = {"max_digits": 18, "decimal_places": 4}  # a typed value; empty is NULL (null=True below)
 
 
 @access_rule(owner="agreement__parties__organisation", shared=Q(agreement__isnull=True))
@@ -142,7 +142,7 @@ class Indicator(models.Model):
         help_text=_("For a computation by category: the category counted."),
     )
     means_of_verification = models.TextField(_("means of verification"), blank=True)
-    baseline_value = models.DecimalField(_("baseline"), **VALUE)
+    baseline_value = models.DecimalField(_("baseline"), null=True, blank=True, **VALUE)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
 
     objects = AccessQuerySet.as_manager()
@@ -294,9 +294,9 @@ class Measurement(models.Model):
         related_name="superseded_by",
         verbose_name=_("corrects"),
     )
-    value = models.DecimalField(_("value"), **VALUE)
-    numerator = models.DecimalField(_("numerator"), **VALUE)
-    denominator = models.DecimalField(_("denominator"), **VALUE)
+    value = models.DecimalField(_("value"), null=True, blank=True, **VALUE)
+    numerator = models.DecimalField(_("numerator"), null=True, blank=True, **VALUE)
+    denominator = models.DecimalField(_("denominator"), null=True, blank=True, **VALUE)
     target = models.ForeignKey(
         Target,
         on_delete=models.PROTECT,

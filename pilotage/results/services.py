@@ -173,6 +173,8 @@ def _tell(measurement: Measurement, kind: str, actor: User) -> None:
     """Who must hear of a step: the validating officers of a submission, the CTI's reporters of
     a return or a validation. Values of the same sheet make one notice with a count."""
     agreement = measurement.indicator.objective.agreement
+    if agreement is None:  # values are reported on contracts' indicators only
+        return
     if kind == NotificationKind.VALUES_SUBMITTED:
         people = people_of(None, {Role.MINISTRY_OFFICER, Role.MINISTRY_ADMIN})
     else:
@@ -371,7 +373,8 @@ def measurements_record_sheet(
 ) -> list[Measurement]:
     """Record a whole reporting sheet (the page or an uploaded template): every row is checked,
     and either all are saved or none. Errors come back keyed `<field>-<indicator id>`."""
-    saved, errors = [], {}
+    saved: list[Measurement] = []
+    errors: dict[str, list[str]] = {}
     for row in rows:
         indicator = row["indicator"]
         current = latest_revision(indicator, period, organisation)
