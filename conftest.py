@@ -102,3 +102,25 @@ def client_for(client):
     from pilotage.core.testing import sign_in
 
     return lambda user: sign_in(client, user)
+
+
+@pytest.fixture
+def api_as(client):
+    """`api_as(user)`: the test client calling the API with that user's personal token (JSON
+    bodies; `files=` sends multipart)."""
+    from pilotage.core.tests.factories import api_token
+
+    def caller(user):
+        headers = {"Authorization": f"Bearer {api_token(user)}"}
+
+        def call(method, path, body=None, *, files=None):
+            if files is not None:
+                return client.post(path, files, headers=headers)
+            if method == "get":
+                return client.get(path, body, headers=headers)
+            send = getattr(client, method)
+            return send(path, body or {}, content_type="application/json", headers=headers)
+
+        return call
+
+    return caller

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pilotage.prestations",
     "pilotage.governance",
     "pilotage.fund",
+    "pilotage.certification",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Rows one import may carry (the national scale of DESIGN §9 is 100,000 deliveries a year).
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# A laboratory's accreditation is flagged this many days before it ends (renewal audit).
+ACCREDITATION_WARNING_DAYS = env_int("ACCREDITATION_WARNING_DAYS", 90)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")  # for EMAIL_BACKEND=…filebased.EmailBackend

@@ -51,5 +51,6 @@ urlpatterns = [
     path("", include("pilotage.results.urls")),
     path("", include("pilotage.governance.urls")),
     path("", include("pilotage.prestations.urls")),
+    path("", include("pilotage.certification.urls")),
     path("", include("pilotage.fund.urls")),
 ]

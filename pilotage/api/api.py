@@ -156,6 +156,7 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 
 
 def _register_routers() -> None:
+    from pilotage.certification.api import router as certification_router
     from pilotage.core.api import router as core_router
     from pilotage.fund.api import router as fund_router
     from pilotage.governance.api import router as governance_router
@@ -169,6 +170,7 @@ def _register_routers() -> None:
     api.add_router("/", governance_router)
     api.add_router("/", services_router)
     api.add_router("/", fund_router)
+    api.add_router("/", certification_router)
 
 
 _register_routers()

@@ -17,6 +17,8 @@ from pilotage.core.roles import OrganisationKind, Role
 # (`?year=99999`, a 500); now it is the filter form's error like any other invalid value.
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
+CTIS = Organisation.objects.filter(kind=OrganisationKind.CTI)
+
 
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pilotage.core import access
 from pilotage.core.lockout import normalised_address
 from pilotage.core.models import Organisation, User
 from pilotage.core.numbers import parse_decimal
@@ -82,6 +83,13 @@ class FrenchDecimalField(forms.DecimalField):
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(str(value))
+
+
+def cti_choices(form: "StyledForm | StyledModelForm", model: type) -> None:
+    """Only the CTIs the user may record for: the form's uniqueness checks (reference, code)
+    must never run against another CTI's rows."""
+    writable = access.writable_organisations(form.user, model)
+    form.fields["cti"].queryset = writable.filter(kind=OrganisationKind.CTI)
 
 
 class StyledModelForm(StyledFormMixin, forms.ModelForm):

@@ -14,6 +14,7 @@ SECTIONS = {
     "fund": _("FACET fund"),
     "governance": _("Governance"),
     "services": _("Services"),
+    "certification": _("Certification"),
     "platform": _("Platform"),
 }
 

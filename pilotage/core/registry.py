@@ -31,7 +31,6 @@ import pydantic
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.urls import URLPattern, path
 from django.utils import translation
@@ -261,7 +260,7 @@ class Resource:
 
             def change(request: HttpRequest, pk: Any, changes: dict[str, Any]) -> Any:
                 row = access.get_editable(resource.model, request.user, pk)
-                data = {**_form_values(resource.form, row), **changes}
+                data = {**_form_values(resource.form, row, request.user), **changes}
                 form = validated(resource.form(data=data, instance=row, user=request.user))
                 reason = form.cleaned_data.get("reason", "")
                 row = update_service(
@@ -352,13 +351,13 @@ def _signature(func: Callable[..., Any], **params: Any) -> None:
     func.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
 
 
-def _form_values(form_class: Any, row: models.Model) -> dict[str, Any]:
-    """A row's current values as its form reads them (ids for relations): what a PATCH starts
-    from."""
-    values = model_to_dict(row, fields=form_class._meta.fields)
+def _form_values(form_class: Any, row: models.Model, user: Any) -> dict[str, Any]:
+    """A row's current values as its edit form shows them (ids for relations, and what the form
+    reads from elsewhere, such as a delivery's company ICE): what a PATCH starts from."""
+    initial = form_class(instance=row, user=user).initial
     return {
-        name: [item.pk for item in value] if isinstance(value, list) else value
-        for name, value in values.items()
+        name: [getattr(item, "pk", item) for item in value] if isinstance(value, list) else value
+        for name, value in initial.items()
     }
 
 

@@ -12,7 +12,8 @@ class Column:
     name: str
     label: Any
     accessor: str | Callable[[Any], Any] | None = None  # dotted attribute path or function
-    sort: str | None = None  # ORM field to order by; None: not sortable
+    # ORM field to order by, or fields (the first decides, the others break ties); None: not sortable
+    sort: str | tuple[str, ...] | None = None
     link: bool = False  # the cell links to the row's detail page
 
     def value(self, obj: Any) -> Any:
@@ -39,6 +40,8 @@ def sort_queryset(
     if key not in sortable:
         requested = default
         key = default.lstrip("-")
-    field = sortable[key]
-    descending = requested.startswith("-")
-    return queryset.order_by(f"-{field}" if descending else field, "pk"), requested
+    fields = sortable[key]
+    fields = (fields,) if isinstance(fields, str) else fields
+    if requested.startswith("-"):
+        fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
+    return queryset.order_by(*fields, "pk"), requested

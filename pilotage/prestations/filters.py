@@ -2,10 +2,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from stdnum.ma import ice as stdnum_ice
 
-from pilotage.core.filters import IdFilter, SearchFilterSet, YearFilter
-from pilotage.core.models import Organisation
+from pilotage.core.filters import CTIS, IdFilter, SearchFilterSet, YearFilter
 from pilotage.core.regions import Region
-from pilotage.core.roles import OrganisationKind
 from pilotage.prestations.models import (
     Company,
     Funding,
@@ -16,8 +14,6 @@ from pilotage.prestations.models import (
     ServiceRequest,
     SizeClass,
 )
-
-CTIS = Organisation.objects.filter(kind=OrganisationKind.CTI)
 
 
 class DeliveryFilter(SearchFilterSet):

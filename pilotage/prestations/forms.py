@@ -3,10 +3,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core import access
-from pilotage.core.forms import FrenchDecimalField, ReasonField, StyledForm, StyledModelForm
+from pilotage.core.forms import (
+    FrenchDecimalField,
+    ReasonField,
+    StyledForm,
+    StyledModelForm,
+    cti_choices,
+)
 from pilotage.core.models import Organisation
-from pilotage.core.roles import OrganisationKind
 from pilotage.prestations.ice import IceProblem, ice_check, ice_message
 from pilotage.prestations.models import Company, ServiceDelivery, ServiceOffering
 from pilotage.prestations.services import company_by_ice
@@ -14,11 +18,21 @@ from pilotage.prestations.services import company_by_ice
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def cti_choices(form: StyledForm | StyledModelForm, model: type) -> None:
-    """Only the CTIs the user may record for: the form's uniqueness checks (reference, code)
-    must never run against another CTI's rows."""
-    writable = access.writable_organisations(form.user, model)
-    form.fields["cti"].queryset = writable.filter(kind=OrganisationKind.CTI)
+class CompanyIceField(forms.CharField):
+    """A company named by its ICE (typed with spaces or dots, or not): cleans to the registered
+    company, whoever registered it — a CTI may serve a company another CTI registered."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("label", _("Company ICE"))
+        super().__init__(max_length=20, **kwargs)
+
+    def clean(self, value: Any) -> Company:
+        company = company_by_ice(super().clean(value))
+        if company is None:
+            raise forms.ValidationError(
+                _("No company is registered with this ICE: register it first.")
+            )
+        return company
 
 
 class CompanyForm(StyledModelForm):
@@ -68,9 +82,7 @@ class OfferingForm(StyledModelForm):
 
 
 class DeliveryForm(StyledModelForm):
-    """The company is named by its ICE: a CTI may serve a company another CTI registered."""
-
-    company_ice = forms.CharField(label=_("Company ICE"), max_length=20)
+    company_ice = CompanyIceField()
     amount_invoiced = FrenchDecimalField(
         label=_("amount invoiced (MAD)"), max_digits=14, decimal_places=2, initial=0
     )
@@ -94,14 +106,6 @@ class DeliveryForm(StyledModelForm):
         if self.instance.company_id:
             self.initial["company_ice"] = self.instance.company.ice
 
-    def clean_company_ice(self) -> Company:
-        company = company_by_ice(self.cleaned_data["company_ice"])
-        if company is None:
-            raise forms.ValidationError(
-                _("No company is registered with this ICE: register it first.")
-            )
-        return company
-
     def service_fields(self) -> dict[str, Any]:
         fields = super().service_fields()
         fields["company"] = fields.pop("company_ice")
@@ -113,20 +117,12 @@ class DeclineForm(StyledForm):
 
 
 class ConvertForm(StyledForm):
-    company_ice = forms.CharField(label=_("Company ICE"), max_length=20)
+    company_ice = CompanyIceField()
     reference = forms.CharField(label=_("Delivery reference"), max_length=50)
     started_on = forms.DateField(label=_("Start date"), widget=DATE)
     amount_invoiced = FrenchDecimalField(
         label=_("Amount invoiced (MAD)"), max_digits=14, decimal_places=2, initial=0
     )
-
-    def clean_company_ice(self) -> Company:
-        company = company_by_ice(self.cleaned_data["company_ice"])
-        if company is None:
-            raise forms.ValidationError(
-                _("No company is registered with this ICE: register it first.")
-            )
-        return company
 
 
 class FixIceForm(StyledForm):

@@ -9,6 +9,12 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from pilotage.certification.tests.factories import (
+    CampaignFactory,
+    LaboratoryFactory,
+    TestResultFactory,
+    request_at,
+)
 from pilotage.fund.tests.factories import allocate, commit, ledger_axis
 from pilotage.governance.tests.factories import DecisionFactory
 from pilotage.prestations.tests.factories import DeliveryFactory, OfferingFactory
@@ -45,6 +51,11 @@ def main_pages(cast):
     DeliveryFactory(cti=cast.cti_a)
     DecisionFactory(owner=cast.cti_a)
     programme = kpi.objective.programme
+    campaign = CampaignFactory()
+    validation = request_at("testing", delivery__cti=cast.cti_a, campaign=campaign)
+    TestResultFactory(request=validation)
+    laboratory = LaboratoryFactory(cti=cast.cti_a, accreditation_number="L-1",
+                                   accredited_until=timezone.localdate())  # fmt: skip
     return {
         "home": "/",
         "organisations": "/organisations/",
@@ -68,6 +79,11 @@ def main_pages(cast):
         "notifications": "/notifications/",
         "two-factor authentication": "/account/two-factor/",
         "two-factor set-up": "/account/two-factor/setup/",
+        "validation requests": "/validation-requests/",
+        "validation request": validation.get_absolute_url(),
+        "fast-track campaign": campaign.get_absolute_url(),
+        "laboratory": laboratory.get_absolute_url(),
+        "staff": "/staff/",
         "public catalogue": "/catalogue/",
         "public request form": f"/catalogue/{offering.pk}/",
     }

@@ -14,6 +14,12 @@ READERS = {
     "core.notificationpreference": set(),  # the person's only
     "core.organisation": EVERY_ROLE,
     "core.user": PEOPLE_READERS,
+    "certification.fasttrackcampaign": EVERY_ROLE,
+    "certification.laboratory": EVERY_ROLE,
+    "certification.staffcount": EVERY_ROLE,
+    "certification.testresult": EVERY_ROLE,
+    "certification.validationreport": EVERY_ROLE,
+    "certification.validationrequest": EVERY_ROLE,
     "fund.allocation": EVERY_ROLE,
     "fund.commitment": EVERY_ROLE,
     "fund.entry": EVERY_ROLE,
@@ -52,7 +58,7 @@ DIRECTORY = {
     "results.reportingperiod", "governance.committee", "governance.committeemember",
     "governance.meeting", "governance.meetingdocument", "governance.decision",
     "governance.evaluation", "governance.recommendation", "governance.progressnote",
-    "governance.progressevidence",
+    "governance.progressevidence", "certification.fasttrackcampaign",
 }  # fmt: skip
 
 # Anonymous visitors read every row (open data). None yet.
@@ -72,4 +78,6 @@ ACTIONS = {
     ("services.servicerequest", "answer"): CTI_PEOPLE,
     ("governance.decision", "oversee"): MINISTRY | {Role.COMMITTEE_MEMBER},
     ("core.user", "activate"): {Role.MINISTRY_ADMIN},
+    ("certification.validationrequest", "record"): CTI_PEOPLE,
+    ("certification.validationrequest", "decide"): {Role.CTI_MANAGER},
 }

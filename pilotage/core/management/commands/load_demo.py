@@ -125,6 +125,7 @@ APP_DEMOS = [
     "pilotage.prestations.demo",
     "pilotage.governance.demo",
     "pilotage.fund.demo",
+    "pilotage.certification.demo",
 ]
 
 
