@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from pilotage.core import signing
 from pilotage.core.roles import OrganisationKind, Role
 
 
@@ -24,6 +25,9 @@ def _isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.MEDIA_ROOT = tmp_path / "media"  # uploaded files never land in the checkout
+    # Nor does a generated signing key: each test signs with a key of its own.
+    settings.GENERATED_SIGNING_KEY = tmp_path / "signing-key.pem"
+    signing.private_key.cache_clear()
     # The cast's addresses are under `.example`: tests sign in as production does, where demo
     # accounts get no exemption from two-factor authentication (tested on its own).
     settings.TWO_FACTOR_DEMO_EXEMPT = False

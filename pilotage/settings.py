@@ -240,6 +240,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# The Ed25519 key that signs certificates' tokens (core/signing.py): PEM in SIGNING_KEY, or a file
+# named by SIGNING_KEY_FILE; without either, one is generated here (demo, tests).
+SIGNING_KEY = env("SIGNING_KEY")
+GENERATED_SIGNING_KEY = Path(
+    env("GENERATED_SIGNING_KEY", str(BASE_DIR / "var" / "signing-key.pem"))
+)
+
 # A laboratory's accreditation is flagged this many days before it ends (renewal audit).
 ACCREDITATION_WARNING_DAYS = env_int("ACCREDITATION_WARNING_DAYS", 90)
 

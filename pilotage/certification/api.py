@@ -2,6 +2,8 @@
 creation, updates and the requests' steps come from the resources' declarations
 (`resources.py`); storing the signed report file (multipart) is here."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -46,11 +48,12 @@ REPORT_FILE_BODY = {
     openapi_extra=REPORT_FILE_BODY,
 )
 def report_file_store(request: HttpRequest, validationrequest_id: int):
-    row = access.get_visible(ValidationRequest, request.user, validationrequest_id)
-    access.ensure_can(request.user, "record", row)
-    form = validated(ReportFileForm(request.POST, request.FILES, user=request.user))
+    user: Any = request.user  # signed in: the API's authentication ran first
+    row = access.get_visible(ValidationRequest, user, validationrequest_id)
+    access.ensure_can(user, "record", row)
+    form = validated(ReportFileForm(request.POST, request.FILES, user=user))
     report = services.report_attach(
-        actor=request.user, request=row, upload=form.cleaned_data["file"],
+        actor=user, request=row, upload=form.cleaned_data["file"],
         title=form.cleaned_data["title"],
     )  # fmt: skip
     return Status(201, report)

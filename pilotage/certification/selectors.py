@@ -18,7 +18,7 @@ from pilotage.certification.models import (
 )
 
 
-def request_inbox(user: Any) -> QuerySet[ValidationRequest]:
+def request_inbox(user: Any) -> Any:
     """The requests the user may see; `queue` is 0 for a fast-track request still open, so that
     sorting by it lists those first."""
     return (

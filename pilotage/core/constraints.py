@@ -4,7 +4,7 @@ that forms show it next to that field and the API under its name, in the user's 
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 
 
 class FieldCheckConstraint(models.CheckConstraint):
@@ -15,9 +15,15 @@ class FieldCheckConstraint(models.CheckConstraint):
         self.field = field
         super().__init__(**kwargs)
 
-    def validate(self, model: Any, instance: Any, exclude: Any = None, **kwargs: Any) -> None:
+    def validate(
+        self,
+        model: type[models.Model],
+        instance: models.Model,
+        exclude: set[str] | None = None,
+        using: str = DEFAULT_DB_ALIAS,
+    ) -> None:
         try:
-            super().validate(model, instance, exclude=exclude, **kwargs)
+            super().validate(model, instance, exclude=exclude, using=using)
         except ValidationError as exc:
             raise ValidationError({self.field: exc.error_list}) from None
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.urls import reverse
 
 from pilotage.core.money import format_mad, format_mdh
@@ -15,7 +17,14 @@ from pilotage.core.money import format_mad, format_mdh
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    key = tmp_path / "signing.pem"
+    key.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )  # fmt: skip
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -25,6 +34,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "SECURE_HSTS_SECONDS": "31536000",
         "DATABASE_URL": "sqlite:///:memory:",
         "TWO_FACTOR_DEMO_EXEMPT": "0",
+        "SIGNING_KEY_FILE": str(key),
     }
     result = _check_deploy(env)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -32,6 +42,9 @@ def test_check_deploy_is_clean_with_production_settings():
     # Left at its default, the demo accounts' exemption from two-factor authentication is told.
     warned = _check_deploy({k: v for k, v in env.items() if k != "TWO_FACTOR_DEMO_EXEMPT"})
     assert warned.returncode != 0 and "pilotage.W001" in warned.stdout + warned.stderr
+    # So is a certificate key generated on the machine rather than given.
+    unsigned = _check_deploy({k: v for k, v in env.items() if k != "SIGNING_KEY_FILE"})
+    assert unsigned.returncode != 0 and "pilotage.W002" in unsigned.stdout + unsigned.stderr
 
 
 def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
