@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pilotage.governance",
     "pilotage.fund",
     "pilotage.certification",
+    "pilotage.standards",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,8 @@ STATICFILES_DIRS = [
     ("vendor/vega", BASE_DIR / "node_modules" / "vega" / "build"),
     ("vendor/vega-lite", BASE_DIR / "node_modules" / "vega-lite" / "build"),
     ("vendor/vega-embed", BASE_DIR / "node_modules" / "vega-embed" / "build"),
+    # Fonts the PDFs embed (Arabic and Latin), read from disk by WeasyPrint: no font is fetched.
+    ("vendor/fonts", BASE_DIR / "node_modules" / "@fontsource"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -246,6 +249,13 @@ SIGNING_KEY = env("SIGNING_KEY")
 GENERATED_SIGNING_KEY = Path(
     env("GENERATED_SIGNING_KEY", str(BASE_DIR / "var" / "signing-key.pem"))
 )
+
+# How long standards work usually stays in a stage before it shows as late (days); the public
+# enquiry is late past its own closing date, a published standard past its five-year review.
+STANDARD_STAGE_DAYS = {
+    "proposal": 180, "programme": 365, "drafting": 365, "committee_draft": 180,
+    "homologation": 120,
+}  # fmt: skip
 
 # A laboratory's accreditation is flagged this many days before it ends (renewal audit).
 ACCREDITATION_WARNING_DAYS = env_int("ACCREDITATION_WARNING_DAYS", 90)

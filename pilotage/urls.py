@@ -52,5 +52,6 @@ urlpatterns = [
     path("", include("pilotage.governance.urls")),
     path("", include("pilotage.prestations.urls")),
     path("", include("pilotage.certification.urls")),
+    path("", include("pilotage.standards.urls")),
     path("", include("pilotage.fund.urls")),
 ]

@@ -163,6 +163,7 @@ def _register_routers() -> None:
     from pilotage.prestations.api import router as services_router
     from pilotage.programmes.api import router as programmes_router
     from pilotage.results.api import router as results_router
+    from pilotage.standards.api import router as standards_router
 
     api.add_router("/", core_router)
     api.add_router("/", programmes_router)
@@ -171,6 +172,7 @@ def _register_routers() -> None:
     api.add_router("/", services_router)
     api.add_router("/", fund_router)
     api.add_router("/", certification_router)
+    api.add_router("/", standards_router)
 
 
 _register_routers()

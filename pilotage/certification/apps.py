@@ -8,13 +8,24 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification and product validation")
 
     def ready(self) -> None:
+        from pilotage.certification.models import CertificationComputation
+        from pilotage.certification.selectors import computed_actuals
         from pilotage.core.navigation import MenuItem, register_menu
+        from pilotage.results.computations import register_provider
+
+        register_provider(computed_actuals, computations=CertificationComputation.choices)
 
         for item in (
             MenuItem(
                 _("Validation requests"), "certification:validationrequest_list", "clipboard-check",
                 lambda user: True,
                 _("Products tested and validated against a standard, step by step; fast-track first."),
+                section="certification",
+            ),
+            MenuItem(
+                _("Certificates"), "certification:certificate_list", "patch-check",
+                lambda user: True,
+                _("Certificates issued, their status, and the signed code anyone can verify."),
                 section="certification",
             ),
             MenuItem(

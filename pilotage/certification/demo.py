@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from pilotage.certification.models import (
     STAGE_DATE,
+    Certificate,
+    CertificateStatus,
     Decision,
     FastTrackCampaign,
     Laboratory,
@@ -111,6 +113,38 @@ def load(actor: User) -> None:
         _request(
             number, ctis[acronym], labs[acronym][0], companies[number], received, stage,
             "Produit industriel", f"NM {10 + k}.1.00{k}", ("Résistance", "MPa", "≥ 20"), rng,
+            actor,
+        )  # fmt: skip
+    _certificates(today, actor)
+
+
+def _certificates(today: datetime.date, actor: User) -> None:
+    """A certificate for each conforming decision: the pandemic's, of two years, have expired
+    (some were given seven years: valid, one of them suspended); today's are valid."""
+    conforming = ValidationRequest.objects.filter(decision=Decision.CONFORMING).select_related(
+        "delivery__cti", "delivery__company"
+    )
+    for n, request in enumerate(conforming.order_by("pk")):
+        assert request.decided_at is not None  # decided, by the filter
+        issued = request.decided_at.date()
+        years = 7 if n % 4 == 0 else 2
+        status, changed, why = CertificateStatus.VALID, None, ""
+        valid_until = issued.replace(year=issued.year + years)
+        if valid_until < today:
+            status, changed = CertificateStatus.EXPIRED, valid_until + datetime.timedelta(days=1)
+            why = f"Validité échue le {valid_until:%d/%m/%Y} (démo)."
+        elif n == 4:
+            status, changed = CertificateStatus.SUSPENDED, today - datetime.timedelta(days=10)
+            why = "Audit de surveillance : écart constaté sur un lot (démo, inventé)."
+        _save(
+            Certificate(
+                cti=request.delivery.cti, request=request, holder=request.delivery.company,
+                number=f"{request.delivery.cti.acronym}-{issued.year}-{n + 1:04d}",
+                product=request.product, referential=request.referential,
+                scope="Certificat de démonstration : produit et lot inventés.", issued_on=issued,
+                valid_until=valid_until, status=status, status_changed_on=changed,
+                status_reason=why, short_code=f"DEMO{n:04d}"[:8],
+            ),
             actor,
         )  # fmt: skip
 

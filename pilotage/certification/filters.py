@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotage.certification.models import (
     AccreditationState,
+    Certificate,
+    CertificateStatus,
     Decision,
     FastTrackCampaign,
     Laboratory,
@@ -92,3 +94,30 @@ class ValidationRequestFilter(SearchFilterSet):
     class Meta:
         model = ValidationRequest
         fields = ["q", "cti", "stage", "decision", "purpose", "campaign", "fast_track", "year"]
+
+
+def certificate_status_condition(status: str, today: datetime.date) -> Q:
+    """The certificates whose current status is `status` on `today` (expiry from the date)."""
+    lapsed = Q(status=CertificateStatus.VALID, valid_until__lt=today)
+    if status == CertificateStatus.EXPIRED:
+        return Q(status=CertificateStatus.EXPIRED) | lapsed
+    if status == CertificateStatus.VALID:
+        return Q(status=CertificateStatus.VALID) & ~lapsed
+    return Q(status=status)
+
+
+class CertificateFilter(SearchFilterSet):
+    search_fields = ("number", "product", "referential", "holder__name", "holder__ice", "scope")
+
+    cti = django_filters.ModelChoiceFilter(label=_("CTI"), queryset=CTIS)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CertificateStatus.choices, method="filter_status"
+    )
+    year = YearFilter(label=_("Year issued"), field_name="issued_on__year")
+
+    class Meta:
+        model = Certificate
+        fields = ["q", "cti", "status", "year"]
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(certificate_status_condition(value, timezone.localdate()))

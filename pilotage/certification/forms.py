@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilotage.certification.models import (
+    CertificateStatus,
     Decision,
     FastTrackCampaign,
     Laboratory,
@@ -172,3 +173,42 @@ class DecideForm(StyledForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
     at = StepTimeField(label=_("Decided at"))
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=TEXT)
+
+
+class CertificateIssueForm(StyledForm):
+    number = forms.CharField(
+        label=_("Number"), max_length=40, required=False,
+        help_text=_("Leave empty for the CTI's next number (e.g. CTPC-2026-0001)."),
+    )  # fmt: skip
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
+    issued_on = forms.DateField(
+        label=_("Issued on"), widget=DATE, required=False, help_text=_("Leave empty for today.")
+    )
+    scope = forms.CharField(label=_("Scope"), max_length=2000, required=False, widget=TEXT)
+    reason = ReasonField()
+
+
+class CertificateStatusForm(StyledForm):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[(s, CertificateStatus(s).label) for s in ("suspended", "withdrawn")],
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=TEXT)
+    on = forms.DateField(
+        label=_("Effective on"), widget=DATE, required=False, help_text=_("Leave empty for today.")
+    )
+
+
+class VerifyForm(forms.Form):
+    """The public lookup: a number alone reveals nothing, its printed code is needed too."""
+
+    number = forms.CharField(label=_("Certificate number"), max_length=40)
+    code = forms.CharField(
+        label=_("Verification code"), max_length=12,
+        help_text=_("The 8 characters printed under the QR code."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.update(autocomplete="off", **{"class": "form-control"})

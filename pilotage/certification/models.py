@@ -23,7 +23,7 @@ from pilotage.core.constraints import FieldCheckConstraint
 from pilotage.core.models import Organisation, StoredDocument
 from pilotage.core.regions import Region
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
-from pilotage.prestations.models import ServiceDelivery
+from pilotage.prestations.models import Company, ServiceDelivery
 
 CTI_EDITORS = MINISTRY_ROLES | CTI_ROLES
 
@@ -467,3 +467,118 @@ class ValidationReport(StoredDocument):
 
     def get_absolute_url(self) -> str:
         return reverse("certification:report_download", args=[self.pk])
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+# The printed code that, with the number, lets someone look a certificate up without its QR code:
+# 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L), about 40 bits.
+SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@access_rule(owner="cti", editors=CTI_EDITORS)
+class Certificate(models.Model):
+    """A certificate of conformity issued on a conforming decision. What it says is fixed at
+    issue; afterwards only its status moves (suspended, withdrawn, expired), each change dated
+    with its reason. Anyone can check it: the QR code carries a token signed by the platform."""
+
+    cti = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("CTI")
+    )
+    number = models.CharField(_("number"), max_length=40)
+    request = models.OneToOneField(
+        ValidationRequest,
+        on_delete=models.PROTECT,
+        related_name="certificate",
+        verbose_name=_("validation request"),
+    )
+    holder = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("holder")
+    )
+    product = models.CharField(_("product"), max_length=255)
+    referential = models.CharField(_("referential"), max_length=100)
+    scope = models.TextField(_("scope"), blank=True)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=CertificateStatus.choices, default="valid"
+    )
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    short_code = models.CharField(_("verification code"), max_length=8, editable=False)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["-issued_on", "number"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(fields=["cti", "number"], name="certificate_number_unique"),
+            FieldCheckConstraint(
+                condition=Q(valid_until__gt=F("issued_on")),
+                name="certificate_validity_after_issue",
+                field="valid_until",
+                violation_error_message=_("A certificate is valid until a day after its issue."),
+            ),
+        ]
+        indexes = [models.Index(fields=["number", "short_code"], name="certificate_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.product}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("certification:certificate_detail", args=[self.pk])
+
+    @property
+    def current_status(self) -> str:
+        """The status as of today: a valid certificate past its end date has expired, whether or
+        not the daily command has recorded it yet."""
+        if self.status == CertificateStatus.VALID and self.valid_until < timezone.localdate():
+            return CertificateStatus.EXPIRED
+        return self.status
+
+    def get_current_status_display(self) -> str:
+        return str(CertificateStatus(self.current_status).label)
+
+
+# The CTI's manager signs certificates; suspending or withdrawing one is also the ministry's
+# (market surveillance).
+declare_actions(
+    ValidationRequest,
+    {"certify": ({Role.CTI_MANAGER}, _("Only the CTI's manager issues certificates."))},
+)
+declare_actions(
+    Certificate,
+    {
+        "sanction": (
+            {Role.CTI_MANAGER} | MINISTRY_ROLES,
+            _(
+                "Only the issuing CTI's manager or the ministry suspends or withdraws a certificate."
+            ),
+        )
+    },
+)
+
+
+class CertificationComputation(models.TextChoices):
+    """What a computed indicator may count in the certification records (results.computations)."""
+
+    TESTS_PERFORMED = "tests_performed", _("Tests performed")
+    PRODUCTS_VALIDATED = "products_validated", _("Products validated (conforming decisions)")
+    PRODUCTS_VALIDATED_FAST_TRACK = (
+        "products_validated_fast_track", _("of which in a fast-track campaign"),
+    )  # fmt: skip
+    CERTIFICATES_ISSUED = "certificates_issued", _("Certificates issued")
+    CERTIFICATES_VALID = "certificates_valid", _("Certificates valid at the end of the period")
+    LABORATORIES_ACCREDITED = (
+        "laboratories_accredited", _("Laboratories accredited at the end of the period"),
+    )  # fmt: skip
+    STAFF_TOTAL = "staff_total", _("Headcount (end of year)")
+    SUPERVISION_RATE = "supervision_rate", _("Taux d'encadrement (%)")

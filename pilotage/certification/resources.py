@@ -14,12 +14,15 @@ from ninja import Field, ModelSchema, Schema
 from pilotage.certification import selectors, services
 from pilotage.certification.filters import (
     CampaignFilter,
+    CertificateFilter,
     LaboratoryFilter,
     StaffCountFilter,
     ValidationRequestFilter,
 )
 from pilotage.certification.forms import (
     CampaignForm,
+    CertificateIssueForm,
+    CertificateStatusForm,
     DecideForm,
     LaboratoryForm,
     ReportFileForm,
@@ -32,6 +35,8 @@ from pilotage.certification.forms import (
 )
 from pilotage.certification.models import (
     SUPERVISION_RATE_DEFINITION,
+    Certificate,
+    Decision,
     FastTrackCampaign,
     Laboratory,
     RequestStage,
@@ -137,6 +142,27 @@ class ValidationRequestOut(ModelSchema):
             "stage", "received_on", "sample_received_at", "testing_started_at",
             "report_issued_at", "decided_at", "decision", "decision_note",
         ]  # fmt: skip
+
+
+class CertificateOut(ModelSchema):
+    cti_id: int
+    cti_acronym: str = Field(alias="cti.acronym")
+    request_id: int
+    holder_id: int
+    holder_ice: str = Field(alias="holder.ice")
+    current_status: str
+    verification_url: str = Field(description="What the QR code carries: a token signed Ed25519")
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id", "number", "product", "referential", "scope", "issued_on", "valid_until",
+            "status", "status_changed_on", "status_reason", "short_code",
+        ]  # fmt: skip
+
+    @staticmethod
+    def resolve_verification_url(certificate: Certificate) -> str:
+        return selectors.verification_url(certificate)
 
 
 # --- declarations ----------------------------------------------------------------------------
@@ -304,6 +330,11 @@ class ValidationRequests(Resource):
              done_message=gettext_lazy("Decision recorded."),
              take=lambda actor, request, data: services.request_decide(
                  actor=actor, request=request, **data)),
+        Step("certificate", "certificate_issue", form=CertificateIssueForm, action="certify",
+             done_message=gettext_lazy("Certificate issued."), answer=CertificateOut,
+             creates=True,
+             take=lambda actor, request, data: services.certificate_issue(
+                 actor=actor, request=request, **data)),
     )  # fmt: skip
     schema = ValidationRequestOut
     api_summary = "Product validation requests (fast-track first)"
@@ -327,6 +358,10 @@ class ValidationRequests(Resource):
             "failed_tests": sum(1 for test in tests if test.verdict == Verdict.FAIL),
             "may_record": access.can(user, "record", obj),
             "may_decide": access.can(user, "decide", obj),
+            "certificate": Certificate.objects.visible_to(user).filter(request=obj).first(),
+            "certificate_form": CertificateIssueForm(user=user)
+            if obj.decision == Decision.CONFORMING and access.can(user, "certify", obj)
+            else None,
         }
 
 
@@ -341,4 +376,45 @@ STEP_FORMS: dict[RequestStage, dict[str, Any]] = {
 }  # fmt: skip
 
 
-RESOURCES = register(ValidationRequests, Campaigns, Laboratories, StaffCounts)
+class Certificates(Resource):
+    """The register of certificates; a certificate is issued from its request's page (a step)
+    and never edited: its status moves by the steps below, each with its reason."""
+
+    model = Certificate
+    path = "certificates"
+    filterset = CertificateFilter
+    title = gettext_lazy("Certificates")
+    related = ("cti", "holder")
+    columns = [
+        Column("number", gettext_lazy("Number"), sort="number", link=True),
+        Column("cti", gettext_lazy("CTI"), accessor="cti.acronym", sort="cti__acronym"),
+        Column("holder", gettext_lazy("Holder"), accessor="holder.name", sort="holder__name"),
+        Column("ice", gettext_lazy("ICE"), accessor="holder.ice"),
+        Column("product", gettext_lazy("Product"), sort="product"),
+        Column("referential", gettext_lazy("Referential"), sort="referential"),
+        Column("issued_on", gettext_lazy("Issued on"), sort="issued_on"),
+        Column("valid_until", gettext_lazy("Valid until"), sort="valid_until"),
+        Column("current_status", gettext_lazy("Status"), sort="status"),
+    ]  # fmt: skip
+    default_sort = "-issued_on"
+    steps = (
+        Step("status", "certificate_status", form=CertificateStatusForm, action="sanction",
+             done_message=gettext_lazy("Status changed."),
+             take=lambda actor, certificate, data: services.certificate_status_change(
+                 actor=actor, certificate=certificate, **data)),
+    )  # fmt: skip
+    schema = CertificateOut
+    api_summary = "Certificates issued, with their current status"
+    detail_template = "certification/certificate_detail.html"
+
+    def detail_context(self, request: HttpRequest, obj: Certificate) -> dict[str, Any]:
+        may_sanction = access.can(request.user, "sanction", obj) and bool(
+            services.CERTIFICATE_TRANSITIONS[obj.current_status] - {"expired"}
+        )
+        return {
+            "verification_url": selectors.verification_url(obj),
+            "status_form": CertificateStatusForm(user=request.user) if may_sanction else None,
+        }
+
+
+RESOURCES = register(ValidationRequests, Certificates, Campaigns, Laboratories, StaffCounts)

@@ -6,6 +6,7 @@ follows nor in the future, and is taken under a row lock so that two people cann
 Creating a request creates its delivery in the services register in the same transaction."""
 
 import datetime
+import secrets
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
@@ -14,7 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotage.certification.models import (
+    SHORT_CODE_ALPHABET,
     STAGE_DATE,
+    Certificate,
+    CertificateStatus,
     Decision,
     FastTrackCampaign,
     Laboratory,
@@ -27,6 +31,7 @@ from pilotage.certification.models import (
     Verdict,
 )
 from pilotage.core import access
+from pilotage.core.audit import stamp
 from pilotage.core.errors import ErrorCode, refusal
 from pilotage.core.files import store_upload
 from pilotage.core.models import Organisation, User
@@ -498,3 +503,116 @@ def request_decide(
         reason=note,
     )  # fmt: skip
     return request
+
+
+# --- certificates ----------------------------------------------------------------------------
+
+# What a certificate's status may become: once suspended or withdrawn, it is never valid again
+# by a change of status (a new decision issues a new certificate); expiry is the calendar's.
+CERTIFICATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CertificateStatus.VALID: frozenset({CertificateStatus.SUSPENDED, CertificateStatus.WITHDRAWN,
+                                        CertificateStatus.EXPIRED}),
+    CertificateStatus.SUSPENDED: frozenset({CertificateStatus.WITHDRAWN}),
+    CertificateStatus.WITHDRAWN: frozenset(),
+    CertificateStatus.EXPIRED: frozenset(),
+}  # fmt: skip
+
+
+@transaction.atomic
+def certificate_issue(
+    *,
+    actor: User,
+    request: ValidationRequest,
+    valid_until: datetime.date,
+    number: str = "",
+    scope: str = "",
+    issued_on: datetime.date | None = None,
+    reason: str = "",
+) -> Certificate:
+    """Issue the certificate of a conforming decision. Without a number, the CTI's next one
+    (`<CTI>-<year>-<0001>`), drawn under a lock on the CTI so that two issues never share it."""
+    request = _locked(access.get_visible(ValidationRequest, actor, request.pk))
+    access.ensure_can(actor, "certify", request)
+    if request.decision != Decision.CONFORMING:
+        raise refusal(_("Only a conforming decision gives a certificate."), "decision")
+    if Certificate.objects.filter(request=request).exists():
+        raise refusal(_("This request already has its certificate."), "request")
+    cti = Organisation.objects.select_for_update().get(pk=request.delivery.cti_id)
+    issued_on = issued_on or timezone.localdate()
+    if issued_on > timezone.localdate():
+        raise refusal(_("A certificate cannot be issued in the future."), "issued_on",
+                      ErrorCode.INVALID)  # fmt: skip
+    number = number.strip() or _next_number(cti, issued_on.year)
+    if Certificate.objects.filter(cti=cti, number=number).exists():
+        raise refusal(_("The CTI already issued a certificate with this number."), "number")
+    certificate = Certificate(
+        cti=cti, number=number, request=request, holder=request.delivery.company,
+        product=request.product, referential=request.referential, scope=scope,
+        issued_on=issued_on, valid_until=valid_until, status=CertificateStatus.VALID,
+        short_code="".join(secrets.choice(SHORT_CODE_ALPHABET) for _n in range(8)),
+    )  # fmt: skip
+    return persist(certificate, actor=actor, reason=reason)
+
+
+def _next_number(cti: Organisation, year: int) -> str:
+    prefix = f"{cti.acronym}-{year}-"
+    taken = Certificate.objects.filter(cti=cti, number__startswith=prefix).values_list(
+        "number", flat=True
+    )
+    last = max((int(n.removeprefix(prefix)) for n in taken if n.removeprefix(prefix).isdigit()),
+               default=0)  # fmt: skip
+    return f"{prefix}{last + 1:04d}"
+
+
+@transaction.atomic
+def certificate_status_change(
+    *,
+    actor: User,
+    certificate: Certificate,
+    status: str,
+    reason: str,
+    on: datetime.date | None = None,
+) -> Certificate:
+    """Suspend or withdraw a certificate (with the reason, which the history keeps and the
+    public page does not show)."""
+    certificate = access.get_visible(Certificate, actor, certificate.pk)
+    if status != CertificateStatus.EXPIRED:
+        access.ensure_can(actor, "sanction", certificate, field="status")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if not reason.strip():
+        raise refusal(_("Say why the certificate's status changes."), "reason", ErrorCode.INVALID)
+    current = certificate.current_status
+    if status not in CERTIFICATE_TRANSITIONS[current]:
+        raise refusal(
+            _("A certificate cannot go from “%(old)s” to “%(new)s”: a new decision issues a new "
+              "certificate.")
+            % {"old": CertificateStatus(current).label,
+               "new": CertificateStatus(status).label if status in CertificateStatus.values
+               else status},
+            "status",
+        )  # fmt: skip
+    certificate.status = status
+    certificate.status_changed_on = on or timezone.localdate()
+    certificate.status_reason = reason.strip()
+    return persist(certificate, actor=actor, reason=reason)
+
+
+def certificates_expire(*, actor: User | None, today: datetime.date) -> int:
+    """Record the expiry of the certificates whose validity ended (the daily command): each in
+    its history, dated the day after its last valid day."""
+    expired = Certificate.objects.filter(status=CertificateStatus.VALID, valid_until__lt=today)
+    count = 0
+    for certificate in expired.iterator():
+        with transaction.atomic():
+            row = Certificate.objects.select_for_update().get(pk=certificate.pk)
+            if row.status != CertificateStatus.VALID:
+                continue
+            row.status = CertificateStatus.EXPIRED
+            row.status_changed_on = row.valid_until + datetime.timedelta(days=1)
+            row.status_reason = _("Validity ended on %(date)s.") % {
+                "date": row.valid_until.strftime("%d/%m/%Y")
+            }
+            stamp(row, actor=actor, reason=row.status_reason)
+            row.save()
+            count += 1
+    return count

@@ -13,4 +13,9 @@ urlpatterns = [
         name="report_file_add",
     ),
     path("validation-reports/<int:pk>/", views.ReportDownload.as_view(), name="report_download"),
+    path("certificates/<int:pk>/pdf/", views.CertificatePdf.as_view(), name="certificate_pdf"),
+    # Public (no sign-in): what a certificate's QR code opens, the lookup, the public key.
+    path("verify/", views.VerifyLookup.as_view(), name="verify"),
+    path("verify/public-key.pem", views.PublicKey.as_view(), name="public_key"),
+    path("verify/<str:token>/", views.VerifyToken.as_view(), name="verify_token"),
 ]

@@ -29,7 +29,13 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Decode, refusing any spelling but the one `_b64` writes: the last character of a base64
+    text also carries unused bits, so two spellings may decode alike, and a token altered in
+    one character must never verify."""
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64(data) != text:
+        raise ValueError("not the canonical encoding")
+    return data
 
 
 @cache

@@ -18,9 +18,11 @@ class PrestationsConfig(AppConfig):
         from pilotage.core.navigation import MenuItem, register_menu
         from pilotage.prestations.models import ServiceCategory, ServiceImport, ServiceRequest
         from pilotage.prestations.selectors import computed_actuals
-        from pilotage.results.computations import register_provider
+        from pilotage.results.computations import Computation, register_provider
 
-        register_provider(computed_actuals, categories=ServiceCategory.choices)
+        register_provider(
+            computed_actuals, computations=Computation.choices, categories=ServiceCategory.choices
+        )
         register_menu(
             MenuItem(
                 _("Deliveries"), "services:delivery_list", "briefcase", lambda user: True,

@@ -23,22 +23,9 @@ from pilotage.prestations.models import (
     ServiceOffering,
     ServiceRequest,
 )
-from pilotage.results.computations import Computation, Values
+from pilotage.results.computations import Computation, Values, period_bounds
 
 ZERO = Decimal(0)
-
-
-def period_bounds(year: int, part: int = 0) -> tuple[datetime.date, datetime.date]:
-    """First and last day of a year (part 0) or of one of its quarters (1-4)."""
-    if part == 0:
-        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    first = datetime.date(year, 3 * part - 2, 1)
-    last = (
-        datetime.date(year, 12, 31)
-        if part == 4
-        else datetime.date(year, 3 * part + 1, 1) - datetime.timedelta(days=1)
-    )
-    return first, last
 
 
 def computed_actuals(*, cti_ids: Iterable[int], year: int, part: int = 0) -> Values:

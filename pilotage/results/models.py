@@ -12,7 +12,7 @@ from pilotage.core.audit import history_records
 from pilotage.core.models import Organisation, StoredDocument, stored_file_path
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.programmes.models import Agreement, Amendment, Programme, StrategicAxis
-from pilotage.results.computations import Computation
+from pilotage.results.computations import computation_choices
 from pilotage.results.semantics import Aggregation, Direction, Kind
 
 VALUE = {"max_digits": 18, "decimal_places": 4}  # a typed value; empty is NULL (null=True below)
@@ -127,12 +127,12 @@ class Indicator(models.Model):
     computation = models.CharField(
         _("computation"),
         max_length=30,
-        choices=Computation.choices,
+        choices=computation_choices,
         blank=True,
         help_text=_(
-            "For a computed indicator: what it counts in the services register. By quarter, a "
-            "company counts in the quarter it is first served that year: quarters add up to the "
-            "year."
+            "For a computed indicator: what it counts in the operational records (services, "
+            "certification). By quarter, a company counts in the quarter it is first served "
+            "that year: quarters add up to the year."
         ),
     )
     computation_category = models.CharField(

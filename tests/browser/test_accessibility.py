@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from pilotage.certification.selectors import certificate_token
 from pilotage.certification.tests.factories import (
     CampaignFactory,
+    CertificateFactory,
     LaboratoryFactory,
     TestResultFactory,
     request_at,
@@ -20,6 +22,7 @@ from pilotage.governance.tests.factories import DecisionFactory
 from pilotage.prestations.tests.factories import DeliveryFactory, OfferingFactory
 from pilotage.results.models import Measurement
 from pilotage.results.tests.test_reporting_pages import setup_contract
+from pilotage.standards.tests.factories import at_stage
 from tests.browser.test_journey import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -54,6 +57,7 @@ def main_pages(cast):
     campaign = CampaignFactory()
     validation = request_at("testing", delivery__cti=cast.cti_a, campaign=campaign)
     TestResultFactory(request=validation)
+    certificate = CertificateFactory(request=request_at("decided", delivery__cti=cast.cti_a))
     laboratory = LaboratoryFactory(cti=cast.cti_a, accreditation_number="L-1",
                                    accredited_until=timezone.localdate())  # fmt: skip
     return {
@@ -84,6 +88,10 @@ def main_pages(cast):
         "fast-track campaign": campaign.get_absolute_url(),
         "laboratory": laboratory.get_absolute_url(),
         "staff": "/staff/",
+        "certificate": certificate.get_absolute_url(),
+        "standard": at_stage("public_enquiry", cti=cast.cti_a).get_absolute_url(),
+        "standards pipeline": "/standards/pipeline/",
+        "certificate verification": f"/verify/{certificate_token(certificate)}/",
         "public catalogue": "/catalogue/",
         "public request form": f"/catalogue/{offering.pk}/",
     }

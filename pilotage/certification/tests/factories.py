@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from pilotage.certification.models import (
+    Certificate,
     FastTrackCampaign,
     Laboratory,
     StaffCount,
@@ -74,8 +75,24 @@ def request_at(stage: str, **kwargs) -> ValidationRequest:
     for i, field in enumerate(fields[: order.index(stage) + 1] if stage in order else []):
         dates[field] = start + datetime.timedelta(hours=i)
     if stage == "decided":
-        dates.setdefault("decision", "conforming")
+        kwargs.setdefault("decision", "conforming")
     return ValidationRequestFactory(stage=stage, **dates, **kwargs)
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A certificate of a conforming request: pass `request=request_at("decided", …)`."""
+
+    class Meta:
+        model = Certificate
+
+    cti = factory.LazyAttribute(lambda o: o.request.delivery.cti)
+    holder = factory.LazyAttribute(lambda o: o.request.delivery.company)
+    number = factory.Sequence(lambda n: f"CERT-{n:05d}")
+    product = factory.LazyAttribute(lambda o: o.request.product)
+    referential = factory.LazyAttribute(lambda o: o.request.referential)
+    issued_on = datetime.date(2024, 3, 5)
+    valid_until = datetime.date(2099, 3, 4)
+    short_code = factory.Sequence(lambda n: f"TEST{n:04d}"[:8])
 
 
 class TestResultFactory(factory.django.DjangoModelFactory):
@@ -112,6 +129,11 @@ def _owned_campaign(cti):
 @owned_object_factory(ValidationRequest)
 def _owned_request(cti):
     return ValidationRequestFactory(delivery__cti=cti)
+
+
+@owned_object_factory(Certificate)
+def _owned_certificate(cti):
+    return CertificateFactory(request=request_at("decided", delivery__cti=cti))
 
 
 @owned_object_factory(TestResult)

@@ -14,6 +14,7 @@ READERS = {
     "core.notificationpreference": set(),  # the person's only
     "core.organisation": EVERY_ROLE,
     "core.user": PEOPLE_READERS,
+    "certification.certificate": EVERY_ROLE,
     "certification.fasttrackcampaign": EVERY_ROLE,
     "certification.laboratory": EVERY_ROLE,
     "certification.staffcount": EVERY_ROLE,
@@ -46,6 +47,7 @@ READERS = {
     "results.reportingperiod": EVERY_ROLE,
     "results.target": EVERY_ROLE,
     "services.company": EVERY_ROLE,
+    "standards.standardwork": EVERY_ROLE,
     "services.servicedelivery": EVERY_ROLE,
     "services.serviceimport": EVERY_ROLE,
     "services.serviceoffering": EVERY_ROLE,
@@ -80,4 +82,6 @@ ACTIONS = {
     ("core.user", "activate"): {Role.MINISTRY_ADMIN},
     ("certification.validationrequest", "record"): CTI_PEOPLE,
     ("certification.validationrequest", "decide"): {Role.CTI_MANAGER},
+    ("certification.validationrequest", "certify"): {Role.CTI_MANAGER},
+    ("certification.certificate", "sanction"): {Role.CTI_MANAGER} | MINISTRY,
 }

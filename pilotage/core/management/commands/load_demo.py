@@ -126,6 +126,7 @@ APP_DEMOS = [
     "pilotage.governance.demo",
     "pilotage.fund.demo",
     "pilotage.certification.demo",
+    "pilotage.standards.demo",
 ]
 
 
