@@ -75,6 +75,7 @@ def _certificates() -> int:
     return Certificate.objects.count()
 
 
+@transaction.atomic
 def _standards_and_staff(seed: int) -> None:
     from pilotage.certification.models import StaffCount
     from pilotage.core.models import Organisation
@@ -102,11 +103,11 @@ def _standards_and_staff(seed: int) -> None:
             work.homologation_order = f"B-{n}"
         works.append(work)
     StandardWork.objects.bulk_create(works, batch_size=2000)
-    StaffCount.objects.bulk_create(
+    StaffCount.objects.bulk_create((
         StaffCount(cti=cti, year=year, graduates=rng.randint(10, 60),
                    technicians=rng.randint(20, 80), administrative=rng.randint(5, 20))
         for cti in ctis for year in range(2000, 2026)
-    )  # fmt: skip
+    ), ignore_conflicts=True)  # fmt: skip
 
 
 def run(*, seed: int) -> list[dict]:
