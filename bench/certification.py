@@ -150,6 +150,16 @@ def run(*, seed: int) -> list[dict]:
 
         return run_sql
 
+    # Same figures first: the pipeline's counts by stage are the SQL's.
+    from pilotage.standards.selectors import pipeline as pipeline_rows
+
+    with connection.cursor() as cursor:
+        cursor.execute(PIPELINE_SQL.split(";")[0])
+        by_stage = dict(cursor.fetchall())
+    assert {row["stage"].value: row["count"] for row in pipeline_rows(officer) if row["count"]} == (
+        by_stage
+    )
+
     pipeline = page_getter(officer, reverse("standards:pipeline"), {})
     staff = page_getter(officer, reverse("certification:staffcount_list"), {})
     with served_as_in_production():
