@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pilotage.fund",
     "pilotage.certification",
     "pilotage.standards",
+    "pilotage.projects",
 ]
 
 MIDDLEWARE = [

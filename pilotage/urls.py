@@ -53,5 +53,6 @@ urlpatterns = [
     path("", include("pilotage.prestations.urls")),
     path("", include("pilotage.certification.urls")),
     path("", include("pilotage.standards.urls")),
+    path("", include("pilotage.projects.urls")),
     path("", include("pilotage.fund.urls")),
 ]

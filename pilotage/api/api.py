@@ -162,6 +162,7 @@ def _register_routers() -> None:
     from pilotage.governance.api import router as governance_router
     from pilotage.prestations.api import router as services_router
     from pilotage.programmes.api import router as programmes_router
+    from pilotage.projects.api import router as projects_router
     from pilotage.results.api import router as results_router
     from pilotage.standards.api import router as standards_router
 
@@ -173,6 +174,7 @@ def _register_routers() -> None:
     api.add_router("/", fund_router)
     api.add_router("/", certification_router)
     api.add_router("/", standards_router)
+    api.add_router("/", projects_router)
 
 
 _register_routers()

@@ -26,8 +26,11 @@ class CompanyIceField(forms.CharField):
         kwargs.setdefault("label", _("Company ICE"))
         super().__init__(max_length=20, **kwargs)
 
-    def clean(self, value: Any) -> Company:
-        company = company_by_ice(super().clean(value))
+    def clean(self, value: Any) -> Company | None:
+        text = super().clean(value)
+        if not text:  # left empty where the field is optional
+            return None
+        company = company_by_ice(text)
         if company is None:
             raise forms.ValidationError(
                 _("No company is registered with this ICE: register it first.")

@@ -20,6 +20,7 @@ from pilotage.certification.tests.factories import (
 from pilotage.fund.tests.factories import allocate, commit, ledger_axis
 from pilotage.governance.tests.factories import DecisionFactory
 from pilotage.prestations.tests.factories import DeliveryFactory, OfferingFactory
+from pilotage.projects.tests.factories import ProjectFactory
 from pilotage.results.models import Measurement
 from pilotage.results.tests.test_reporting_pages import setup_contract
 from pilotage.standards.tests.factories import at_stage
@@ -91,6 +92,8 @@ def main_pages(cast):
         "certificate": certificate.get_absolute_url(),
         "standard": at_stage("public_enquiry", cti=cast.cti_a).get_absolute_url(),
         "standards pipeline": "/standards/pipeline/",
+        "projects": "/projects/",
+        "project": ProjectFactory(lead=cast.cti_a).get_absolute_url(),
         "certificate verification": f"/verify/{certificate_token(certificate)}/",
         "public catalogue": "/catalogue/",
         "public request form": f"/catalogue/{offering.pk}/",

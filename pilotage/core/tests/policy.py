@@ -39,6 +39,12 @@ READERS = {
     "programmes.amendment": EVERY_ROLE,
     "programmes.programme": EVERY_ROLE,
     "programmes.strategicaxis": EVERY_ROLE,
+    "projects.budgetline": EVERY_ROLE,
+    "projects.milestone": EVERY_ROLE,
+    "projects.milestoneevidence": EVERY_ROLE,
+    "projects.participant": EVERY_ROLE,
+    "projects.project": EVERY_ROLE,
+    "projects.theme": EVERY_ROLE,
     "results.evidence": EVERY_ROLE,
     "results.indicator": EVERY_ROLE,
     "results.measurement": EVERY_ROLE,
@@ -60,7 +66,7 @@ DIRECTORY = {
     "results.reportingperiod", "governance.committee", "governance.committeemember",
     "governance.meeting", "governance.meetingdocument", "governance.decision",
     "governance.evaluation", "governance.recommendation", "governance.progressnote",
-    "governance.progressevidence", "certification.fasttrackcampaign",
+    "governance.progressevidence", "certification.fasttrackcampaign", "projects.theme",
 }  # fmt: skip
 
 # Anonymous visitors read every row (open data). None yet.
@@ -84,4 +90,5 @@ ACTIONS = {
     ("certification.validationrequest", "decide"): {Role.CTI_MANAGER},
     ("certification.validationrequest", "certify"): {Role.CTI_MANAGER},
     ("certification.certificate", "sanction"): {Role.CTI_MANAGER} | MINISTRY,
+    ("projects.project", "approve"): MINISTRY,
 }

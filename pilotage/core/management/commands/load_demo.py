@@ -127,6 +127,7 @@ APP_DEMOS = [
     "pilotage.fund.demo",
     "pilotage.certification.demo",
     "pilotage.standards.demo",
+    "pilotage.projects.demo",
 ]
 
 

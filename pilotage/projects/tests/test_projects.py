@@ -1,0 +1,157 @@
+"""Projects: who sees them (their participants and programme-wide roles), the lifecycle by the
+right roles (approval only by the ministry, citing a decision), milestones within the project's
+dates and overdue when pending past due, budget by source."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pilotage.core.errors import ServiceError
+from pilotage.governance.tests.factories import DecisionFactory
+from pilotage.prestations.tests.factories import CompanyFactory
+from pilotage.projects import services
+from pilotage.projects.models import Milestone, Participant, Project, Theme
+from pilotage.projects.tests.factories import MilestoneFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def _body(cast, **changes):
+    themes = list(Theme.objects.filter(code__in=["decarbonisation", "circular-economy"]))
+    return {"code": "CID-DECARB-01", "title": "Décarbonation des fours céramiques",
+            "kind": "joint_cid", "lead": cast.cti_a.pk, "themes": [t.pk for t in themes],
+            "starts_on": "2025-11-01", "ends_on": "2027-10-31", **changes}  # fmt: skip
+
+
+def test_the_cid_opens_a_joint_project_and_takes_part_in_it(cast, api_as):
+    created = api_as(cast.cid_manager)("post", "/api/v1/projects", _body(cast))
+    assert created.status_code == 201, created.content
+    project = Project.objects.get()
+    assert set(project.themes.values_list("code", flat=True)) == {"decarbonisation",
+                                                                  "circular-economy"}  # fmt: skip
+    assert Participant.objects.get(project=project).organisation == cast.cid
+    # The lead CTI sees it; the other CTI does not, until it takes part.
+    seen_by = {p: api_as(getattr(cast, p))("get", f"/api/v1/projects/{project.pk}").status_code
+               for p in ("cti_a_staff", "cti_b_staff", "partner_viewer", "auditor")}  # fmt: skip
+    assert seen_by == {"cti_a_staff": 200, "cti_b_staff": 404, "partner_viewer": 404,
+                       "auditor": 200}  # fmt: skip
+    added = api_as(cast.cid_manager)(
+        "post", f"/api/v1/projects/{project.pk}/participants",
+        {"role": "cti", "organisation": cast.cti_b.pk},
+    )  # fmt: skip
+    assert added.status_code == 201, added.content
+    assert api_as(cast.cti_b_staff)("get", f"/api/v1/projects/{project.pk}").status_code == 200
+
+
+def test_a_project_is_approved_only_by_the_ministry_citing_a_decision(cast, api_as):
+    project = ProjectFactory(lead=cast.cti_a)
+    decision = DecisionFactory(decided_on=datetime.date(2025, 3, 1))
+    path = f"/api/v1/projects/{project.pk}/approve"
+    body = {"decision": decision.pk, "on": "2025-03-10"}
+    assert api_as(cast.cti_a_manager)("post", path, body).status_code == 403
+    missing = api_as(cast.officer)("post", path, {"on": "2025-03-10"})
+    assert missing.status_code == 422 and "decision" in missing.json()["errors"]
+    early = api_as(cast.officer)("post", path, {**body, "on": "2025-02-01"})
+    assert early.status_code == 422 and "on" in early.json()["errors"]
+    approved = api_as(cast.officer)("post", path, body)
+    assert approved.json()["status"] == "approved" and approved.json()["decision_id"] == decision.pk
+
+
+def test_the_lifecycle_moves_forward_only(cast):
+    project = ProjectFactory(lead=cast.cti_a)
+    with pytest.raises(ServiceError):
+        services.project_start(actor=cast.cti_a_manager, project=project)  # not approved yet
+    services.project_approve(actor=cast.officer, project=project,
+                             decision=DecisionFactory(decided_on=datetime.date(2024, 1, 5)),
+                             on=datetime.date(2024, 1, 10))  # fmt: skip
+    services.project_start(actor=cast.cti_a_manager, project=project,
+                           on=datetime.date(2024, 2, 1))  # fmt: skip
+    with pytest.raises(ServiceError) as silent:
+        services.project_close(actor=cast.cti_a_manager, project=project, status="completed",
+                               note=" ")  # fmt: skip
+    assert "note" in silent.value.field_errors
+    services.project_close(actor=cast.cti_a_manager, project=project, status="completed",
+                           note="Ligne pilote livrée")  # fmt: skip
+    project.refresh_from_db()
+    assert (project.status, project.closed_on) == ("completed", TODAY)
+    with pytest.raises(ServiceError):
+        services.project_close(actor=cast.cti_a_manager, project=project, status="cancelled",
+                               note="Trop tard")  # fmt: skip
+    assert [h.status for h in project.history.order_by("history_date")] == [
+        "proposed", "approved", "in_progress", "completed",
+    ]  # fmt: skip
+
+
+def test_milestones_fall_within_the_project_and_are_overdue_when_pending_past_due(
+    cast, api_as, client_for
+):
+    project = ProjectFactory(lead=cast.cti_a, starts_on=datetime.date(2024, 1, 1),
+                             ends_on=datetime.date(2026, 12, 31))  # fmt: skip
+    api = api_as(cast.cti_a_staff)
+    outside = api(
+        "post",
+        "/api/v1/milestones",
+        {"project": project.pk, "title": "Trop tard", "due_on": "2027-03-01"},
+    )
+    assert outside.status_code == 422 and "due_on" in outside.json()["errors"]
+    late = api(
+        "post",
+        "/api/v1/milestones",
+        {"project": project.pk, "title": "Prototype", "due_on": "2024-06-30"},
+    )
+    assert late.status_code == 201 and late.json()["is_overdue"] is True
+    listed = client_for(cast.officer).get(reverse("projects:milestone_list"), {"overdue": "true"})
+    assert [m.pk for m in listed.context["page"].object_list] == [late.json()["id"]]
+    assessed = api(
+        "post",
+        f"/api/v1/milestones/{late.json()['id']}/assess",
+        {"status": "met", "note": "Prototype livré"},
+    )
+    assert assessed.json()["status"] == "met" and assessed.json()["is_overdue"] is False
+    with pytest.raises(ServiceError) as shrink:
+        services.project_update(actor=cast.cti_a_manager, project=project,
+                                starts_on=datetime.date(2024, 7, 1))  # fmt: skip
+    assert "ends_on" in shrink.value.field_errors
+
+
+def test_a_milestone_is_assessed_with_its_evidence_on_the_page(cast, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    milestone = MilestoneFactory(project=ProjectFactory(lead=cast.cti_a))
+    client = client_for(cast.cti_a_staff)
+    pdf = SimpleUploadedFile("pv.pdf", b"%PDF-1.4 pv de recette", content_type="application/pdf")
+    client.post(reverse("projects:milestone_assess", args=[milestone.pk]),
+                {"status": "met", "note": "Recette", "file": pdf})  # fmt: skip
+    milestone.refresh_from_db()
+    assert milestone.status == "met" and milestone.evidence.count() == 1
+    page = client.get(milestone.get_absolute_url())
+    assert milestone.evidence.get().get_absolute_url() in page.content.decode()
+
+
+def test_a_participant_is_an_organisation_or_a_company_not_both(cast):
+    project = ProjectFactory(lead=cast.cti_a)
+    company = CompanyFactory()
+    with pytest.raises(ServiceError):
+        services.participant_add(actor=cast.cti_a_manager, project=project, role="partner",
+                                 organisation=cast.partner, company=company)  # fmt: skip
+    with pytest.raises(ServiceError):
+        services.participant_add(actor=cast.cti_a_manager, project=project, role="cti",
+                                 organisation=cast.cti_a)  # fmt: skip
+    services.participant_add(actor=cast.cti_a_manager, project=project, role="beneficiary",
+                             company=company)  # fmt: skip
+    assert Participant.objects.get().company == company
+
+
+def test_budget_lines_one_per_source(cast, api_as):
+    project = ProjectFactory(lead=cast.cti_a)
+    api = api_as(cast.cti_a_manager)
+    for amount in ("1 200 000", "1 500 000"):
+        api("post", f"/api/v1/projects/{project.pk}/budget", {"source": "facet", "amount": amount})
+    answer = api("get", f"/api/v1/projects/{project.pk}").json()
+    assert [(line["source"], line["amount"]) for line in answer["budget"]] == [
+        ("facet", "1500000.00")
+    ]
+    assert not Milestone.objects.exists()
