@@ -80,7 +80,8 @@ class CommitmentOut(Schema):
     reference: str
     allocation_id: int
     agreement_id: int | None
-    project: str
+    project_id: int | None
+    project_text: str
     committed_on: datetime.date
     amount: Decimal
     disbursed: Decimal
@@ -112,7 +113,7 @@ class CommitmentIn(Schema):
     reference: str
     committed_on: datetime.date
     agreement: int | None = None
-    project: str = ""
+    project: int | None = None
     description: str = ""
 
 

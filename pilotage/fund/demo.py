@@ -60,7 +60,7 @@ def _spend(actor: User, rng: random.Random, line: Allocation, acronym: str) -> N
         actor=actor, allocation=line, amount=committed,
         reference=f"DEMO-ENG-{line.year}-{acronym}-{line.axis.number}",
         committed_on=datetime.date(line.year, rng.randint(2, 6), rng.randint(1, 28)),
-        agreement=contract, project="" if contract else "Projet de développement",
+        agreement=contract, project=None if contract else _development_project(actor, line, committed),
         description=INVENTED,
     )  # fmt: skip
     paid_share = {2022: 100, 2023: 95, 2024: 75, 2025: 35}.get(line.year, 0)
@@ -76,6 +76,21 @@ def _spend(actor: User, rng: random.Random, line: Allocation, acronym: str) -> N
                 payment_reference=f"DEMO-OP-{line.year}-{acronym}-{line.axis.number}-{instalment}",
                 note=INVENTED,
             )  # fmt: skip
+
+
+def _development_project(actor: User, line: Allocation, amount: Decimal):
+    """A CTI without a contract commits its line for a development project of its own (whose
+    FACET budget is the amount)."""
+    from pilotage.projects.services import budget_set, project_create
+
+    project = project_create(
+        actor=actor, code=f"DEMO-DEV-{line.cti.acronym}-{line.year}-{line.axis.number}",
+        title="Projet de développement (démo)", kind="general_interest", lead=line.cti,
+        starts_on=datetime.date(line.year, 1, 1), ends_on=datetime.date(line.year + 1, 12, 31),
+        description=INVENTED,
+    )  # fmt: skip
+    budget_set(actor=actor, project=project, source="facet", amount=amount)
+    return project
 
 
 def _reallocate(actor: User, plan: Programme) -> None:

@@ -10,6 +10,7 @@ from pilotage.fund.models import Allocation
 from pilotage.governance.models import Decision, DecisionKind
 from pilotage.programmes.forms import DATE
 from pilotage.programmes.models import Agreement, Programme, StrategicAxis
+from pilotage.projects.models import Project
 
 
 def amount_field() -> FrenchDecimalField:
@@ -60,7 +61,7 @@ class CommitmentForm(StyledForm):
     agreement = forms.ModelChoiceField(
         Agreement.objects.all(), label=_("Agreement"), required=False
     )
-    project = forms.CharField(label=_("Project"), max_length=255, required=False)
+    project = forms.ModelChoiceField(Project.objects.all(), label=_("Project"), required=False)
     description = note_field(_("Description"))
 
     def __init__(self, *args: Any, **kwargs: Any):

@@ -100,7 +100,16 @@ class Commitment(models.Model):
         related_name="commitments",
         verbose_name=_("agreement"),
     )
-    project = models.CharField(_("project"), max_length=255, blank=True)
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("project"),
+    )
+    # What the ledger said before projects were records (kept: nothing of it is lost).
+    project_text = models.CharField(_("project (as first written)"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     committed_on = models.DateField(_("committed on"))
     # Running totals: Σ commitment entries (0 once reversed) and Σ disbursements.
@@ -122,7 +131,7 @@ class Commitment(models.Model):
                 condition=Q(disbursed__gte=0), name="commitment_disbursed_gte_0"
             ),
             models.CheckConstraint(
-                condition=Q(agreement__isnull=False) | ~Q(project=""),
+                condition=Q(agreement__isnull=False) | Q(project__isnull=False),
                 name="commitment_for_agreement_or_project",
             ),
         ]

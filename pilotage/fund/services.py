@@ -2,11 +2,12 @@
 
 Each entry is posted as a list of effects on the running totals of its lines; a reversal posts the
 opposite effects. The rows an entry touches are locked first, always in the same order (plan, then
-allocations by id, then the commitment), so concurrent requests queue instead of racing, and the
-ceilings are checked on the locked figures:
+the project a commitment names, then allocations by id, then the commitment), so concurrent
+requests queue instead of racing, and the ceilings are checked on the locked figures:
 
     Σ allocations on an axis ≤ axis envelope ≤ plan envelope (the plan row is the lock the plan's
-    own services take too); Σ commitments ≤ allocation; Σ disbursements ≤ commitment.
+    own services take too); Σ commitments ≤ allocation; Σ disbursements ≤ commitment; a project's
+    Σ commitments ≤ its FACET budget.
 
 A refusal says which ceiling and by how much, and the transaction saves nothing.
 """
@@ -29,6 +30,7 @@ from pilotage.core.services import persist, save_audited
 from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
 from pilotage.governance.models import Decision, DecisionKind
 from pilotage.programmes.models import Agreement, Programme, StrategicAxis
+from pilotage.projects.models import BudgetSource, Project, ProjectStatus
 
 
 def _over(message: str) -> ServiceError:
@@ -283,10 +285,12 @@ def commitment_record(
     reference: str,
     committed_on: datetime.date,
     agreement: Agreement | None = None,
-    project: str = "",
+    project: Project | None = None,
     description: str = "",
 ) -> Commitment:
-    """Commit money on an allocation for an agreement or a project."""
+    """Commit money on an allocation for an agreement or a project. A project's FACET
+    commitments never exceed its FACET budget: the project row is locked with the ledger's
+    (after the plan, in the fixed order), so concurrent commitments queue on it."""
     entry = _entry(actor, kind=EntryKind.COMMITMENT, amount=amount, reference=reference,
                    date_field="committed_on", allocation=allocation, entry_date=committed_on,
                    note=description)  # fmt: skip
@@ -308,22 +312,51 @@ def commitment_record(
             "committed_on",
             ErrorCode.INVALID,
         )
-    if agreement is None and not (project or "").strip():
+    if agreement is None and project is None:
         raise refusal(
             _("Name the agreement or the project the money is for."), "agreement", ErrorCode.INVALID
         )
+    if project is not None:
+        _check_project_budget(allocation, project, amount)
     entry.commitment = persist(
         Commitment(
             allocation=allocation,
             reference=entry.reference,
             agreement=agreement,
-            project=(project or "").strip(),
+            project=project,
             description=description,
             committed_on=committed_on,
         ),
         actor=actor,
     )
     return _post(entry, actor=actor).commitment
+
+
+def _check_project_budget(allocation: Allocation, project: Project, amount: Decimal) -> None:
+    """The allocation's CTI takes part in the project, and the project's FACET budget holds the
+    commitment (checked on the locked project row)."""
+    list(Programme.objects.select_for_update().filter(pk=allocation.programme_id))
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    takes_part = (
+        locked.lead_id == allocation.cti_id
+        or locked.participants.filter(organisation=allocation.cti_id).exists()
+    )
+    if not takes_part:
+        raise refusal(_("The allocation's CTI takes no part in this project."), "project",
+                      ErrorCode.INVALID)  # fmt: skip
+    if locked.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
+        raise refusal(_("The project is closed: no more money is committed to it."), "project")
+    budget = locked.budget.filter(source=BudgetSource.FACET).values_list("amount", flat=True)
+    ceiling = budget.first() or Decimal(0)
+    committed = Commitment.objects.filter(project=locked).aggregate(total=Sum("amount"))["total"]
+    if (committed or 0) + amount > ceiling:
+        raise refusal(
+            _("The project's FACET budget is %(budget)s, of which %(committed)s is committed: "
+              "%(amount)s more would exceed it.")
+            % {"budget": format_mad(ceiling), "committed": format_mad(committed or 0),
+               "amount": format_mad(amount)},
+            "amount", ErrorCode.OVER_CEILING,
+        )  # fmt: skip
 
 
 @transaction.atomic

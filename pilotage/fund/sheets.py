@@ -34,6 +34,7 @@ from pilotage.fund import services
 from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
 from pilotage.governance.models import Decision
 from pilotage.programmes.models import Agreement, Programme
+from pilotage.projects.models import Project
 
 COLUMNS = [
     Column("kind", gettext_lazy("Kind"), required=True),
@@ -50,7 +51,7 @@ COLUMNS = [
     Column("commitment", gettext_lazy("Commitment")),
     Column("decision", gettext_lazy("Decision")),
     Column("agreement", gettext_lazy("Agreement")),
-    Column("project", gettext_lazy("Project")),
+    Column("project", gettext_lazy("Project (code)")),
     Column("note", gettext_lazy("Note")),
 ]
 
@@ -179,9 +180,11 @@ def _post_row(actor, kind: str, row: _Row) -> None:
         agreement = (
             _found(Agreement, "agreement", reference=agreement_ref) if agreement_ref else None
         )
+        project_code = row.text("project", required=False)
+        project = _found(Project, "project", code=project_code) if project_code else None
         services.commitment_record(actor=actor, allocation=source, amount=amount,
                                    reference=reference, committed_on=date, agreement=agreement,
-                                   project=row.text("project", required=False), description=note)  # fmt: skip
+                                   project=project, description=note)  # fmt: skip
     else:
         decision = _found(Decision, "decision", number=row.text("decision"))
         services.reallocation_record(actor=actor, source=source, target=row.line(programme, "to_"),

@@ -189,14 +189,14 @@ class CommitmentList(ObjectListView):
     model = Commitment
     filterset_class = CommitmentFilter
     title = gettext_lazy("Commitments")
-    related = ("allocation__cti", "allocation__axis", "agreement")
+    related = ("allocation__cti", "allocation__axis", "agreement", "project")
     columns = [
         Column("reference", gettext_lazy("Reference"), sort="reference", link=True),
         Column("committed_on", gettext_lazy("Committed on"), sort="committed_on"),
         Column("cti", gettext_lazy("CTI"), "allocation.cti.acronym", sort="allocation__cti__acronym"),
         Column("axis", gettext_lazy("Axis"), "allocation.axis.number"),
         Column("year", gettext_lazy("Year"), "allocation.year", sort="allocation__year"),
-        Column("for", gettext_lazy("For"), lambda c: c.agreement or c.project),
+        Column("for", gettext_lazy("For"), lambda c: c.agreement or c.project or c.project_text),
         Column("amount", gettext_lazy("Committed"), sort="amount"),
         Column("disbursed", gettext_lazy("Disbursed"), sort="disbursed"),
         Column("remaining", gettext_lazy("Still to pay"), "remaining"),

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -136,7 +137,13 @@ class Projects(Resource):
         user = request.user
         may_edit = access.can_edit(user, obj)
         moves = services.TRANSITIONS[obj.status]
+        # FACET money as the ledger holds it (reverse relation: no import of the fund app).
+        commitments = obj.commitments.visible_to(user).select_related("allocation__cti")
+        ledger = commitments.aggregate(committed=Sum("amount"), paid=Sum("disbursed"))
         return {
+            "commitments": commitments,
+            "facet_committed": ledger["committed"] or 0,
+            "facet_paid": ledger["paid"] or 0,
             "milestones": obj.milestones.all(),
             "participants": obj.participants.select_related("organisation", "company"),
             "budget": obj.budget.all(),

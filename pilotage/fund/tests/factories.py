@@ -66,10 +66,22 @@ def allocate(cti, amount="500000", axis=None, year=2024, actor=None) -> Allocati
     return entry.allocation
 
 
-def commit(allocation, amount="100000", actor=None) -> Commitment:
+def facet_project(cti, budget="100000000000"):
+    """A project of the CTI whose FACET budget is large enough for any commitment of a test
+    (the ledger's own ceilings are what those tests are about)."""
+    from pilotage.projects.models import BudgetLine
+    from pilotage.projects.tests.factories import ProjectFactory
+
+    project = ProjectFactory(lead=cti)
+    BudgetLine.objects.create(project=project, source="facet", amount=Decimal(budget))
+    return project
+
+
+def commit(allocation, amount="100000", actor=None, project=None) -> Commitment:
     return services.commitment_record(
         actor=actor or ledger_clerk(), allocation=allocation, amount=Decimal(amount),
-        reference=ref("ENG"), committed_on=DAY, project="Plateforme d'essais",
+        reference=ref("ENG"), committed_on=DAY,
+        project=project or facet_project(allocation.cti),
     )  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.testing import sign_in
 from pilotage.fund import services
 from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
-from pilotage.fund.tests.factories import DAY, allocate, ledger_clerk
+from pilotage.fund.tests.factories import DAY, allocate, facet_project, ledger_axis, ledger_clerk
 
 WRITERS = 50
 
@@ -22,6 +22,7 @@ def test_fifty_concurrent_commitments_never_exceed_the_allocation(cast):
     assert connection.vendor == "postgresql"
     clerk = ledger_clerk()
     line = allocate(cast.cti_a, "1000000", actor=clerk)
+    project = facet_project(cast.cti_a)
     start = threading.Barrier(WRITERS)
     outcomes: list[tuple[str, str]] = []
     lock = threading.Lock()
@@ -32,7 +33,7 @@ def test_fifty_concurrent_commitments_never_exceed_the_allocation(cast):
             services.commitment_record(
                 actor=clerk, allocation=Allocation.objects.get(pk=line.pk),
                 amount=Decimal("30000"), reference=f"ENG-RACE-{n}", committed_on=DAY,
-                project="Course",
+                project=project,
             )  # fmt: skip
             outcome = ("ok", "")
         except ServiceError as exc:
@@ -70,6 +71,7 @@ def test_the_same_commitment_reference_posted_at_once_is_one_201_and_clean_409s(
     from django.test import Client
 
     line = allocate(cast.cti_a, "1000000", actor=cast.officer)
+    project = facet_project(cast.cti_a)
     posters = 6
     clients = []
     for _n in range(posters):
@@ -87,7 +89,7 @@ def test_the_same_commitment_reference_posted_at_once_is_one_201_and_clean_409s(
             response = client.post(
                 "/api/v1/fund/commitments",
                 {"allocation": line.pk, "amount": "1000", "reference": "ENG-TWICE",
-                 "committed_on": DAY.isoformat(), "project": "Course"},
+                 "committed_on": DAY.isoformat(), "project": project.pk},
                 content_type="application/json",
             )  # fmt: skip
         finally:
@@ -107,3 +109,46 @@ def test_the_same_commitment_reference_posted_at_once_is_one_201_and_clean_409s(
     assert all("reference" in fields for fields in refused_fields), refused_fields
     assert Commitment.objects.filter(reference="ENG-TWICE").count() == 1
     assert Entry.objects.filter(reference="ENG-TWICE").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_commitments_never_exceed_the_projects_facet_budget(cast):
+    """Fifty writers commit 30 000 on one project (FACET budget 1 000 000) from four allocation
+    lines of 300 000: the lines could take 40, the project takes 33; the 17 others are told
+    which ceiling they would cross, and nothing of them is kept."""
+    clerk = ledger_clerk()
+    project = facet_project(cast.cti_a, budget="1000000")
+    axis = ledger_axis("5000000")
+    lines = [
+        allocate(cast.cti_a, "300000", axis=axis, year=2022 + n, actor=clerk) for n in range(4)
+    ]
+    start = threading.Barrier(WRITERS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def write(n: int) -> None:
+        try:
+            start.wait()
+            services.commitment_record(
+                actor=clerk, allocation=Allocation.objects.get(pk=lines[n % 4].pk),
+                amount=Decimal("30000"), reference=f"ENG-PRJ-{n}", committed_on=DAY,
+                project=project,
+            )  # fmt: skip
+            outcome = "ok"
+        except ServiceError as exc:
+            outcome = exc.code
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    committed = Commitment.objects.filter(project=project).aggregate(total=Sum("amount"))["total"]
+    assert committed <= Decimal("1000000")
+    assert outcomes.count("ok") == 33 and committed == Decimal("990000")
+    assert set(outcomes) == {"ok", ErrorCode.OVER_CEILING}
+    assert Entry.objects.filter(reference__startswith="ENG-PRJ-").count() == 33

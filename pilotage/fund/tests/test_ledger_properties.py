@@ -41,10 +41,20 @@ class Ledger(RuleBasedStateMachine):
         self.axes = [ledger_axis("1000000", 1), ledger_axis("600000", 2)]
         self.decision = reallocation_decision()
         self.n = 0
+        self.projects: dict = {}
 
     def teardown(self):
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
+
+    def _project(self, line):
+        """One FACET project per CTI, its budget out of the way (the allocation's ceilings are
+        what the machine explores)."""
+        from pilotage.fund.tests.factories import facet_project
+
+        if line.cti_id not in self.projects:
+            self.projects[line.cti_id] = facet_project(line.cti)
+        return self.projects[line.cti_id]
 
     def _ref(self) -> str:
         self.n += 1
@@ -74,7 +84,7 @@ class Ledger(RuleBasedStateMachine):
             return None
         return self._attempt(lambda: services.commitment_record(
             actor=self.officer, allocation=line, amount=amount, reference=self._ref(),
-            committed_on=DAY, project="P",
+            committed_on=DAY, project=self._project(line),
         ))  # fmt: skip
 
     @rule(target=entries, commitment=commitments, amount=amounts)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from pilotage.fund.models import Commitment, Entry, EntryKind
 from pilotage.fund.sheets import COLUMNS
-from pilotage.fund.tests.factories import allocate, commit, ledger_axis, pay
+from pilotage.fund.tests.factories import allocate, commit, facet_project, ledger_axis, pay
 from pilotage.programmes.tests.factories import AxisFactory
 
 AS_OF = "2024-06-30"
@@ -120,7 +120,7 @@ def test_an_officer_records_a_commitment_and_a_bad_amount_saves_nothing(cast, cl
     line = allocate(cast.cti_a, "100000")
     client = client_for(cast.officer)
     data = {"allocation": line.pk, "amount": "150 000,00", "reference": "ENG-9",
-            "committed_on": "2024-03-01", "project": "Banc d'essai"}  # fmt: skip
+            "committed_on": "2024-03-01", "project": facet_project(cast.cti_a).pk}  # fmt: skip
     refused = client.post(reverse("fund:commitment_create"), data)
     assert refused.status_code == 422
     assert "50\u00a0000,00" in refused.content.decode()
@@ -165,7 +165,7 @@ def test_the_api_scopes_the_ledger_and_refuses_writes_to_ctis(cast, client_for):
     assert [row["id"] for row in listed] == [mine.pk]
     assert client.get(f"/api/v1/fund/allocations/{theirs.pk}").status_code == 404
     body = {"allocation": mine.pk, "amount": "10", "reference": "X", "committed_on": "2024-03-02",
-            "project": "P"}  # fmt: skip
+            "project": facet_project(cast.cti_a).pk}  # fmt: skip
     assert (
         client.post("/api/v1/fund/commitments", body, content_type="application/json").status_code
         == 403
@@ -176,7 +176,7 @@ def test_the_api_records_and_refuses_over_the_ceiling_with_the_reason(cast, clie
     line = allocate(cast.cti_a, "1000")
     client = client_for(cast.officer)
     body = {"allocation": line.pk, "amount": "1500", "reference": "ENG-API",
-            "committed_on": "2024-03-02", "project": "P"}  # fmt: skip
+            "committed_on": "2024-03-02", "project": facet_project(cast.cti_a).pk}  # fmt: skip
     refused = client.post("/api/v1/fund/commitments", body, content_type="application/json")
     assert refused.status_code == 409
     assert refused.json()["code"] == "over_ceiling"
@@ -200,6 +200,7 @@ def test_the_import_posts_all_rows_or_none_and_twice_adds_nothing(cast, client_f
     axis = ledger_axis("1000000")
     AxisFactory(programme=axis.programme, number=2, envelope=Decimal("10"))
     code, cti = axis.programme.code, cast.cti_a.acronym
+    lab = facet_project(cast.cti_a)
     client = client_for(cast.officer)
     template = client.get(reverse("fund:import"), {"template": 1})
     header = next(load_workbook(io.BytesIO(template.content)).active.iter_rows(values_only=True))
@@ -211,7 +212,7 @@ def test_the_import_posts_all_rows_or_none_and_twice_adds_nothing(cast, client_f
         line(kind="allocation", date="15/01/2024", reference="AL-1", amount="500 000,00",
              plan=code, axis=1, cti=cti, year=2024)
         + line(kind="engagement", date="01/02/2024", reference="ENG-1", amount="120 000,00",
-               plan=code, axis=1, cti=cti, year=2024, project="Labo")
+               plan=code, axis=1, cti=cti, year=2024, project=lab.code)
         + line(kind="décaissement", date="45352", reference="OP-1", amount="20 000",
                commitment="ENG-1")
     )  # fmt: skip

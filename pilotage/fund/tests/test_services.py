@@ -13,6 +13,7 @@ from pilotage.fund.tests.factories import (
     DAY,
     allocate,
     commit,
+    facet_project,
     ledger_axis,
     pay,
     reallocation_decision,
@@ -107,7 +108,7 @@ def test_references_are_unique_across_the_journal(cast):
     error = refused(
         lambda: services.commitment_record(
             actor=cast.officer, allocation=line, amount=Decimal(1), reference=reference,
-            committed_on=DAY, project="X",
+            committed_on=DAY, project=facet_project(cast.cti_a),
         ),
         ErrorCode.INVALID,
     )  # fmt: skip
@@ -333,7 +334,7 @@ def test_a_commitment_needs_money_on_its_line_that_day_and_the_lines_own_contrac
     error = refused(
         lambda: services.commitment_record(
             actor=cast.officer, allocation=line, amount=Decimal(1), reference=ref(),
-            committed_on=DAY - dt.timedelta(days=1), project="P",
+            committed_on=DAY - dt.timedelta(days=1), project=facet_project(cast.cti_a),
         ),
         ErrorCode.INVALID,
     )  # fmt: skip
@@ -355,14 +356,14 @@ def test_reversal_references_are_reserved_and_fit_the_column(cast):
     error = refused(
         lambda: services.commitment_record(
             actor=cast.officer, allocation=line, amount=Decimal(1), reference="ENG-1-ANN",
-            committed_on=DAY, project="P",
+            committed_on=DAY, project=facet_project(cast.cti_a),
         ),
         ErrorCode.INVALID,
     )  # fmt: skip
     assert "reference" in error.field_errors
     long = services.commitment_record(
         actor=cast.officer, allocation=line, amount=Decimal(1), reference="E" * 60,
-        committed_on=DAY, project="P",
+        committed_on=DAY, project=facet_project(cast.cti_a),
     )  # fmt: skip
     reversal = services.entry_reverse(actor=cast.officer, entry=long.entries.get(), reason="x")
     assert reversal.reference == "E" * 56 + "-ANN"

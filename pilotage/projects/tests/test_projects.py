@@ -155,3 +155,17 @@ def test_budget_lines_one_per_source(cast, api_as):
         ("facet", "1500000.00")
     ]
     assert not Milestone.objects.exists()
+
+
+def test_the_project_page_shows_its_facet_money_from_the_ledger(cast, client_for):
+    from pilotage.fund.tests.factories import allocate, commit, facet_project, pay
+
+    project = facet_project(cast.cti_a, budget="500000")
+    commitment = commit(allocate(cast.cti_a, "800000"), "300000", project=project)
+    pay(commitment, "120000")
+    page = client_for(cast.cti_a_staff).get(project.get_absolute_url())
+    assert (page.context["facet_committed"], page.context["facet_paid"]) == (300000, 120000)
+    assert commitment.get_absolute_url() in page.content.decode()
+    with pytest.raises(ServiceError) as over:
+        commit(allocate(cast.cti_a, "800000", year=2025), "250000", project=project)
+    assert over.value.code == "over_ceiling" and "amount" in over.value.field_errors
