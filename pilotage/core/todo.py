@@ -9,6 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
+
 _providers: list[Callable[[Any], list["TodoItem"]]] = []
 
 
@@ -20,6 +23,16 @@ class TodoItem:
     oldest: datetime.date | datetime.datetime | None = None  # waiting since
     due: datetime.date | None = None  # to be done by (decisions, recommendations)
     tone: str = "primary"  # Bootstrap colour of the count: danger for what is late
+
+
+def due_item(text: str, due: dict, url_name: str) -> TodoItem:
+    """An item for things due by a date: `due` is {"count": n, "first": earliest due date};
+    `text` names them with %(count)s and %(due)s. Red once the first is late."""
+    late = due["first"] < timezone.localdate()
+    return TodoItem(
+        text % {"count": due["count"], "due": due["first"].strftime("%d/%m/%Y")},
+        due["count"], reverse(url_name), due=due["first"], tone="danger" if late else "warning",
+    )  # fmt: skip
 
 
 def register_todo(provider: Callable[[Any], list[TodoItem]]) -> None:

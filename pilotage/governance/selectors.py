@@ -5,12 +5,11 @@ import datetime
 from typing import Any
 
 from django.db.models import BooleanField, Case, Count, Min, Q, QuerySet, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from pilotage.core import access
-from pilotage.core.todo import TodoItem
+from pilotage.core.todo import TodoItem, due_item
 from pilotage.governance.models import (
     PENDING_FOLLOW_UP,
     PENDING_RECOMMENDATION,
@@ -91,18 +90,10 @@ def todo_items(user: Any) -> list[TodoItem]:
         text = ngettext("%(count)s decision to follow up by %(due)s",
                         "%(count)s decisions to follow up, the first by %(due)s",
                         decisions["count"])  # fmt: skip
-        items.append(_due_item(text, decisions, "governance:decision_list"))
+        items.append(due_item(text, decisions, "governance:decision_list"))
     if recommendations["count"]:
         text = ngettext("%(count)s recommendation due by %(due)s",
                         "%(count)s recommendations due, the first by %(due)s",
                         recommendations["count"])  # fmt: skip
-        items.append(_due_item(text, recommendations, "governance:recommendation_list"))
+        items.append(due_item(text, recommendations, "governance:recommendation_list"))
     return items
-
-
-def _due_item(text: str, due: dict, url_name: str) -> TodoItem:
-    late = due["first"] < timezone.localdate()
-    return TodoItem(
-        text % {"count": due["count"], "due": due["first"].strftime("%d/%m/%Y")},
-        due["count"], reverse(url_name), due=due["first"], tone="danger" if late else "warning",
-    )  # fmt: skip

@@ -9,11 +9,22 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from pilotage.core.navigation import MenuItem, register_menu
+        from pilotage.core.todo import register_todo
+        from pilotage.projects.selectors import COMPUTATIONS, computed_actuals, todo_items
+        from pilotage.results.computations import register_provider
+
+        register_provider(computed_actuals, computations=COMPUTATIONS)
+        register_todo(todo_items)
 
         for item in (
             MenuItem(
                 _("Projects"), "projects:project_list", "kanban", lambda user: True,
                 _("Task-force assistance, new activities and platforms, joint CID projects."),
+                section="results",
+            ),
+            MenuItem(
+                _("Project timeline"), "projects:timeline", "bar-chart-steps", lambda user: True,
+                _("The portfolio on a time axis, with its milestones; filter as the list."),
                 section="results",
             ),
             MenuItem(

@@ -93,6 +93,7 @@ def main_pages(cast):
         "standard": at_stage("public_enquiry", cti=cast.cti_a).get_absolute_url(),
         "standards pipeline": "/standards/pipeline/",
         "projects": "/projects/",
+        "project timeline": "/projects/timeline/",
         "project": ProjectFactory(lead=cast.cti_a).get_absolute_url(),
         "certificate verification": f"/verify/{certificate_token(certificate)}/",
         "public catalogue": "/catalogue/",

@@ -169,3 +169,60 @@ def test_the_project_page_shows_its_facet_money_from_the_ledger(cast, client_for
     with pytest.raises(ServiceError) as over:
         commit(allocate(cast.cti_a, "800000", year=2025), "250000", project=project)
     assert over.value.code == "over_ceiling" and "amount" in over.value.field_errors
+
+
+def test_the_kpis_count_projects_and_milestones_of_the_period(cast):
+    from decimal import Decimal
+
+    from pilotage.results.computations import computed_values
+
+    task_force = ProjectFactory(
+        lead=cast.cti_a, kind="task_force", status="in_progress",
+        decision=DecisionFactory(decided_on=datetime.date(2024, 1, 5)),
+        approved_on=datetime.date(2024, 1, 10), started_on=datetime.date(2024, 2, 1),
+        investment_mdh=Decimal("120.5"), jobs_expected=300,
+    )  # fmt: skip
+    MilestoneFactory(project=task_force, due_on=datetime.date(2024, 6, 30), status="met",
+                     reached_on=datetime.date(2024, 6, 20))  # fmt: skip
+    MilestoneFactory(project=task_force, due_on=datetime.date(2024, 9, 30), status="met",
+                     reached_on=datetime.date(2024, 10, 15))  # late  # fmt: skip
+    MilestoneFactory(project=task_force, due_on=datetime.date(2025, 3, 31))
+    ProjectFactory(lead=cast.cti_b, kind="task_force", started_on=datetime.date(2024, 3, 1))
+    values = computed_values([cast.cti_a.pk], 2024)[cast.cti_a.pk]
+    got = {name: values[(name, "")] for name in (
+        "projects_started", "projects_task_force", "projects_joint_cid",
+        "task_force_investment_mdh", "task_force_jobs", "milestones_due",
+        "milestones_met_on_time")}  # fmt: skip
+    assert got == {
+        "projects_started": 1, "projects_task_force": 1, "projects_joint_cid": 0,
+        "task_force_investment_mdh": Decimal("120.5"), "task_force_jobs": 300,
+        "milestones_due": 2, "milestones_met_on_time": 1,
+    }  # fmt: skip
+
+
+def test_milestones_due_within_a_month_are_on_the_project_peoples_to_do_list(cast, client_for):
+    project = ProjectFactory(lead=cast.cti_a, starts_on=TODAY - datetime.timedelta(days=100),
+                             ends_on=TODAY + datetime.timedelta(days=400))  # fmt: skip
+    MilestoneFactory(project=project, due_on=TODAY - datetime.timedelta(days=3))  # late
+    MilestoneFactory(project=project, due_on=TODAY + datetime.timedelta(days=20))
+    MilestoneFactory(project=project, due_on=TODAY + datetime.timedelta(days=90))  # not yet
+    from pilotage.core.todo import todo_for
+
+    items = [item for item in todo_for(cast.cti_a_staff) if "milestone" in item.label]
+    assert [(item.count, item.tone) for item in items] == [(2, "danger")]
+    assert not [item for item in todo_for(cast.cti_b_staff) if "milestone" in item.label]
+
+
+def test_the_timeline_draws_the_filtered_projects_the_person_may_see(cast, client_for):
+    import json
+
+    mine = ProjectFactory(lead=cast.cti_a, kind="joint_cid")
+    MilestoneFactory(project=mine, title="Prototype", due_on=datetime.date(2024, 6, 30))
+    ProjectFactory(lead=cast.cti_a, kind="platform")
+    ProjectFactory(lead=cast.cti_b, kind="joint_cid")  # not CTI A's
+    page = client_for(cast.cti_a_staff).get(reverse("projects:timeline"), {"kind": "joint_cid"})
+    assert [p.pk for p in page.context["projects"]] == [mine.pk]
+    spec = json.loads(page.context["spec"])
+    bars, points = spec["layer"][0]["data"]["values"], spec["layer"][1]["data"]["values"]
+    assert [b["code"] for b in bars] == [mine.code]
+    assert [(p["milestone"], p["overdue"]) for p in points] == [("Prototype", True)]
