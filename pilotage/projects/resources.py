@@ -15,7 +15,7 @@ from ninja import Field, ModelSchema, Schema
 from pilotage.core import access
 from pilotage.core.registry import Resource, Step, register
 from pilotage.core.tables import Column
-from pilotage.projects import services
+from pilotage.projects import selectors, services
 from pilotage.projects.filters import MilestoneFilter, ProjectFilter
 from pilotage.projects.forms import (
     ApproveForm,
@@ -100,6 +100,9 @@ class Projects(Resource):
         Column("starts_on", gettext_lazy("Start"), sort="starts_on"),
         Column("ends_on", gettext_lazy("End"), sort="ends_on"),
         Column("status", gettext_lazy("Status"), sort="status"),
+        Column("facet_planned", gettext_lazy("FACET planned (MAD)"), sort="facet_planned"),
+        Column("facet_committed", gettext_lazy("FACET committed (MAD)"), sort="facet_committed"),
+        Column("facet_paid", gettext_lazy("FACET paid (MAD)"), sort="facet_paid"),
     ]
     default_sort = "-starts_on"
     create_service = staticmethod(services.project_create)
@@ -132,6 +135,9 @@ class Projects(Resource):
     schema = ProjectOut
     api_summary = "Projects you take part in (all, for programme-wide roles)"
     detail_template = "projects/project_detail.html"
+
+    def queryset(self, user: Any) -> Any:
+        return selectors.portfolio(user).prefetch_related(*self.prefetch)
 
     def detail_context(self, request: HttpRequest, obj: Project) -> dict[str, Any]:
         user = request.user

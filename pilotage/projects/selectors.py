@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,15 @@ from django.utils.translation import ngettext
 from pilotage.core import access
 from pilotage.core.roles import CTI_ROLES, Role
 from pilotage.core.todo import TodoItem, due_item
-from pilotage.projects.models import Milestone, MilestoneStatus, Project, ProjectKind, ProjectStatus
+from pilotage.projects.models import (
+    BudgetLine,
+    BudgetSource,
+    Milestone,
+    MilestoneStatus,
+    Project,
+    ProjectKind,
+    ProjectStatus,
+)
 from pilotage.results.computations import Values, period_bounds
 
 # What a computed indicator may count in the projects (per lead CTI and period).
@@ -73,6 +81,26 @@ def computed_actuals(*, cti_ids: Iterable[int], year: int, part: int = 0) -> Val
                 if name != "lead_id":
                     values[row["lead_id"]][(name, "")] = Decimal(value or 0)
     return values
+
+
+def portfolio(user: Any) -> Any:
+    """The projects the user may see, each with its FACET money: planned (its budget line),
+    committed and paid (from the ledger), in subqueries so that the list stays one query."""
+    from pilotage.fund.models import Commitment  # the ledger reads projects, not the reverse
+
+    ledger = Commitment.objects.filter(project=OuterRef("pk")).values("project")
+    return (
+        Project.objects.visible_to(user)
+        .select_related("lead", "axis")
+        .annotate(
+            facet_planned=Subquery(
+                BudgetLine.objects.filter(project=OuterRef("pk"), source=BudgetSource.FACET)
+                .values("amount")[:1]
+            ),
+            facet_committed=Subquery(ledger.annotate(total=Sum("amount")).values("total")),
+            facet_paid=Subquery(ledger.annotate(total=Sum("disbursed")).values("total")),
+        )
+    )  # fmt: skip
 
 
 # Milestones due within this many days (or late) are on their project people's to-do list.

@@ -226,3 +226,28 @@ def test_the_timeline_draws_the_filtered_projects_the_person_may_see(cast, clien
     bars, points = spec["layer"][0]["data"]["values"], spec["layer"][1]["data"]["values"]
     assert [b["code"] for b in bars] == [mine.code]
     assert [(p["milestone"], p["overdue"]) for p in points] == [("Prototype", True)]
+
+
+def test_the_portfolio_lists_each_projects_facet_money_in_a_constant_number_of_queries(
+    cast, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilotage.fund.tests.factories import allocate, commit, facet_project, pay
+
+    project = facet_project(cast.cti_a, budget="500000")
+    pay(commit(allocate(cast.cti_a, "800000"), "300000", project=project), "120000")
+    client = client_for(cast.officer)
+    url = reverse("projects:project_list")
+    page = client.get(url)
+    row = next(obj for obj, _cells in page.context["rows"] if obj.pk == project.pk)
+    assert (row.facet_planned, row.facet_committed, row.facet_paid) == (500000, 300000, 120000)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _n in range(5):
+        other = facet_project(cast.cti_b)
+        commit(allocate(cast.cti_b, "1000", year=2022 + _n % 4), "500", project=other)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
