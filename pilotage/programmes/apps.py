@@ -9,6 +9,10 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from pilotage.core.navigation import MenuItem, register_menu
+        from pilotage.core.todo import register_todo
+        from pilotage.programmes.selectors import todo_items
+
+        register_todo(todo_items)
 
         register_menu(
             MenuItem(

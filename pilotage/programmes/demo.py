@@ -1,7 +1,8 @@
 """Demo plans and agreements. Public facts: the plans, their envelopes and axes, the signature dates
 of the 2022 convention-cadre (7 June 2022), the contrats-objectifs (11 April 2023) and the CID
 convention-cadre (16 October 2025). Invented (and labelled so): the split of the envelope across
-axes, the contract ceilings, the status of the contrats spécifiques and of the protocol."""
+axes, the contract ceilings, the status of the contrats spécifiques and of the protocol, and the
+deliverables and payment schedules of two of them."""
 
 import datetime
 from decimal import Decimal
@@ -13,7 +14,10 @@ from pilotage.programmes.models import (
     AgreementKind,
     AgreementParty,
     AgreementStatus,
+    Deliverable,
+    DeliverableStatus,
     PartyRole,
+    PaymentTranche,
     Programme,
     StrategicAxis,
 )
@@ -136,7 +140,7 @@ def load(actor: User) -> None:
         "formations techniques spécialisées.",
     )
     for cti in CTIS:
-        _agreement(
+        contract = _agreement(
             actor,
             f"CS-2025-CID-{cti}",
             [("CID", PartyRole.PROVIDER), (cti, PartyRole.BENEFICIARY)],
@@ -147,6 +151,8 @@ def load(actor: User) -> None:
             description="Conditions techniques et financières des prestations. Statut inventé "
             "pour la démonstration.",
         )
+        if cti in ("CTPC", "CETEMCO") and not contract.deliverables.exists():
+            _contract_modalities(actor, contract)
     _agreement(
         actor,
         "PC-2025-CTPC-CID-CAPGEMINI",
@@ -160,3 +166,32 @@ def load(actor: User) -> None:
         description="Formation du personnel à la conception et au développement de pièces "
         "automobiles « build to print ». Date de signature non publique.",
     )  # fmt: skip
+
+
+# Invented: each line is (title, due, delivered, accepted, tranche amount in MAD, paid on).
+MODALITIES = [
+    ("Diagnostic des besoins et cahier des charges", datetime.date(2025, 12, 15),
+     datetime.date(2025, 12, 12), datetime.date(2025, 12, 22), 450_000, datetime.date(2026, 1, 20)),
+    ("Rapport d'avancement du projet commun", datetime.date(2026, 6, 30),
+     datetime.date(2026, 7, 3), datetime.date(2026, 7, 15), 600_000, None),
+    ("Rapport final et transfert des livrables", datetime.date(2026, 11, 30), None, None,
+     450_000, None),
+]  # fmt: skip
+
+
+def _contract_modalities(actor: User, contract: Agreement) -> None:
+    """A contract in force with three deliverables, each releasing a tranche: the first paid,
+    the second released, the third overdue."""
+    contract.status, contract.signed_on = AgreementStatus.IN_FORCE, datetime.date(2025, 11, 20)
+    contract.starts_on, contract.ends_on = contract.signed_on, datetime.date(2027, 6, 30)
+    contract.ceiling = Decimal(1_500_000)
+    _save(contract, actor)
+    for number, (title, due, delivered, accepted, amount, paid) in enumerate(MODALITIES, 1):
+        status = DeliverableStatus.ACCEPTED if accepted else DeliverableStatus.DUE
+        deliverable = _save(Deliverable(agreement=contract, title=title, due_on=due, status=status,
+                                        delivered_on=delivered, reviewed_on=accepted), actor)  # fmt: skip
+        tranche = _save(PaymentTranche(agreement=contract, number=number, amount=amount,
+                                       planned_on=due, paid_on=paid,
+                                       payment_reference=f"VIR-CID-{number:03d}" if paid else ""),
+                        actor)  # fmt: skip
+        tranche.deliverables.set([deliverable])

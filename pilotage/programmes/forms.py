@@ -3,13 +3,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.core.forms import ReasonField, StyledForm, StyledModelForm
+from pilotage.core.forms import FrenchDecimalField, ReasonField, StyledForm, StyledModelForm
 from pilotage.core.models import Organisation
 from pilotage.programmes.models import (
     Agreement,
     AgreementStatus,
     Amendment,
+    Deliverable,
+    DeliverableStatus,
     PartyRole,
+    PaymentTranche,
     Programme,
     StrategicAxis,
 )
@@ -106,3 +109,59 @@ class DocumentForm(StyledForm):
     amendment = forms.ModelChoiceField(
         label=_("Amendment"), queryset=Amendment.objects.all(), required=False
     )
+
+
+class DeliverableForm(StyledModelForm):
+    reason = ReasonField()
+
+    class Meta:
+        model = Deliverable
+        fields = ["agreement", "title", "description", "due_on"]
+        widgets = {"due_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class DeliverForm(StyledForm):
+    on = forms.DateField(label=_("Delivered on"), widget=DATE, required=False,
+                         help_text=_("Leave empty for today."))  # fmt: skip
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class ReviewForm(StyledForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(s, DeliverableStatus(s).label) for s in ("accepted", "rejected")],
+    )
+    on = forms.DateField(label=_("Date"), widget=DATE, required=False,
+                         help_text=_("Leave empty for today."))  # fmt: skip
+    note = forms.CharField(label=_("Review note"), max_length=2000, required=False,
+                           help_text=_("Required when rejecting: say what is missing."),
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class TrancheForm(StyledModelForm):
+    amount = FrenchDecimalField(label=_("Amount (MAD)"), max_digits=14, decimal_places=2,
+                                min_value=0)  # fmt: skip
+    reason = ReasonField()
+
+    class Meta:
+        model = PaymentTranche
+        fields = ["agreement", "number", "amount", "deliverables", "planned_on"]
+        widgets = {"planned_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("Leave empty for the next number.")
+        # Offer the deliverables of the tranche's own contract once it is known.
+        agreement = self.initial.get("agreement") or getattr(self.instance, "agreement_id", None)
+        if agreement:
+            deliverables: Any = self.fields["deliverables"]
+            deliverables.queryset = Deliverable.objects.filter(agreement=agreement)
+
+
+class PayForm(StyledForm):
+    payment_reference = forms.CharField(label=_("Payment reference"), max_length=60)
+    on = forms.DateField(label=_("Paid on"), widget=DATE, required=False,
+                         help_text=_("Leave empty for today."))  # fmt: skip
+    reason = ReasonField()

@@ -3,13 +3,14 @@
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilotage.core.access import AccessQuerySet, access_rule, declare_actions
 from pilotage.core.audit import history_records
 from pilotage.core.models import Organisation, StoredDocument, stored_file_path
 from pilotage.core.money import money_field
-from pilotage.core.roles import MINISTRY_ROLES, Role
+from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 
 
 # A plan belongs to no single organisation: only global roles write it; everyone signed in reads it.
@@ -309,3 +310,121 @@ class AgreementDocument(StoredDocument):
 def document_path(document: AgreementDocument, filename: str) -> str:
     """Kept for migration 0001, which names it; new code uses core's stored_file_path."""
     return stored_file_path(document, filename)
+
+
+# --- a specific contract's modalities: deliverables and payment tranches ----------------------
+
+
+class DeliverableStatus(models.TextChoices):
+    DUE = "due", _("Due")
+    DELIVERED = "delivered", _("Delivered, awaiting acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected, to deliver again")
+
+
+@access_rule(owner="agreement__parties__organisation", editors=AGREEMENT_EDITORS)
+class Deliverable(models.Model):
+    """What a contract's party owes by a date (a study, a prototype, a training report). The
+    contractor delivers it; the CID (or the ministry) accepts or rejects it, and accepted
+    deliverables release the payment tranches that name them."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="deliverables",
+                                  verbose_name=_("agreement"))  # fmt: skip
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=20, choices=DeliverableStatus.choices,
+                              default=DeliverableStatus.DUE)  # fmt: skip
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    reviewed_on = models.DateField(_("accepted or rejected on"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["agreement", "due_on", "pk"]
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="due") | Q(delivered_on__isnull=False),
+                name="deliverable_delivered_is_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=("due", "delivered")) | Q(reviewed_on__isnull=False),
+                name="deliverable_reviewed_is_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference} — {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:deliverable_detail", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        waiting = self.status in (DeliverableStatus.DUE, DeliverableStatus.REJECTED)
+        return waiting and self.due_on < timezone.localdate()
+
+
+# The contractor (a CTI party) delivers; the CID or the ministry accepts.
+declare_actions(
+    Deliverable,
+    {
+        "deliver": (CTI_ROLES | AGREEMENT_EDITORS,
+                    _("Only a party to the contract delivers its deliverables.")),
+        "review": (AGREEMENT_EDITORS,
+                   _("Only the CID or the ministry accepts or rejects a deliverable.")),
+    },
+)  # fmt: skip
+
+
+@access_rule(owner="agreement__parties__organisation", editors=AGREEMENT_EDITORS)
+class PaymentTranche(models.Model):
+    """A numbered tranche of a contract's payment schedule. It is released when every
+    deliverable it names is accepted, and only then may it be recorded as paid."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="tranches",
+                                  verbose_name=_("agreement"))  # fmt: skip
+    number = models.PositiveSmallIntegerField(_("number"))
+    amount = money_field(_("amount (MAD)"))
+    deliverables = models.ManyToManyField(
+        Deliverable, related_name="tranches", verbose_name=_("deliverables that release it"),
+    )  # fmt: skip
+    planned_on = models.DateField(_("planned for"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=60, blank=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = _("payment tranche")
+        verbose_name_plural = _("payment tranches")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="tranche_number_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Tranche %(number)s of %(reference)s") % {
+            "number": self.number, "reference": self.agreement.reference
+        }  # fmt: skip
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:tranche_detail", args=[self.pk])
+
+    @property
+    def is_released(self) -> bool:
+        """Every deliverable it names is accepted (read from the prefetched deliverables)."""
+        named = list(self.deliverables.all())
+        return bool(named) and all(d.status == DeliverableStatus.ACCEPTED for d in named)
+
+
+declare_actions(
+    PaymentTranche,
+    {"pay": (AGREEMENT_EDITORS, _("Only the CID or the ministry records a tranche as paid."))},
+)

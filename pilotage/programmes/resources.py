@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from ninja import Field, ModelSchema, Schema
 
 from pilotage.core import access
@@ -17,20 +17,32 @@ from pilotage.core.registry import Resource, Step, register
 from pilotage.core.tables import Column
 from pilotage.core.translation import translated_accessor
 from pilotage.programmes import selectors, services
-from pilotage.programmes.filters import AgreementFilter, ProgrammeFilter
+from pilotage.programmes.filters import (
+    AgreementFilter,
+    DeliverableFilter,
+    ProgrammeFilter,
+    TrancheFilter,
+)
 from pilotage.programmes.forms import (
     AgreementCreateForm,
     AgreementForm,
     AmendmentForm,
+    DeliverableForm,
+    DeliverForm,
     DocumentForm,
     PartyForm,
+    PayForm,
     ProgrammeForm,
+    ReviewForm,
+    TrancheForm,
     TransitionForm,
 )
 from pilotage.programmes.models import (
     Agreement,
     AgreementDocument,
     AgreementParty,
+    Deliverable,
+    PaymentTranche,
     Programme,
     StrategicAxis,
 )
@@ -199,7 +211,135 @@ class Agreements(Resource):
             "amendment_form": AmendmentForm(user=user),
             "document_form": document_form,
             "ceiling_display": format_mad(obj.ceiling) if obj.ceiling is not None else "",
+            "schedule": selectors.contract_schedule(obj, user),
+            "can_add_modalities": access.can_edit(user, obj) and obj.status != "closed",
         }
 
 
-RESOURCES = register(Programmes, Agreements)
+class DeliverableOut(ModelSchema):
+    agreement_id: int
+    is_overdue: bool
+
+    class Meta:
+        model = Deliverable
+        fields = [
+            "id", "title", "description", "due_on", "status", "delivered_on", "reviewed_on",
+            "review_note",
+        ]  # fmt: skip
+
+
+class TrancheOut(ModelSchema):
+    agreement_id: int
+    deliverable_ids: list[int]
+    is_released: bool
+
+    class Meta:
+        model = PaymentTranche
+        fields = ["id", "number", "amount", "planned_on", "paid_on", "payment_reference"]
+
+    @staticmethod
+    def resolve_deliverable_ids(tranche: PaymentTranche) -> list[int]:
+        return [d.pk for d in tranche.deliverables.all()]
+
+
+def _overdue(deliverable: Deliverable) -> Any:
+    return gettext("Overdue") if deliverable.is_overdue else None
+
+
+def _released(tranche: PaymentTranche) -> Any:
+    return gettext("Released") if tranche.is_released else gettext("Awaiting deliverables")
+
+
+class Deliverables(Resource):
+    model = Deliverable
+    path = "deliverables"
+    form = DeliverableForm
+    filterset = DeliverableFilter
+    title = gettext_lazy("Contract deliverables")
+    title_create = gettext_lazy("New deliverable")
+    title_edit = gettext_lazy("Edit deliverable")
+    related = ("agreement",)
+    columns = [
+        Column("agreement", gettext_lazy("Agreement"), accessor="agreement.reference",
+               sort="agreement__reference"),
+        Column("title", gettext_lazy("Title"), sort="title", link=True),
+        Column("due_on", gettext_lazy("Due on"), sort="due_on"),
+        Column("status", gettext_lazy("Status"), sort="status"),
+        Column("delivered_on", gettext_lazy("Delivered on"), sort="delivered_on"),
+        Column("reviewed_on", gettext_lazy("Accepted or rejected on"), sort="reviewed_on"),
+        Column("overdue", gettext_lazy("Overdue"), accessor=_overdue),
+    ]  # fmt: skip
+    default_sort = "due_on"
+    create_service = staticmethod(services.deliverable_create)
+    update_service = staticmethod(services.deliverable_update)
+    prefill = ("agreement",)
+    steps = (
+        Step("deliver", "deliverable_deliver", form=DeliverForm, action="deliver",
+             done_message=gettext_lazy("Deliverable handed over."),
+             take=lambda actor, deliverable, data: services.deliverable_deliver(
+                 actor=actor, deliverable=deliverable, **data)),
+        Step("review", "deliverable_review", form=ReviewForm, action="review",
+             done_message=gettext_lazy("Review recorded."),
+             take=lambda actor, deliverable, data: services.deliverable_review(
+                 actor=actor, deliverable=deliverable, **data)),
+    )  # fmt: skip
+    schema = DeliverableOut
+    api_summary = "Deliverables of the contracts you are party to"
+    detail_template = "programmes/deliverable_detail.html"
+
+    def detail_context(self, request: HttpRequest, obj: Deliverable) -> dict[str, Any]:
+        user = request.user
+        waiting = obj.status in ("due", "rejected")
+        return {
+            "tranches": obj.tranches.visible_to(user),
+            "deliver_form": DeliverForm(user=user)
+            if waiting and access.can(user, "deliver", obj) else None,
+            "review_form": ReviewForm(user=user)
+            if obj.status == "delivered" and access.can(user, "review", obj) else None,
+        }  # fmt: skip
+
+
+class Tranches(Resource):
+    model = PaymentTranche
+    path = "payment-tranches"
+    name = "tranche"
+    form = TrancheForm
+    filterset = TrancheFilter
+    title = gettext_lazy("Payment tranches")
+    title_create = gettext_lazy("New payment tranche")
+    title_edit = gettext_lazy("Edit payment tranche")
+    related = ("agreement",)
+    prefetch = ("deliverables",)
+    columns = [
+        Column("agreement", gettext_lazy("Agreement"), accessor="agreement.reference",
+               sort="agreement__reference"),
+        Column("number", gettext_lazy("No."), sort="number", link=True),
+        Column("amount", gettext_lazy("Amount (MAD)"), sort="amount"),
+        Column("planned_on", gettext_lazy("Planned for"), sort="planned_on"),
+        Column("released", gettext_lazy("Release"), accessor=_released),
+        Column("paid_on", gettext_lazy("Paid on"), sort="paid_on"),
+        Column("payment_reference", gettext_lazy("Payment reference")),
+    ]  # fmt: skip
+    default_sort = "number"
+    create_service = staticmethod(services.tranche_create)
+    update_service = staticmethod(services.tranche_update)
+    prefill = ("agreement",)
+    steps = (
+        Step("pay", "tranche_pay", form=PayForm, action="pay",
+             done_message=gettext_lazy("Tranche recorded as paid."),
+             take=lambda actor, tranche, data: services.tranche_pay(
+                 actor=actor, tranche=tranche, **data)),
+    )  # fmt: skip
+    schema = TrancheOut
+    api_summary = "Payment schedules of the contracts you are party to"
+    detail_template = "programmes/tranche_detail.html"
+
+    def detail_context(self, request: HttpRequest, obj: PaymentTranche) -> dict[str, Any]:
+        return {
+            "pay_form": PayForm(user=request.user)
+            if obj.is_released and not obj.paid_on and access.can(request.user, "pay", obj)
+            else None,
+        }  # fmt: skip
+
+
+RESOURCES = register(Programmes, Agreements, Deliverables, Tranches)

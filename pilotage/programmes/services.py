@@ -6,11 +6,12 @@ from decimal import Decimal
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotage.core import access
 from pilotage.core.audit import stamp
-from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.errors import ErrorCode, ServiceError, refusal
 from pilotage.core.files import store_upload
 from pilotage.core.models import Organisation, User
 from pilotage.core.money import format_mad
@@ -23,6 +24,9 @@ from pilotage.programmes.models import (
     AgreementParty,
     AgreementStatus,
     Amendment,
+    Deliverable,
+    DeliverableStatus,
+    PaymentTranche,
     Programme,
     StrategicAxis,
 )
@@ -398,3 +402,207 @@ def document_attach(
     store_upload(document, upload)
     persist(document, actor=actor)
     return document
+
+
+# --- a contract's modalities: deliverables and payment tranches -------------------------------
+
+
+def _open_contract(agreement: Agreement, field: str = "agreement") -> None:
+    if agreement.status == AgreementStatus.CLOSED:
+        raise refusal(_("A closed agreement cannot be changed."), field, ErrorCode.CONFLICT)
+
+
+def _step_date(on: date | None, after: date | None, field: str = "on") -> date:
+    """A step's date: today by default, never in the future nor before the step it follows."""
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise refusal(_("A step cannot be dated in the future."), field, ErrorCode.INVALID)
+    if after and on < after:
+        raise refusal(_("This step cannot be dated before the previous one (%(date)s).")
+                      % {"date": after.strftime("%d/%m/%Y")}, field,
+                      ErrorCode.INVALID)  # fmt: skip
+    return on
+
+
+@transaction.atomic
+def deliverable_create(
+    *,
+    actor: User,
+    agreement: Agreement,
+    title: str,
+    due_on: date,
+    description: str = "",
+    reason: str = "",
+) -> Deliverable:
+    access.ensure_can_create(actor, Deliverable)
+    agreement = access.get_editable(Agreement, actor, agreement.pk)
+    _open_contract(agreement)
+    deliverable = Deliverable(agreement=agreement, title=title, due_on=due_on,
+                              description=description)  # fmt: skip
+    return persist(deliverable, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def deliverable_update(
+    *,
+    actor: User,
+    deliverable: Deliverable,
+    agreement: Agreement = KEEP,
+    title: str = KEEP,
+    due_on: date = KEEP,
+    description: str = KEEP,
+    reason: str = "",
+) -> Deliverable:
+    access.get_editable(Deliverable, actor, deliverable.pk)
+    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    if agreement is not KEEP and agreement != deliverable.agreement:
+        raise refusal(_("A deliverable stays with its agreement."), "agreement")
+    if deliverable.status == DeliverableStatus.ACCEPTED:
+        raise refusal(_("An accepted deliverable cannot be changed."), "title", ErrorCode.CONFLICT)
+    _open_contract(deliverable.agreement, "title")
+    change_fields(deliverable, title=title, due_on=due_on, description=description)
+    return persist(deliverable, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def deliverable_deliver(
+    *, actor: User, deliverable: Deliverable, on: date | None = None, note: str = ""
+) -> Deliverable:
+    """The contractor hands the deliverable over (again, after a rejection)."""
+    deliverable = access.get_visible(Deliverable, actor, deliverable.pk)
+    access.ensure_can(actor, "deliver", deliverable, field="on")
+    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    if deliverable.status not in (DeliverableStatus.DUE, DeliverableStatus.REJECTED):
+        raise refusal(_("This deliverable is already delivered."), "on", ErrorCode.CONFLICT)
+    _open_contract(deliverable.agreement, "on")
+    deliverable.delivered_on = _step_date(on, deliverable.reviewed_on)
+    deliverable.status = DeliverableStatus.DELIVERED
+    return save_audited(deliverable, actor=actor, reason=note)
+
+
+@transaction.atomic
+def deliverable_review(
+    *,
+    actor: User,
+    deliverable: Deliverable,
+    outcome: str,
+    on: date | None = None,
+    note: str = "",
+) -> Deliverable:
+    """Accept a delivered deliverable (releasing the tranches it completes) or reject it with
+    the reason, for the contractor to deliver again."""
+    deliverable = access.get_visible(Deliverable, actor, deliverable.pk)
+    access.ensure_can(actor, "review", deliverable, field="outcome")
+    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    if deliverable.status != DeliverableStatus.DELIVERED:
+        raise refusal(_("Only a delivered deliverable is accepted or rejected."), "outcome",
+                      ErrorCode.CONFLICT)  # fmt: skip
+    if outcome not in (DeliverableStatus.ACCEPTED, DeliverableStatus.REJECTED):
+        raise refusal(_("Accept or reject the deliverable."), "outcome", ErrorCode.INVALID)
+    if outcome == DeliverableStatus.REJECTED and not note.strip():
+        raise refusal(_("Say why the deliverable is rejected."), "note", ErrorCode.INVALID)
+    deliverable.reviewed_on = _step_date(on, deliverable.delivered_on)
+    deliverable.status, deliverable.review_note = outcome, note.strip()
+    return save_audited(deliverable, actor=actor, reason=note)
+
+
+def _check_tranche(tranche: PaymentTranche, deliverables: list[Deliverable]) -> None:
+    """A tranche names at least one deliverable of its own contract, and the schedule stays
+    within the contract's ceiling (checked on the contract's row, locked by the caller)."""
+    if not deliverables:
+        raise refusal(_("Name the deliverables whose acceptance releases this tranche."),
+                      "deliverables", ErrorCode.INVALID)  # fmt: skip
+    if any(d.agreement_id != tranche.agreement_id for d in deliverables):
+        raise refusal(_("A tranche is released by deliverables of its own contract."),
+                      "deliverables", ErrorCode.INVALID)  # fmt: skip
+    ceiling = tranche.agreement.ceiling
+    if ceiling is None:
+        return
+    others = PaymentTranche.objects.filter(agreement=tranche.agreement).exclude(pk=tranche.pk)
+    scheduled = (others.aggregate(total=Sum("amount"))["total"] or 0) + tranche.amount
+    if scheduled > ceiling:
+        raise refusal(
+            _("The payment schedule would reach %(scheduled)s, above the contract's ceiling of "
+              "%(ceiling)s.") % {"scheduled": format_mad(scheduled), "ceiling": format_mad(ceiling)},
+            "amount", ErrorCode.CONFLICT,
+        )  # fmt: skip
+
+
+@transaction.atomic
+def tranche_create(
+    *,
+    actor: User,
+    agreement: Agreement,
+    amount: Decimal,
+    deliverables: list[Deliverable],
+    number: int | None = None,
+    planned_on: date | None = None,
+    reason: str = "",
+) -> PaymentTranche:
+    access.ensure_can_create(actor, PaymentTranche)
+    access.get_editable(Agreement, actor, agreement.pk)
+    # The contract's row is the lock: two tranches added at once cannot pass its ceiling together.
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _open_contract(agreement)
+    if number is None:
+        number = (agreement.tranches.aggregate(last=Max("number"))["last"] or 0) + 1
+    tranche = PaymentTranche(agreement=agreement, number=number, amount=amount,
+                             planned_on=planned_on)  # fmt: skip
+    deliverables = list(deliverables)
+    _check_tranche(tranche, deliverables)
+    return persist(tranche, actor=actor, reason=reason, m2m={"deliverables": deliverables})
+
+
+@transaction.atomic
+def tranche_update(
+    *,
+    actor: User,
+    tranche: PaymentTranche,
+    agreement: Agreement = KEEP,
+    amount: Decimal = KEEP,
+    deliverables: list[Deliverable] = KEEP,
+    number: int = KEEP,
+    planned_on: date | None = KEEP,
+    reason: str = "",
+) -> PaymentTranche:
+    access.get_editable(PaymentTranche, actor, tranche.pk)
+    if agreement is not KEEP and agreement.pk != tranche.agreement_id:
+        raise refusal(_("A tranche stays with its contract."), "agreement")
+    Agreement.objects.select_for_update().get(pk=tranche.agreement_id)
+    tranche = PaymentTranche.objects.select_for_update().get(pk=tranche.pk)
+    if tranche.paid_on:
+        raise refusal(_("A paid tranche cannot be changed."), "amount", ErrorCode.CONFLICT)
+    _open_contract(tranche.agreement, "amount")
+    change_fields(tranche, amount=amount, number=number, planned_on=planned_on)
+    named = list(tranche.deliverables.all()) if deliverables is KEEP else list(deliverables)
+    _check_tranche(tranche, named)
+    m2m = {} if deliverables is KEEP else {"deliverables": named}
+    return persist(tranche, actor=actor, reason=reason, m2m=m2m)
+
+
+@transaction.atomic
+def tranche_pay(
+    *,
+    actor: User,
+    tranche: PaymentTranche,
+    payment_reference: str,
+    on: date | None = None,
+    reason: str = "",
+) -> PaymentTranche:
+    """Record a released tranche as paid, on or after the acceptance that released it."""
+    tranche = access.get_visible(PaymentTranche, actor, tranche.pk)
+    access.ensure_can(actor, "pay", tranche, field="payment_reference")
+    tranche = PaymentTranche.objects.select_for_update().get(pk=tranche.pk)
+    if tranche.paid_on:
+        raise refusal(_("This tranche is already paid."), "payment_reference", ErrorCode.CONFLICT)
+    if not tranche.is_released:
+        raise refusal(
+            _("This tranche is not released: its deliverables are not all accepted."),
+            "payment_reference", ErrorCode.CONFLICT,
+        )  # fmt: skip
+    if not payment_reference.strip():
+        raise refusal(_("Give the payment's reference."), "payment_reference", ErrorCode.INVALID)
+    released_on = max(d.reviewed_on for d in tranche.deliverables.all() if d.reviewed_on)
+    tranche.paid_on = _step_date(on, released_on)
+    tranche.payment_reference = payment_reference.strip()
+    return save_audited(tranche, actor=actor, reason=reason)

@@ -37,6 +37,8 @@ READERS = {
     "programmes.agreementdocument": EVERY_ROLE,
     "programmes.agreementparty": EVERY_ROLE,
     "programmes.amendment": EVERY_ROLE,
+    "programmes.deliverable": EVERY_ROLE,
+    "programmes.paymenttranche": EVERY_ROLE,
     "programmes.programme": EVERY_ROLE,
     "programmes.strategicaxis": EVERY_ROLE,
     "projects.budgetline": EVERY_ROLE,
@@ -91,4 +93,7 @@ ACTIONS = {
     ("certification.validationrequest", "certify"): {Role.CTI_MANAGER},
     ("certification.certificate", "sanction"): {Role.CTI_MANAGER} | MINISTRY,
     ("projects.project", "approve"): MINISTRY,
+    ("programmes.deliverable", "deliver"): CTI_PEOPLE | MINISTRY | {Role.CID_MANAGER},
+    ("programmes.deliverable", "review"): MINISTRY | {Role.CID_MANAGER},
+    ("programmes.paymenttranche", "pay"): MINISTRY | {Role.CID_MANAGER},
 }

@@ -12,7 +12,9 @@ from pilotage.programmes.models import (
     AgreementParty,
     AgreementStatus,
     Amendment,
+    Deliverable,
     PartyRole,
+    PaymentTranche,
     Programme,
     StrategicAxis,
 )
@@ -97,3 +99,22 @@ def _owned_document(cti):
     document.file.save("contrat.pdf", ContentFile(b"%PDF-1.7"), save=False)
     document.save()
     return document
+
+
+def deliverable_of(agreement: Agreement, **fields) -> Deliverable:
+    fields.setdefault("title", "Étude de faisabilité")
+    fields.setdefault("due_on", datetime.date(2025, 6, 30))
+    return Deliverable.objects.create(agreement=agreement, **fields)
+
+
+@owned_object_factory(Deliverable)
+def _owned_deliverable(cti):
+    return deliverable_of(agreement_with(cti, kind=AgreementKind.CONTRAT_SPECIFIQUE))
+
+
+@owned_object_factory(PaymentTranche)
+def _owned_tranche(cti):
+    agreement = agreement_with(cti, kind=AgreementKind.CONTRAT_SPECIFIQUE)
+    tranche = PaymentTranche.objects.create(agreement=agreement, number=1, amount=100000)
+    tranche.deliverables.set([deliverable_of(agreement)])
+    return tranche
