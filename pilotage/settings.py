@@ -3,6 +3,7 @@
 SQLite is the embedded default; production and CI set DATABASE_URL to PostgreSQL.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "pilotage.certification",
     "pilotage.standards",
     "pilotage.projects",
+    "pilotage.training",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +262,10 @@ STANDARD_STAGE_DAYS = {
 
 # A laboratory's accreditation is flagged this many days before it ends (renewal audit).
 ACCREDITATION_WARNING_DAYS = env_int("ACCREDITATION_WARNING_DAYS", 90)
+# A trainee completes a programme with at least this share of the cohort's hours attended and
+# this assessment score out of 20 (the build-to-print protocol's rule, adjustable per deployment).
+TRAINING_MIN_ATTENDANCE = Decimal(env("TRAINING_MIN_ATTENDANCE", "0.8"))
+TRAINING_PASS_MARK = Decimal(env("TRAINING_PASS_MARK", "10"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")  # for EMAIL_BACKEND=…filebased.EmailBackend

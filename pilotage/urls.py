@@ -54,5 +54,6 @@ urlpatterns = [
     path("", include("pilotage.certification.urls")),
     path("", include("pilotage.standards.urls")),
     path("", include("pilotage.projects.urls")),
+    path("", include("pilotage.training.urls")),
     path("", include("pilotage.fund.urls")),
 ]

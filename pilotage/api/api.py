@@ -165,6 +165,7 @@ def _register_routers() -> None:
     from pilotage.projects.api import router as projects_router
     from pilotage.results.api import router as results_router
     from pilotage.standards.api import router as standards_router
+    from pilotage.training.api import router as training_router
 
     api.add_router("/", core_router)
     api.add_router("/", programmes_router)
@@ -175,6 +176,7 @@ def _register_routers() -> None:
     api.add_router("/", certification_router)
     api.add_router("/", standards_router)
     api.add_router("/", projects_router)
+    api.add_router("/", training_router)
 
 
 _register_routers()

@@ -29,6 +29,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FORMATS = ("csv", "xlsx")
 CHUNK = 2000
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def _plain(value: Any) -> Any:
     if value is None:
@@ -285,11 +287,7 @@ def export_response(
                 queryset.iterator(chunk_size=CHUNK) if hasattr(queryset, "iterator") else queryset
             )
         body = xlsx_bytes(columns, rows, filename) if fmt == "xlsx" else csv_stream(columns, rows)
-    content_type = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if fmt == "xlsx"
-        else "text/csv; charset=utf-8"
-    )
+    content_type = XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
     response = StreamingHttpResponse(body, content_type=content_type)
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{fmt}"'

@@ -133,6 +133,15 @@ def read_table(upload: UploadedFile, columns: Sequence[Column]) -> Iterator[tupl
         raise _file_error(_("The file has no data row."))
 
 
+def row_message(number: int, column: Any, message: str) -> str:
+    """An import's error as people read it: "Row 12, column Hours: …" (or without the column)."""
+    if not column:
+        return _("Row %(row)s: %(message)s") % {"row": number, "message": message}
+    return _("Row %(row)s, column %(column)s: %(message)s") % {
+        "row": number, "column": column, "message": message
+    }  # fmt: skip
+
+
 def _refuse_unnamed_values(number: int, header: list[str | None], cells: list[Any]) -> None:
     for position, cell in enumerate(cells):
         if cell not in (None, "") and (position >= len(header) or header[position] is None):

@@ -29,6 +29,7 @@ from pilotage.core.tabular import (
     choice_lookup,
     choice_map,
     read_table,
+    row_message,
 )
 from pilotage.fund import services
 from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
@@ -228,23 +229,15 @@ def ledger_import(*, actor, upload: UploadedFile) -> ImportReport:
                 report.posted += 1
             except RowError as exc:
                 report.errors.append(
-                    _located(number, labels.get(exc.column, exc.column), exc.message)
+                    row_message(number, labels.get(exc.column, exc.column), exc.message)
                 )
             except ServiceError as exc:
                 if exc.code == ErrorCode.FORBIDDEN:
                     raise
                 for key, texts in (exc.field_errors or {"": [exc.message]}).items():
                     for text in texts:
-                        report.errors.append(_located(number, labels.get(key, key), text))
+                        report.errors.append(row_message(number, labels.get(key, key), text))
         if report.errors:
             transaction.set_rollback(True)
             report.posted = 0
     return report
-
-
-def _located(number: int, column: Any, message: str) -> str:
-    if not column:
-        return _("Row %(row)s: %(message)s") % {"row": number, "message": message}
-    return _("Row %(row)s, column %(column)s: %(message)s") % {
-        "row": number, "column": column, "message": message
-    }  # fmt: skip

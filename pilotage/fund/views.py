@@ -12,7 +12,7 @@ from django.views import View
 
 from pilotage.core import access
 from pilotage.core.errors import ErrorCode, ServiceError
-from pilotage.core.exports import EXPORT_FORMATS, export_response
+from pilotage.core.exports import EXPORT_FORMATS, XLSX_CONTENT_TYPE, export_response
 from pilotage.core.generic_views import (
     AccessMixin,
     ObjectDetailView,
@@ -300,7 +300,7 @@ class LedgerImport(AccessMixin, View):
         if request.GET.get("template"):
             response = HttpResponse(
                 sheets.template_bytes(),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                content_type=XLSX_CONTENT_TYPE,
             )
             response["Content-Disposition"] = 'attachment; filename="facet-entries.xlsx"'
             return response

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -576,7 +577,7 @@ def tranche_update(
     change_fields(tranche, amount=amount, number=number, planned_on=planned_on)
     named = list(tranche.deliverables.all()) if deliverables is KEEP else list(deliverables)
     _check_tranche(tranche, named)
-    m2m = {} if deliverables is KEEP else {"deliverables": named}
+    m2m: dict[str, Any] = {} if deliverables is KEEP else {"deliverables": named}
     return persist(tranche, actor=actor, reason=reason, m2m=m2m)
 
 

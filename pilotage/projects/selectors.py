@@ -27,12 +27,22 @@ from pilotage.projects.models import (
 )
 from pilotage.results.computations import Values, period_bounds
 
+# The themes every installation has (migration 0002): each is a computation an indicator may target.
+SEEDED_THEMES = [
+    ("innovation", _("Innovation")),
+    ("digital", _("Digital transformation")),
+    ("decarbonisation", _("Decarbonisation")),
+    ("circular-economy", _("Circular economy")),
+]
+
 # What a computed indicator may count in the projects (per lead CTI and period).
 COMPUTATIONS: list[tuple[str, Any]] = [
     ("projects_started", _("Projects started")),
     # Built lazily: the labels are translated when shown, not when the module loads.
     *[(f"projects_{kind.value}", format_lazy("{}: {}", _("Projects started"), kind.label))
       for kind in ProjectKind],
+    *[(f"theme_{code.replace('-', '_')}", format_lazy("{}: {}", _("Projects started"), label))
+      for code, label in SEEDED_THEMES],
     ("projects_completed", _("Projects completed")),
     ("task_force_investment_mdh", _("Task-force investment assisted (MDH, projects approved)")),
     ("task_force_jobs", _("Task-force jobs expected (projects approved)")),
@@ -74,7 +84,19 @@ def computed_actuals(*, cti_ids: Iterable[int], year: int, part: int = 0) -> Val
         )
         .order_by()
     )  # fmt: skip
+    # Themes in a query of their own: joining them above would repeat each project per theme.
+    themes = (
+        Project.themes.through.objects.filter(project__lead__in=ids,
+                                              project__started_on__range=(first, last))
+        .values(lead_id=F("project__lead_id"), code=F("theme__code"))
+        .annotate(count=Count("project_id"))
+        .order_by()
+    )  # fmt: skip
     values: Values = {cti_id: {} for cti_id in ids}
+    for row in themes:
+        values[row["lead_id"]][(f"theme_{row['code'].replace('-', '_')}", "")] = Decimal(
+            row["count"]
+        )
     for rows in (projects, milestones):
         for row in rows:
             for name, value in row.items():

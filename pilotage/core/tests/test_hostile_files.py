@@ -20,6 +20,8 @@ from pilotage.prestations.tests.factories import CompanyFactory
 from pilotage.results.models import Measurement
 from pilotage.results.tests.test_reporting_pages import setup_contract
 from pilotage.results.tests.test_reporting_template import upload as upload_sheet
+from pilotage.training.models import Attendance
+from pilotage.training.tests.factories import SessionFactory, cohort_of
 
 
 def with_part(workbook: bytes, name: str, content: bytes) -> bytes:
@@ -64,14 +66,24 @@ def importers(cast, client_for):
         assert response.status_code == 422 and not Measurement.objects.exists()
         return " ".join(response.context["upload_errors"])
 
+    session = SessionFactory(cohort=cohort_of(cast.cti_a))
+
+    def attendance(content: bytes, name: str) -> str:
+        url = reverse("training:attendance_import", args=[session.pk])
+        upload = SimpleUploadedFile(name, content)
+        response = client_for(cast.cti_a_staff).post(url, {"file": upload}, follow=True)
+        assert not Attendance.objects.exists()
+        return " ".join(str(message) for message in response.context["messages"])
+
     return {
+        "attendance sheet": attendance,
         "deliveries": lambda content, name: upload_deliveries(cast, client_for, content, name),
         "ledger": lambda content, name: upload_ledger(cast, client_for, content, name),
         "reporting template": reporting,
     }
 
 
-IMPORTERS = ["deliveries", "ledger", "reporting template"]
+IMPORTERS = ["attendance sheet", "deliveries", "ledger", "reporting template"]
 
 
 @pytest.mark.parametrize("importer", IMPORTERS)
@@ -97,7 +109,8 @@ def test_rows_beyond_the_limit_are_refused_even_when_the_sheet_does_not_declare_
     importers, importer, settings
 ):
     settings.IMPORT_MAX_ROWS = 3
-    header = {"deliveries": DELIVERIES, "ledger": LEDGER, "reporting template": "ID;Code"}
+    header = {"deliveries": DELIVERIES, "ledger": LEDGER, "reporting template": "ID;Code",
+              "attendance sheet": "Session no.;Trainee no.;Hours attended"}  # fmt: skip
     rows = "\n".join(f"x{n};1" for n in range(5))
     message = importers[importer](f"{header[importer]}\n{rows}\n".encode(), "lignes.csv")
     assert "plus de 3 lignes" in message
@@ -106,7 +119,8 @@ def test_rows_beyond_the_limit_are_refused_even_when_the_sheet_does_not_declare_
 @pytest.mark.parametrize("importer", IMPORTERS)
 @pytest.mark.parametrize("length", [32_768, 131_073])
 def test_a_cell_longer_than_a_spreadsheet_cell_may_be_is_refused(importers, importer, length):
-    header = {"deliveries": DELIVERIES, "ledger": LEDGER, "reporting template": "ID;Code"}
+    header = {"deliveries": DELIVERIES, "ledger": LEDGER, "reporting template": "ID;Code",
+              "attendance sheet": "Session no.;Trainee no.;Hours attended"}  # fmt: skip
     content = f"{header[importer]}\n{'x' * length};1\n".encode()
     message = importers[importer](content, "long.csv")
     assert "ligne 2" in message.lower() and "plus de 32\u202f767 caractères" in message

@@ -188,7 +188,14 @@ def test_the_kpis_count_projects_and_milestones_of_the_period(cast):
                      reached_on=datetime.date(2024, 10, 15))  # late  # fmt: skip
     MilestoneFactory(project=task_force, due_on=datetime.date(2025, 3, 31))
     ProjectFactory(lead=cast.cti_b, kind="task_force", started_on=datetime.date(2024, 3, 1))
+    from pilotage.projects.models import Theme
+
+    task_force.themes.set(Theme.objects.filter(code__in=["decarbonisation", "circular-economy"]))
     values = computed_values([cast.cti_a.pk], 2024)[cast.cti_a.pk]
+    assert values[("theme_decarbonisation", "")] == values[("theme_circular_economy", "")] == 1
+    assert values.get(("theme_digital", ""), 0) == 0
+    # Counting themes repeats no project in the other figures.
+    assert values[("projects_started", "")] == 1
     got = {name: values[(name, "")] for name in (
         "projects_started", "projects_task_force", "projects_joint_cid",
         "task_force_investment_mdh", "task_force_jobs", "milestones_due",
