@@ -9,12 +9,19 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from pilotage.core.navigation import MenuItem, register_menu
+        from pilotage.core.reminders import register_reminder
         from pilotage.core.todo import register_todo
-        from pilotage.projects.selectors import COMPUTATIONS, computed_actuals, todo_items
+        from pilotage.projects.selectors import (
+            COMPUTATIONS,
+            computed_actuals,
+            send_milestone_reminders,
+            todo_items,
+        )
         from pilotage.results.computations import register_provider
 
         register_provider(computed_actuals, computations=COMPUTATIONS)
         register_todo(todo_items)
+        register_reminder(send_milestone_reminders)
 
         for item in (
             MenuItem(

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -148,3 +149,37 @@ def todo_items(user: Any) -> list[TodoItem]:
     text = ngettext("%(count)s milestone due by %(due)s",
                     "%(count)s milestones due, the first by %(due)s", due["count"])  # fmt: skip
     return [due_item(text, due, "projects:milestone_list")]
+
+
+# Milestones are e-mailed this many days before they are due, then weekly while late.
+REMINDER_DAYS = 7
+
+
+def send_milestone_reminders(today: datetime.date) -> int:
+    """E-mail each person of the CTIs and the CID taking part the pending milestones due within
+    a week, and the late ones once a week (the day after their date, then every seven days)."""
+    from pilotage.core.reminders import mail, people  # core's sender helpers, read at send time
+
+    soon = Q(due_on__range=(today, today + datetime.timedelta(days=REMINDER_DAYS)))
+    weekly = [today - datetime.timedelta(days=1 + 7 * week) for week in range(52)]
+    milestones = (
+        Milestone.objects.filter(soon | Q(due_on__in=weekly), status=MilestoneStatus.PENDING)
+        .select_related("project")
+        .prefetch_related("project__participants")
+        .order_by("due_on")
+    )
+    by_person: dict[Any, list[Milestone]] = {}
+    for milestone in milestones:
+        organisations = {milestone.project.lead_id} | {
+            p.organisation_id for p in milestone.project.participants.all() if p.organisation_id
+        }
+        for person in people(organisations, CTI_ROLES | {Role.CID_MANAGER}):
+            by_person.setdefault(person, []).append(milestone)
+    return sum(
+        mail(
+            "projects/email/milestones",
+            {"milestones": due, "site_url": settings.SITE_URL},
+            [person],
+        )
+        for person, due in by_person.items()
+    )

@@ -258,3 +258,29 @@ def test_the_portfolio_lists_each_projects_facet_money_in_a_constant_number_of_q
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_daily_reminders_mail_milestones_due_within_a_week_and_late_ones_weekly(
+    cast, mailoutbox
+):
+    from django.core.management import call_command
+
+    from pilotage.core.models import Membership
+    from pilotage.core.roles import Role
+
+    project = ProjectFactory(lead=cast.cti_a, starts_on=TODAY - datetime.timedelta(days=100),
+                             ends_on=TODAY + datetime.timedelta(days=400))  # fmt: skip
+    Participant.objects.create(project=project, organisation=cast.cid, role="cid")
+    MilestoneFactory(project=project, title="Prototype", due_on=TODAY + datetime.timedelta(days=5))
+    MilestoneFactory(project=project, title="Essais", due_on=TODAY - datetime.timedelta(days=8))
+    MilestoneFactory(project=project, title="Hier", due_on=TODAY - datetime.timedelta(days=2))
+    MilestoneFactory(project=project, title="Plus tard", due_on=TODAY + datetime.timedelta(days=30))
+    call_command("send_reporting_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    expected = {m.user.email for m in Membership.objects.filter(
+        organisation__in=[cast.cti_a, cast.cid],
+        role__in=[Role.CTI_MANAGER, Role.CTI_STAFF, Role.CID_MANAGER])}  # fmt: skip
+    mails = [m for m in mailoutbox if "Prototype" in m.body]
+    assert {m.to[0] for m in mails} == expected
+    body = mails[0].body
+    assert "Essais" in body and "Hier" not in body and "Plus tard" not in body
+    assert not any(cast.cti_b_staff.email in m.to for m in mailoutbox if "Prototype" in m.body)

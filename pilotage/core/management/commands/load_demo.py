@@ -128,6 +128,7 @@ APP_DEMOS = [
     "pilotage.certification.demo",
     "pilotage.standards.demo",
     "pilotage.projects.demo",
+    "pilotage.training.demo",
 ]
 
 

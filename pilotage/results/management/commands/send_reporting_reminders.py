@@ -4,37 +4,20 @@
   still to submit;
 - periods whose window has closed with values missing: the CTI managers get an overdue notice and
   ministry officers one summary.
-Sends only; changes nothing (so it writes no history). Prints what it sent.
+Then every reminder the other apps register (core/reminders.py): project milestones due soon or
+late. Sends only; changes nothing (so it writes no history). Prints what it sent.
 """
 
 import datetime
 
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from pilotage.core.models import Membership
+from pilotage.core.reminders import mail, people, send_reminders
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.results.models import ReportingPeriod
 from pilotage.results.selectors import pending_reports
-
-
-def _mail(template: str, context: dict, users) -> int:
-    sent = 0
-    for user in users:
-        with translation.override(user.preferred_language):
-            subject = render_to_string(f"results/email/{template}_subject.txt", context).strip()
-            body = render_to_string(f"results/email/{template}_body.txt", {**context, "user": user})
-        sent += send_mail(subject, body, None, [user.email])
-    return sent
-
-
-def _people(organisation_ids, roles):
-    memberships = Membership.objects.filter(
-        organisation_id__in=organisation_ids, role__in=roles, user__is_active=True
-    ).select_related("user")
-    return {m.user for m in memberships}
 
 
 class Command(BaseCommand):
@@ -60,14 +43,16 @@ class Command(BaseCommand):
         for period in soon.select_related("programme"):
             for cti, indicators in pending_reports(period).items():
                 context = {"period": period, "cti": cti, "indicators": indicators}
-                reminders += _mail("reminder", context, _people([cti.pk], CTI_ROLES))
+                reminders += mail("results/email/reminder", context, people([cti.pk], CTI_ROLES))
         for period in overdue:
             pending = pending_reports(period)
             if not pending:
                 continue
             for cti, indicators in pending.items():
                 context = {"period": period, "cti": cti, "indicators": indicators}
-                overdue_notices += _mail("overdue", context, _people([cti.pk], {Role.CTI_MANAGER}))
+                overdue_notices += mail(
+                    "results/email/overdue", context, people([cti.pk], {Role.CTI_MANAGER})
+                )
             officers = {
                 m.user
                 for m in Membership.objects.filter(
@@ -78,5 +63,8 @@ class Command(BaseCommand):
                 "period": period,
                 "pending": sorted(pending.items(), key=lambda kv: kv[0].acronym),
             }
-            overdue_notices += _mail("overdue_summary", summary, officers)
+            overdue_notices += mail("results/email/overdue_summary", summary, officers)
         self.stdout.write(f"reminders sent: {reminders}; overdue notices sent: {overdue_notices}")
+        # Then what the other apps remind of (project milestones, contract deliverables…).
+        for module, sent in send_reminders(today).items():
+            self.stdout.write(f"{module}: {sent} sent")
