@@ -1,5 +1,6 @@
 """Every state change of organisations, people and tokens; the shared save path other apps use too."""
 
+import datetime
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -18,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pilotage.core import access, two_factor
 from pilotage.core.audit import save_as_one_change, stamp
-from pilotage.core.errors import ErrorCode, ServiceError
+from pilotage.core.errors import ErrorCode, ServiceError, refusal
 from pilotage.core.models import (
     TOKEN_PREFIX,
     ApiToken,
@@ -543,3 +544,20 @@ def notification_preferences_set(*, actor: User, by_email: dict[str, bool]) -> N
             continue
         preference.by_email = wanted
         persist(preference, actor=actor)
+
+
+def step_date(
+    on: datetime.date | None, after: datetime.date | None = None, field: str = "on"
+) -> datetime.date:
+    """A workflow step's date: today when not given, never in the future nor before the step it
+    follows (`after`); a refusal names `field`."""
+    from pilotage.core.errors import ErrorCode
+
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise refusal(_("A step cannot be dated in the future."), field, ErrorCode.INVALID)
+    if after and on < after:
+        raise refusal(_("This step cannot be dated before the previous one (%(date)s).")
+                      % {"date": after.strftime("%d/%m/%Y")}, field,
+                      ErrorCode.INVALID)  # fmt: skip
+    return on

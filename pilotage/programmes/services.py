@@ -7,7 +7,6 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotage.core import access
@@ -16,7 +15,7 @@ from pilotage.core.errors import ErrorCode, ServiceError, refusal
 from pilotage.core.files import store_upload
 from pilotage.core.models import Organisation, User
 from pilotage.core.money import format_mad
-from pilotage.core.services import KEEP, change_fields, persist, save_audited
+from pilotage.core.services import KEEP, change_fields, persist, save_audited, step_date
 from pilotage.programmes.models import (
     TRANSITIONS,
     Agreement,
@@ -413,18 +412,6 @@ def _open_contract(agreement: Agreement, field: str = "agreement") -> None:
         raise refusal(_("A closed agreement cannot be changed."), field, ErrorCode.CONFLICT)
 
 
-def _step_date(on: date | None, after: date | None, field: str = "on") -> date:
-    """A step's date: today by default, never in the future nor before the step it follows."""
-    on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise refusal(_("A step cannot be dated in the future."), field, ErrorCode.INVALID)
-    if after and on < after:
-        raise refusal(_("This step cannot be dated before the previous one (%(date)s).")
-                      % {"date": after.strftime("%d/%m/%Y")}, field,
-                      ErrorCode.INVALID)  # fmt: skip
-    return on
-
-
 @transaction.atomic
 def deliverable_create(
     *,
@@ -476,7 +463,7 @@ def deliverable_deliver(
     if deliverable.status not in (DeliverableStatus.DUE, DeliverableStatus.REJECTED):
         raise refusal(_("This deliverable is already delivered."), "on", ErrorCode.CONFLICT)
     _open_contract(deliverable.agreement, "on")
-    deliverable.delivered_on = _step_date(on, deliverable.reviewed_on)
+    deliverable.delivered_on = step_date(on, deliverable.reviewed_on)
     deliverable.status = DeliverableStatus.DELIVERED
     return save_audited(deliverable, actor=actor, reason=note)
 
@@ -502,7 +489,7 @@ def deliverable_review(
         raise refusal(_("Accept or reject the deliverable."), "outcome", ErrorCode.INVALID)
     if outcome == DeliverableStatus.REJECTED and not note.strip():
         raise refusal(_("Say why the deliverable is rejected."), "note", ErrorCode.INVALID)
-    deliverable.reviewed_on = _step_date(on, deliverable.delivered_on)
+    deliverable.reviewed_on = step_date(on, deliverable.delivered_on)
     deliverable.status, deliverable.review_note = outcome, note.strip()
     return save_audited(deliverable, actor=actor, reason=note)
 
@@ -604,6 +591,6 @@ def tranche_pay(
     if not payment_reference.strip():
         raise refusal(_("Give the payment's reference."), "payment_reference", ErrorCode.INVALID)
     released_on = max(d.reviewed_on for d in tranche.deliverables.all() if d.reviewed_on)
-    tranche.paid_on = _step_date(on, released_on)
+    tranche.paid_on = step_date(on, released_on)
     tranche.payment_reference = payment_reference.strip()
     return save_audited(tranche, actor=actor, reason=reason)

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotage.core import access
@@ -16,7 +15,7 @@ from pilotage.core.errors import ErrorCode, refusal
 from pilotage.core.files import store_upload
 from pilotage.core.models import Organisation, User
 from pilotage.core.roles import OrganisationKind, Role
-from pilotage.core.services import KEEP, change_fields, persist, save_audited
+from pilotage.core.services import KEEP, change_fields, persist, save_audited, step_date
 from pilotage.governance.models import Decision
 from pilotage.prestations.models import Company
 from pilotage.programmes.models import Agreement, StrategicAxis
@@ -138,15 +137,7 @@ def project_update(
 
 
 def _dated(project: Project, on: datetime.date | None, field: str) -> datetime.date:
-    on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise refusal(_("A step cannot be dated in the future."), field, ErrorCode.INVALID)
-    previous = project.started_on or project.approved_on
-    if previous and on < previous:
-        raise refusal(_("This step cannot be dated before the previous one (%(date)s).")
-                      % {"date": previous.strftime("%d/%m/%Y")}, field,
-                      ErrorCode.INVALID)  # fmt: skip
-    return on
+    return step_date(on, project.started_on or project.approved_on, field)
 
 
 def _move(project: Project, status: str) -> None:
@@ -312,9 +303,7 @@ def milestone_assess(
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if status not in (MilestoneStatus.MET, MilestoneStatus.PARTLY_MET, MilestoneStatus.NOT_MET):
         raise refusal(_("Say whether the milestone was met."), "status", ErrorCode.INVALID)
-    on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise refusal(_("A step cannot be dated in the future."), "on", ErrorCode.INVALID)
+    on = step_date(on)
     milestone.status, milestone.reached_on, milestone.outcome_note = status, on, note
     milestone = persist(milestone, actor=actor, reason=note)
     if upload is not None:

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotage.core import access
@@ -17,7 +16,7 @@ from pilotage.core.audit import stamp
 from pilotage.core.errors import ErrorCode, ServiceError, refusal
 from pilotage.core.models import Organisation, User
 from pilotage.core.numbers import format_decimal
-from pilotage.core.services import KEEP, change_fields, persist
+from pilotage.core.services import KEEP, change_fields, persist, step_date
 from pilotage.prestations.models import Company
 from pilotage.programmes.models import Agreement
 from pilotage.training import selectors
@@ -123,9 +122,7 @@ def programme_complete(
     if waiting.exists():
         raise refusal(_("%(count)s trainees are still to be assessed.")
                       % {"count": waiting.count()}, "on", ErrorCode.CONFLICT)  # fmt: skip
-    on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise refusal(_("A step cannot be dated in the future."), "on", ErrorCode.INVALID)
+    on = step_date(on)
     programme.status, programme.completed_on = ProgrammeStatus.COMPLETED, on
     return persist(programme, actor=actor, reason=reason)
 
@@ -298,9 +295,7 @@ def trainee_assess(
     access.get_editable(Trainee, actor, trainee.pk)
     trainee = Trainee.objects.select_for_update().get(pk=trainee.pk)
     _open(trainee.cohort.programme, "score")
-    on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise refusal(_("A step cannot be dated in the future."), "on", ErrorCode.INVALID)
+    on = step_date(on)
     passed = score is not None and score >= settings.TRAINING_PASS_MARK
     attended = selectors.attended_share(trainee) >= settings.TRAINING_MIN_ATTENDANCE
     trainee.score, trainee.assessed_on = score, on
