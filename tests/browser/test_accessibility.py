@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from pilotage.certification.selectors import certificate_token
@@ -20,10 +21,14 @@ from pilotage.certification.tests.factories import (
 from pilotage.fund.tests.factories import allocate, commit, ledger_axis
 from pilotage.governance.tests.factories import DecisionFactory
 from pilotage.prestations.tests.factories import DeliveryFactory, OfferingFactory
+from pilotage.programmes.models import PaymentTranche
+from pilotage.programmes.tests.factories import agreement_with, deliverable_of
 from pilotage.projects.tests.factories import ProjectFactory
 from pilotage.results.models import Measurement
 from pilotage.results.tests.test_reporting_pages import setup_contract
 from pilotage.standards.tests.factories import at_stage
+from pilotage.training.selectors import certificate_token as training_token
+from pilotage.training.tests.factories import SessionFactory, TraineeFactory, cohort_of
 from tests.browser.test_journey import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -61,6 +66,13 @@ def main_pages(cast):
     certificate = CertificateFactory(request=request_at("decided", delivery__cti=cast.cti_a))
     laboratory = LaboratoryFactory(cti=cast.cti_a, accreditation_number="L-1",
                                    accredited_until=timezone.localdate())  # fmt: skip
+    contract = agreement_with(cast.cid, cast.cti_a, kind="contrat_specifique")
+    deliverable = deliverable_of(contract)
+    tranche = PaymentTranche.objects.create(agreement=contract, number=1, amount=100000)
+    tranche.deliverables.set([deliverable])
+    session = SessionFactory(cohort=cohort_of(cast.cti_a))
+    trainee = TraineeFactory(cohort=session.cohort, organisation=cast.cti_a, status="completed",
+                             score=15, assessed_on=datetime.date(2025, 6, 30))  # fmt: skip
     return {
         "home": "/",
         "organisations": "/organisations/",
@@ -96,6 +108,15 @@ def main_pages(cast):
         "project timeline": "/projects/timeline/",
         "project": ProjectFactory(lead=cast.cti_a).get_absolute_url(),
         "certificate verification": f"/verify/{certificate_token(certificate)}/",
+        "specific contract": contract.get_absolute_url(),
+        "deliverable": deliverable.get_absolute_url(),
+        "payment tranche": tranche.get_absolute_url(),
+        "training programmes": "/training-programmes/",
+        "training programme": session.cohort.programme.get_absolute_url(),
+        "cohort": session.cohort.get_absolute_url(),
+        "training session": session.get_absolute_url(),
+        "trainee": trainee.get_absolute_url(),
+        "attendance verification": reverse("training:verify", args=[training_token(trainee)]),
         "public catalogue": "/catalogue/",
         "public request form": f"/catalogue/{offering.pk}/",
     }
@@ -170,3 +191,20 @@ def test_the_reporting_sheet_and_scorecard_fit_a_phone(
                }).map(cell => cell.textContent.trim().slice(0, 30))"""
         )
         assert not clipped, f"{name}: cut off or unreachable: {clipped[:5]}"
+
+
+def test_no_main_page_scrolls_sideways_on_a_phone_in_arabic(browser_page, cast, main_pages):
+    """At 375 pixels, right to left, wide tables scroll in their own box: the page never does."""
+    page = browser_page
+    sign_in(page, cast.officer.email, PASSWORD)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    type(cast.officer).objects.filter(pk=cast.officer.pk).update(preferred_language="ar")
+    page.set_viewport_size({"width": 375, "height": 800})
+    wide = {}
+    for name, url in main_pages.items():
+        if page.goto(url).status != 200:
+            continue
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 1:
+            wide[name] = overflow
+    assert not wide, f"pages wider than the screen (px): {wide}"
