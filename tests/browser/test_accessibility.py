@@ -106,6 +106,7 @@ def main_pages(cast):
         "standards pipeline": "/standards/pipeline/",
         "projects": "/projects/",
         "project timeline": "/projects/timeline/",
+        "new project (a choice of several boxes)": "/projects/new/",
         "project": ProjectFactory(lead=cast.cti_a).get_absolute_url(),
         "certificate verification": f"/verify/{certificate_token(certificate)}/",
         "specific contract": contract.get_absolute_url(),
