@@ -17,7 +17,9 @@ COPY (no history rows: they are fixtures, not changes) — then measures:
   of the same figures; target ≤ 1.5 ×;
 - one sign-in through the form and every middleware vs the password hash alone (bench/sign_in.py);
 - certificate verification among 1,000,000, the standards pipeline and the staff page
-  (bench/certification.py).
+  (bench/certification.py);
+- the project portfolio (20,000 projects, 100,000 milestones) and a training programme of 5,000
+  trainees vs the raw SQL of the same figures (bench/projects.py).
 
 Writes bench/results.json and prints a table with the ratios. Not part of `make test`.
 """
@@ -406,13 +408,14 @@ def main() -> int:
         "ours_vs_sql": round(query["ours"] / query["sql"], 2),
         "target_vs_sql": 1.5,
     }
-    from bench import certification, exports, fund, results_matrix, sign_in
+    from bench import certification, exports, fund, projects, results_matrix, sign_in
 
     results["fund_overview"] = fund.run(seed=SEED)
     results["results_matrix"] = results_matrix.run(seed=SEED)
     results["sign_in"] = sign_in.run()
     results["exports"] = exports.run()
     results["certification"] = certification.run(seed=SEED)
+    results["projects"] = projects.run(seed=SEED)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     _print_table(results)
     return 0
@@ -439,6 +442,7 @@ def _print_table(results: dict) -> None:
         + results["sign_in"]
         + results["exports"]
         + results["certification"]
+        + results["projects"]
     ):
         lines.append(
             (f"{row['name']} ({row['rows']:,} rows)", f"{row['ours_s'] * 1000:.1f} ms",

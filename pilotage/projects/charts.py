@@ -4,22 +4,30 @@ points on it, shaped by whether they are overdue; today as a rule. The marks are
 screen readers (`aria: False`): the page gives the same projects as a table."""
 
 import datetime
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pilotage.projects.models import Milestone, Project
+from pilotage.projects.models import MilestoneStatus, Project, ProjectStatus
 
 
 def timeline_spec(
-    projects: list[Project], milestones: list[Milestone], today: datetime.date, rtl: bool = False
+    projects: list[Project],
+    milestones: Sequence[Mapping[str, Any]],
+    today: datetime.date,
+    rtl: bool = False,
 ) -> dict[str, Any]:
+    """`milestones` are rows of values: project__code, title, due_on, status, overdue."""
+    # Labels looked up once: `get_status_display` rebuilds its choices on every call.
+    project_label = {status: str(label) for status, label in ProjectStatus.choices}
+    milestone_label = {status: str(label) for status, label in MilestoneStatus.choices}
     bars = [
         {"code": p.code, "title": p.title, "start": p.starts_on.isoformat(),
-         "end": p.ends_on.isoformat(), "status": str(p.get_status_display())}
+         "end": p.ends_on.isoformat(), "status": project_label[p.status]}
         for p in projects
     ]  # fmt: skip
     points = [
-        {"code": m.project.code, "milestone": m.title, "due": m.due_on.isoformat(),
-         "status": str(m.get_status_display()), "overdue": m.is_overdue}
+        {"code": m["project__code"], "milestone": m["title"], "due": m["due_on"].isoformat(),
+         "status": milestone_label[m["status"]], "overdue": m["overdue"]}
         for m in milestones
     ]  # fmt: skip
     y = {"field": "code", "type": "nominal", "title": None, "sort": None,

@@ -140,7 +140,13 @@ class Project(models.Model):
                 name="project_approval_cites_a_decision",
             ),
         ]
-        indexes = [models.Index(fields=["status", "kind"], name="project_status_kind")]
+        indexes = [
+            models.Index(fields=["status", "kind"], name="project_status_kind"),
+            # The list's default order and the timeline's: their first rows are read off an index
+            # rather than found by sorting the whole portfolio.
+            models.Index(fields=["-starts_on", "code"], name="project_latest_first"),
+            models.Index(fields=["starts_on", "code"], name="project_earliest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"

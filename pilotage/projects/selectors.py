@@ -118,7 +118,7 @@ def portfolio(user: Any) -> Any:
         .annotate(
             facet_planned=Subquery(
                 BudgetLine.objects.filter(project=OuterRef("pk"), source=BudgetSource.FACET)
-                .values("amount")[:1]
+                .order_by().values("amount")[:1]
             ),
             facet_committed=Subquery(ledger.annotate(total=Sum("amount")).values("total")),
             facet_paid=Subquery(ledger.annotate(total=Sum("disbursed")).values("total")),

@@ -3,6 +3,7 @@ timeline, and downloading a milestone's evidence."""
 
 import json
 
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.views import View
 
 from pilotage.core.generic_views import AccessMixin, StoredDocumentDownload
 from pilotage.projects.charts import timeline_spec
-from pilotage.projects.filters import ProjectFilter
+from pilotage.projects.filters import ProjectFilter, overdue_milestones
 from pilotage.projects.models import Milestone, MilestoneEvidence, Project
 
 # The timeline draws this many projects at most (the first by start date); the list pages and
@@ -30,8 +31,11 @@ class Timeline(AccessMixin, View):
             rows = filterset.qs if filterset.is_valid() else rows.none()
         total = rows.count()
         projects = list(rows.order_by("starts_on", "code")[:TIMELINE_PROJECTS])
+        # Plain values: a timeline holds hundreds of milestones, no model instance is needed.
         milestones = list(
-            Milestone.objects.filter(project__in=[p.pk for p in projects]).select_related("project")
+            Milestone.objects.filter(project__in=[p.pk for p in projects])
+            .annotate(overdue=ExpressionWrapper(overdue_milestones(), BooleanField()))
+            .values("project__code", "title", "due_on", "status", "overdue")
         )
         spec = timeline_spec(projects, milestones, timezone.localdate(), get_language() == "ar")
         context = {

@@ -13,6 +13,9 @@ from pilotage.training.models import (
     TrainingSession,
 )
 
+# A cohort's name carries its programme's code: read with it, one query for the whole list.
+COHORTS = Cohort.objects.select_related("programme")
+
 
 class ProgrammeFilter(SearchFilterSet):
     search_fields = ("code", "title", "objectives")
@@ -44,7 +47,7 @@ class CohortFilter(SearchFilterSet):
 class SessionFilter(SearchFilterSet):
     search_fields = ("topic", "place", "trainer")
 
-    cohort = django_filters.ModelChoiceFilter(label=_("Cohort"), queryset=Cohort.objects.all())
+    cohort = django_filters.ModelChoiceFilter(label=_("Cohort"), queryset=COHORTS)
 
     class Meta:
         model = TrainingSession
@@ -54,7 +57,7 @@ class SessionFilter(SearchFilterSet):
 class TraineeFilter(SearchFilterSet):
     search_fields = ("full_name", "organisation__acronym", "company__name")
 
-    cohort = django_filters.ModelChoiceFilter(label=_("Cohort"), queryset=Cohort.objects.all())
+    cohort = django_filters.ModelChoiceFilter(label=_("Cohort"), queryset=COHORTS)
     programme = django_filters.ModelChoiceFilter(label=_("Programme"),
                                                  field_name="cohort__programme",
                                                  queryset=TrainingProgramme.objects.all())  # fmt: skip

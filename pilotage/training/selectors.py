@@ -5,7 +5,7 @@ and the CID's contracts can target (results.computations)."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
@@ -146,11 +146,27 @@ def attended_share(trainee: Trainee) -> Decimal:
     return hours_attended(trainee) / held if held else Decimal(0)
 
 
-def attendance_grid(session: TrainingSession) -> list[tuple[Trainee, Decimal | None]]:
-    """Every trainee of the session's cohort with the hours recorded (None: not recorded)."""
-    recorded = dict(session.attendance.values_list("trainee_id", "hours"))
-    return [(t, recorded.get(t.pk)) for t in session.cohort.trainees.select_related(
-        "organisation", "company")]  # fmt: skip
+class GridRow(NamedTuple):
+    """One trainee of a session's cohort and the hours recorded (None: not recorded)."""
+
+    pk: int
+    full_name: str
+    affiliation: str
+    hours: Decimal | None
+
+
+def attendance_grid(session: TrainingSession) -> list[GridRow]:
+    """Every trainee of the session's cohort with the hours recorded, in one query of plain
+    values (a cohort may hold hundreds of trainees: no model instances are built)."""
+    hours = Attendance.objects.filter(session=session, trainee=OuterRef("pk")).values("hours")
+    rows = (
+        Trainee.objects.filter(cohort=session.cohort_id)
+        .annotate(recorded=Subquery(hours[:1]))
+        .values_list("pk", "full_name", "organisation__acronym", "company__name", "recorded")
+        .order_by("full_name", "pk")
+    )
+    return [GridRow(pk, name, acronym or company or "", recorded)
+            for pk, name, acronym, company, recorded in rows]  # fmt: skip
 
 
 # --- certificates of attendance ------------------------------------------------------------------

@@ -42,8 +42,8 @@ def sheet_bytes(session: TrainingSession) -> bytes:
     sheet = workbook.active
     sheet.title = _("Attendance")[:31]
     append_row(sheet, [str(column.label) for column in COLUMNS], bold=True)
-    for trainee, hours in selectors.attendance_grid(session):
-        append_row(sheet, [session.pk, trainee.pk, trainee.full_name, trainee.affiliation, hours])
+    for row in selectors.attendance_grid(session):
+        append_row(sheet, [session.pk, row.pk, row.full_name, row.affiliation, row.hours])
     for letter, width in zip("ABCDE", (12, 12, 36, 30, 16), strict=True):
         sheet.column_dimensions[letter].width = width
     return workbook_bytes(workbook)

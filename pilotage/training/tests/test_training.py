@@ -76,7 +76,7 @@ def test_the_exported_sheet_filled_and_imported_records_the_attendance(cast, cli
 @pytest.mark.parametrize("change, expected", [
     (lambda rows: rows[1].__setitem__(4, 7), "entre 0 et les 6 heures de la séance"),
     (lambda rows: rows[1].__setitem__(1, 999999), "n'est pas inscrit"),
-    (lambda rows: rows[1].__setitem__(0, 1), "appartient à une autre séance"),
+    (lambda rows: rows[1].__setitem__(0, rows[1][0] + 1), "appartient à une autre séance"),
     (lambda rows: rows[1].__setitem__(4, "trois"), "n'est pas un nombre d'heures"),
     (lambda rows: rows.append(list(rows[2])), "figure déjà à la ligne 3"),
 ])  # fmt: skip
