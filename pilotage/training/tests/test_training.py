@@ -216,3 +216,20 @@ def test_the_programme_page_and_kpis_give_the_same_figures(cast, client_for, coh
         "trainees": 2, "trainees_women": 1, "training_hours": 24, "trainees_completed": 1,
         "training_completion_rate": 50, "training_women_share": 50}  # fmt: skip
     assert computed_values([cast.cti_a.pk], 2024)[cast.cti_a.pk] == {}
+
+
+@pytest.mark.parametrize("rows", [
+    [{"trainee": "OURS", "hours": "NaN"}], [{"trainee": "OURS", "hours": "1e999"}],
+    [{"trainee": "OURS", "hours": "-Infinity"}], [{"trainee": 2**63, "hours": "1"}],
+    [{"trainee": -1, "hours": "1"}], "x", [{"trainee": "a", "hours": 1}],
+    [{"trainee": "OURS", "hours": 0.123456789}],
+])  # fmt: skip
+def test_odd_attendance_bodies_are_refused_with_a_message_never_a_500(cast, api_as, cohort, rows):
+    session, ours = cohort.sessions.first(), cohort.trainees.first()
+    if isinstance(rows, list):
+        rows = [{**row, "trainee": ours.pk if row["trainee"] == "OURS" else row["trainee"]}
+                for row in rows]  # fmt: skip
+    answer = api_as(cast.cti_a_staff)("post", f"/api/v1/training-sessions/{session.pk}/attendance",
+                                      {"rows": rows})  # fmt: skip
+    assert answer.status_code == 422 and answer.json()["message"], answer.content
+    assert not Attendance.objects.exists()
