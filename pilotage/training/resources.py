@@ -81,6 +81,11 @@ class TraineeOut(ModelSchema):
         fields = ["id", "full_name", "sex", "status", "score"]
 
 
+def _may_change(user: Any, row: Any, programme: TrainingProgramme) -> bool:
+    """May the user change this row of an open programme (a completed one changes no more)?"""
+    return programme.status == ProgrammeStatus.OPEN and access.can_edit(user, row)
+
+
 class Programmes(Resource):
     model = TrainingProgramme
     path = "training-programmes"
@@ -117,7 +122,7 @@ class Programmes(Resource):
     detail_template = "training/programme_detail.html"
 
     def detail_context(self, request: HttpRequest, obj: TrainingProgramme) -> dict[str, Any]:
-        may_edit = access.can_edit(request.user, obj) and obj.status == ProgrammeStatus.OPEN
+        may_edit = _may_change(request.user, obj, obj)
         return {
             "figures": selectors.programme_figures(obj),
             "cohorts": obj.cohorts.all(),
@@ -154,8 +159,7 @@ class Cohorts(Resource):
         return {
             "sessions": obj.sessions.all(),
             "trainees": selectors.trainees_with_hours(request.user).filter(cohort=obj),
-            "may_add": access.can_edit(request.user, obj)
-            and obj.programme.status == ProgrammeStatus.OPEN,
+            "may_add": _may_change(request.user, obj, obj.programme),
         }
 
 
@@ -186,8 +190,7 @@ class Sessions(Resource):
     detail_template = "training/session_detail.html"
 
     def detail_context(self, request: HttpRequest, obj: TrainingSession) -> dict[str, Any]:
-        may_record = (access.can_edit(request.user, obj)
-                      and obj.cohort.programme.status == ProgrammeStatus.OPEN)  # fmt: skip
+        may_record = _may_change(request.user, obj, obj.cohort.programme)
         return {
             "grid": selectors.attendance_grid(obj),
             "may_record": may_record,
@@ -237,12 +240,11 @@ class Trainees(Resource):
         return selectors.trainees_with_hours(user)
 
     def detail_context(self, request: HttpRequest, obj: Trainee) -> dict[str, Any]:
-        open_programme = obj.cohort.programme.status == ProgrammeStatus.OPEN
         return {
             "attendance": obj.attendance.select_related("session"),
             "share": selectors.attended_share(obj),
             "assess_form": AssessForm(user=request.user)
-            if open_programme and access.can_edit(request.user, obj) else None,
+            if _may_change(request.user, obj, obj.cohort.programme) else None,
             "has_certificate": obj.status == TraineeStatus.COMPLETED,
         }  # fmt: skip
 
