@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pilotage.standards",
     "pilotage.projects",
     "pilotage.training",
+    "pilotage.reports",
 ]
 
 MIDDLEWARE = [
@@ -348,3 +349,11 @@ LOGGING = {
 
 # Shown in the language switcher and on pages; kept here so templates need no hard-coded names.
 PLATFORM_NAME = _("Pilotage CTI")
+
+# The licence the open data is published under (datapackage.json); the ministry may choose
+# another: an entry of the Frictionless licence list (name, path, title).
+OPEN_DATA_LICENCE = {
+    "name": env("OPEN_DATA_LICENCE_NAME", "ODC-BY-1.0"),
+    "path": env("OPEN_DATA_LICENCE_PATH", "https://opendatacommons.org/licenses/by/1-0/"),
+    "title": env("OPEN_DATA_LICENCE_TITLE", "Open Data Commons Attribution License 1.0"),
+}

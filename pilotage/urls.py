@@ -55,5 +55,6 @@ urlpatterns = [
     path("", include("pilotage.standards.urls")),
     path("", include("pilotage.projects.urls")),
     path("", include("pilotage.training.urls")),
+    path("", include("pilotage.reports.urls")),
     path("", include("pilotage.fund.urls")),
 ]

@@ -163,6 +163,7 @@ def _register_routers() -> None:
     from pilotage.prestations.api import router as services_router
     from pilotage.programmes.api import router as programmes_router
     from pilotage.projects.api import router as projects_router
+    from pilotage.reports.api import router as reports_router
     from pilotage.results.api import router as results_router
     from pilotage.standards.api import router as standards_router
     from pilotage.training.api import router as training_router
@@ -177,6 +178,7 @@ def _register_routers() -> None:
     api.add_router("/", standards_router)
     api.add_router("/", projects_router)
     api.add_router("/", training_router)
+    api.add_router("/", reports_router)
 
 
 _register_routers()

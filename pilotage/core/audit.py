@@ -190,3 +190,18 @@ def _authors_for(viewer: Any, author_ids: set[int]) -> dict[int, tuple[str, bool
         else:
             authors[user.pk] = (str(_("another user")), False)
     return authors
+
+
+def as_recorded(model: type[models.Model], moment: Any) -> models.QuerySet:
+    """The model's rows as the platform held them at `moment`, read from the change history: for
+    each row, its last state recorded before then, unless that state is its deletion. Reports as
+    of a date read these, so a correction made since leaves them as they were."""
+    history = model.history.model  # type: ignore[attr-defined]
+    latest = (
+        history.objects.filter(history_date__lt=moment)
+        .order_by()
+        .values("id")
+        .annotate(last=models.Max("history_id"))
+        .values("last")
+    )
+    return history.objects.filter(history_id__in=latest).exclude(history_type="-").order_by()

@@ -315,3 +315,22 @@ def _csv_writer() -> Any:
 
 def _csv_header(columns: list[Column]) -> str:
     return "\ufeff" + _csv_writer().writerow([force_str(c.label) for c in columns])
+
+
+def data_csv(header: list[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Plain CSV for machines (open data read by a portal, Frictionless): comma, UTF-8 without
+    BOM, a dot for decimals, true/false; text cells neutralised like every export's."""
+
+    def cell(value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str):
+            return neutralise(value)
+        return value
+
+    writer = csv.writer(_Echo(), lineterminator="\n")
+    lines = [writer.writerow(header)]
+    lines += [writer.writerow([cell(v) for v in row]) for row in rows]
+    return "".join(lines)

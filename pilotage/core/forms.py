@@ -17,6 +17,9 @@ from pilotage.core.numbers import parse_decimal
 from pilotage.core.roles import OrganisationKind, Role
 from pilotage.core.throttle import take_slot
 
+# A date picker that round-trips ISO dates (what browsers' date inputs send and show).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class StyledFormMixin:
     """Bootstrap classes on every widget, and choices that only list rows the user may see."""

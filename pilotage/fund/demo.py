@@ -2,13 +2,18 @@
 say so): the split of the axes' envelopes across CTIs and years, commitments against each CTI's
 contrat-objectifs, payments through 2025, and two reallocations backed by committee decisions.
 
-Entries go through the ledger services, so the demo obeys every ceiling. Idempotent: the entries
-carry DEMO- references, and a journal that already has them is left alone.
+Entries go through the ledger services, so the demo obeys every ceiling. Each is recorded on its
+own date (the clock is moved there), as a ledger kept day by day would be: a report as of a date
+reads what was recorded by then. Idempotent: the entries carry DEMO- references, and a journal that
+already has them is left alone.
 """
 
 import datetime
 import random
 from decimal import Decimal
+from typing import Any
+
+from freezegun import freeze_time
 
 from pilotage.core.models import Organisation, User
 from pilotage.fund import services
@@ -36,30 +41,42 @@ def load(actor: User) -> None:
     axes = {axis.number: axis for axis in plan.axes.all()}
     years = range(plan.start_year, plan.end_year + 1)
     takers = {n: [c for i, c in enumerate(CTIS) if n in _axes_of(i)] for n in axes}
+    with freeze_time(_noon(datetime.date(plan.start_year, 1, 1))) as clock:
+        _record(actor, rng, clock, plan, ctis, axes, takers, years)
+
+
+def _noon(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+
+
+def _record(actor, rng, clock: Any, plan, ctis, axes, takers, years) -> None:
     for number, axis in axes.items():
         per_line = (axis.envelope * SHARE_OF_AXIS / len(takers[number]) / len(years)).quantize(
             Decimal(1000)
         )
         for acronym in takers[number]:
             for year in years:
+                clock.move_to(_noon(datetime.date(year, 1, 15)))
                 entry = services.allocation_record(
                     actor=actor, programme=plan, axis=axis, cti=ctis[acronym], year=year,
                     amount=per_line, entry_date=datetime.date(year, 1, 15),
                     reference=f"DEMO-AL-{year}-{acronym}-{number}", note=INVENTED,
                 )  # fmt: skip
-                _spend(actor, rng, entry.allocation, acronym)
-    _reallocate(actor, plan)
+                _spend(actor, rng, clock, entry.allocation, acronym)
+    _reallocate(actor, clock, plan)
 
 
-def _spend(actor: User, rng: random.Random, line: Allocation, acronym: str) -> None:
+def _spend(actor: User, rng: random.Random, clock: Any, line: Allocation, acronym: str) -> None:
     """Commit most of a line against the CTI's contract, then pay it at a pace that slows for the
     recent years (2025 is still being paid)."""
     contract = Agreement.objects.filter(reference=f"CO-2023-{acronym}").first()
     committed = (line.allocated * Decimal(rng.randint(55, 90)) / 100).quantize(Decimal(1000))
+    committed_on = datetime.date(line.year, rng.randint(2, 6), rng.randint(1, 28))
+    clock.move_to(_noon(committed_on))
     commitment = services.commitment_record(
         actor=actor, allocation=line, amount=committed,
         reference=f"DEMO-ENG-{line.year}-{acronym}-{line.axis.number}",
-        committed_on=datetime.date(line.year, rng.randint(2, 6), rng.randint(1, 28)),
+        committed_on=committed_on,
         agreement=contract, project=None if contract else _development_project(actor, line, committed),
         description=INVENTED,
     )  # fmt: skip
@@ -71,6 +88,7 @@ def _spend(actor: User, rng: random.Random, line: Allocation, acronym: str) -> N
         amount = (to_pay * share).quantize(Decimal(100))
         paid_on = commitment.committed_on + datetime.timedelta(days=90 * instalment)
         if amount > 0 and paid_on <= datetime.date(2025, 12, 31):
+            clock.move_to(_noon(paid_on))
             services.disbursement_record(
                 actor=actor, commitment=commitment, amount=amount, paid_on=paid_on,
                 payment_reference=f"DEMO-OP-{line.year}-{acronym}-{line.axis.number}-{instalment}",
@@ -93,7 +111,7 @@ def _development_project(actor: User, line: Allocation, amount: Decimal):
     return project
 
 
-def _reallocate(actor: User, plan: Programme) -> None:
+def _reallocate(actor: User, clock: Any, plan: Programme) -> None:
     """Two reallocations, each citing a reallocation decision of the committee (if the
     governance demo recorded them)."""
     decisions = list(
@@ -110,8 +128,10 @@ def _reallocate(actor: User, plan: Programme) -> None:
         )
         if source is None or target is None or source.headroom < amount:
             continue
+        entry_date = max(decision.decided_on, datetime.date(year, 7, 1))
+        clock.move_to(_noon(entry_date))
         services.reallocation_record(
             actor=actor, source=source, target=target, amount=amount, decision=decision,
-            entry_date=max(decision.decided_on, datetime.date(year, 7, 1)),
+            entry_date=entry_date,
             reference=f"DEMO-RE-{decision.number}", note=INVENTED,
         )  # fmt: skip

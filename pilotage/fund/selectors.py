@@ -110,9 +110,15 @@ def projection_of(
     return Projection(projected, _rate(projected, figures.envelope), end, finished)
 
 
-def line_figures(programme: Programme, as_of: datetime.date) -> dict[int, Figures]:
-    """Allocated / committed / disbursed per allocation line, summed from the journal (two queries)."""
+def line_figures(
+    programme: Programme, as_of: datetime.date, known_by: datetime.datetime | None = None
+) -> dict[int, Figures]:
+    """Allocated / committed / disbursed per allocation line, summed from the journal (two queries):
+    the entries dated by `as_of` and, given `known_by`, recorded before it (what a report as of
+    that date knew: an entry back-dated later does not change it)."""
     entries = Entry.objects.filter(allocation__programme=programme, entry_date__lte=as_of)
+    if known_by is not None:
+        entries = entries.filter(recorded_at__lt=known_by)
     figures: dict[int, Figures] = defaultdict(Figures)
     for row in entries.values("allocation_id", "kind").annotate(total=Sum("amount")):
         line = figures[row["allocation_id"]]

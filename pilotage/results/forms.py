@@ -122,7 +122,7 @@ class IndicatorForm(StyledModelForm):
             "unit_en", "kind", "numerator_label_fr", "numerator_label_ar", "numerator_label_en",
             "denominator_label_fr", "denominator_label_ar", "denominator_label_en",
             "direction", "aggregation", "source", "computation",
-            "computation_category", "means_of_verification", "baseline_value", "baseline_year",
+            "computation_category", "means_of_verification", "baseline_value", "baseline_year", "is_public",
         ]  # fmt: skip
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 3}),

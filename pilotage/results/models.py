@@ -144,6 +144,11 @@ class Indicator(models.Model):
     means_of_verification = models.TextField(_("means of verification"), blank=True)
     baseline_value = models.DecimalField(_("baseline"), null=True, blank=True, **VALUE)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("published as open data"),
+        default=False,
+        help_text=_("Its validated values appear in the published editions' open data."),
+    )
 
     objects = AccessQuerySet.as_manager()
     history = history_records()

@@ -528,6 +528,7 @@ def indicator_create(
     means_of_verification: str = "",
     baseline_value: Decimal | None = None,
     baseline_year: int | None = None,
+    is_public: bool = False,
     # The active language's texts (older clients), instead of the per-language fields.
     name: str = KEEP,
     unit: str = KEEP,
@@ -544,7 +545,7 @@ def indicator_create(
         denominator_label_ar=denominator_label_ar, denominator_label_en=denominator_label_en,
         direction=direction, aggregation=aggregation, source=source, computation=computation,
         computation_category=computation_category, means_of_verification=means_of_verification,
-        baseline_value=baseline_value, baseline_year=baseline_year,
+        baseline_value=baseline_value, baseline_year=baseline_year, is_public=is_public,
     )  # fmt: skip
     change_fields(
         indicator, name=name, unit=unit, numerator_label=numerator_label,
@@ -583,6 +584,7 @@ def indicator_update(
     means_of_verification: str = KEEP,
     baseline_value: Decimal | None = KEEP,
     baseline_year: int | None = KEEP,
+    is_public: bool = KEEP,
     name: str = KEEP,
     unit: str = KEEP,
     numerator_label: str = KEEP,
@@ -600,8 +602,8 @@ def indicator_update(
         denominator_label_en=denominator_label_en, direction=direction, aggregation=aggregation,
         source=source, computation=computation, computation_category=computation_category,
         means_of_verification=means_of_verification, baseline_value=baseline_value,
-        baseline_year=baseline_year, name=name, unit=unit, numerator_label=numerator_label,
-        denominator_label=denominator_label,
+        baseline_year=baseline_year, is_public=is_public, name=name, unit=unit,
+        numerator_label=numerator_label, denominator_label=denominator_label,
     )  # fmt: skip
     _check_indicator(indicator, kind_before)
     return persist(indicator, actor=actor, reason=reason)

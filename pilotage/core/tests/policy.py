@@ -65,6 +65,10 @@ READERS = {
     "services.serviceimport": EVERY_ROLE,
     "services.serviceoffering": EVERY_ROLE,
     "services.servicerequest": EVERY_ROLE,
+    # Report editions: not the CID's nor a partner's (a plan's figures, CTI by CTI); a published
+    # edition is open data (its row condition is in the declaration).
+    "reports.reportedition": EVERY_ROLE - {Role.CID_MANAGER, Role.PARTNER_VIEWER},
+    "reports.editionfile": EVERY_ROLE - {Role.CID_MANAGER, Role.PARTNER_VIEWER},
 }
 
 # Every signed-in person reads every row (reference data, the committee's public record).
@@ -101,4 +105,5 @@ ACTIONS = {
     ("programmes.deliverable", "deliver"): CTI_PEOPLE | MINISTRY | {Role.CID_MANAGER},
     ("programmes.deliverable", "review"): MINISTRY | {Role.CID_MANAGER},
     ("programmes.paymenttranche", "pay"): MINISTRY | {Role.CID_MANAGER},
+    ("reports.reportedition", "publish"): MINISTRY,
 }

@@ -129,6 +129,7 @@ APP_DEMOS = [
     "pilotage.standards.demo",
     "pilotage.projects.demo",
     "pilotage.training.demo",
+    "pilotage.reports.demo",  # last: its editions read everything the others load
 ]
 
 
