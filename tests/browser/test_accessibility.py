@@ -29,6 +29,9 @@ from pilotage.results.tests.test_reporting_pages import setup_contract
 from pilotage.standards.tests.factories import at_stage
 from pilotage.training.selectors import certificate_token as training_token
 from pilotage.training.tests.factories import SessionFactory, TraineeFactory, cohort_of
+from pilotage.reports import services
+from pilotage.reports.models import ReportEdition
+from pilotage.reports.selectors import edition_figures
 from tests.browser.test_journey import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -73,6 +76,14 @@ def main_pages(cast):
     session = SessionFactory(cohort=cohort_of(cast.cti_a))
     trainee = TraineeFactory(cohort=session.cohort, organisation=cast.cti_a, status="completed",
                              score=15, assessed_on=datetime.date(2025, 6, 30))  # fmt: skip
+    edition = ReportEdition.objects.create(
+        kind="cti_report", programme=programme, cti=cast.cti_a, as_of=timezone.localdate(),
+        status="ready", requested_by=cast.officer, published_at=timezone.now(),
+        published_by=cast.officer,
+    )  # fmt: skip
+    edition.figures = edition_figures(services.scope_of(edition))
+    edition.figures_sha256 = services.figures_hash(edition.figures)
+    edition.save()
     return {
         "home": "/",
         "organisations": "/organisations/",
@@ -118,6 +129,10 @@ def main_pages(cast):
         "training session": session.get_absolute_url(),
         "trainee": trainee.get_absolute_url(),
         "attendance verification": reverse("training:verify", args=[training_token(trainee)]),
+        "report editions": "/report-editions/",
+        "new report edition": "/report-editions/new/",
+        "report edition (figures and charts)": edition.get_absolute_url(),
+        "open data": "/open-data/",
         "public catalogue": "/catalogue/",
         "public request form": f"/catalogue/{offering.pk}/",
     }
