@@ -24,14 +24,14 @@ from pilotage.prestations.tests.factories import DeliveryFactory, OfferingFactor
 from pilotage.programmes.models import PaymentTranche
 from pilotage.programmes.tests.factories import agreement_with, deliverable_of
 from pilotage.projects.tests.factories import ProjectFactory
+from pilotage.reports import services
+from pilotage.reports.models import ReportEdition
+from pilotage.reports.selectors import edition_figures
 from pilotage.results.models import Measurement
 from pilotage.results.tests.test_reporting_pages import setup_contract
 from pilotage.standards.tests.factories import at_stage
 from pilotage.training.selectors import certificate_token as training_token
 from pilotage.training.tests.factories import SessionFactory, TraineeFactory, cohort_of
-from pilotage.reports import services
-from pilotage.reports.models import ReportEdition
-from pilotage.reports.selectors import edition_figures
 from tests.browser.test_journey import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
