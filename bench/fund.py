@@ -67,6 +67,13 @@ def _dataset(seed: int):
             for cti in ctis
             for year in YEARS
         )
+        # Every commitment names an agreement or a project (issue 14): one project of the bench.
+        from pilotage.projects.models import Project
+
+        project = Project.objects.create(
+            code="BENCH-FUND", title="Bench", kind="general_interest", lead=ctis[0],
+            starts_on=datetime.date(2022, 1, 1), ends_on=datetime.date(2025, 12, 31),
+        )  # fmt: skip
         commitments, entries = [], []
 
         def entry(kind: str, line_id: int, amount: Decimal, day, reference: str, **fields):
@@ -82,7 +89,7 @@ def _dataset(seed: int):
             line.disbursed = Decimal(70_000) * COMMITMENTS_PER_LINE
             entry(EntryKind.ALLOCATION, line.pk, line.allocated, day, f"B-AL-{line.pk}")
             commitments += [
-                Commitment(allocation=line, reference=f"B-ENG-{line.pk}-{n}", project="Bench",
+                Commitment(allocation=line, reference=f"B-ENG-{line.pk}-{n}", project=project,
                            committed_on=day, amount=Decimal(100_000), disbursed=Decimal(70_000))
                 for n in range(COMMITMENTS_PER_LINE)
             ]  # fmt: skip

@@ -19,7 +19,9 @@ COPY (no history rows: they are fixtures, not changes) — then measures:
 - certificate verification among 1,000,000, the standards pipeline and the staff page
   (bench/certification.py);
 - the project portfolio (20,000 projects, 100,000 milestones) and a training programme of 5,000
-  trainees vs the raw SQL of the same figures (bench/projects.py).
+  trainees vs the raw SQL of the same figures (bench/projects.py);
+- the plan's bilan at national scale: each section vs the raw SQL of its figures, then the PDF
+  (French, Arabic) and the workbook; target: the PDF within 5 s beyond the SQL (bench/reports.py).
 
 Writes bench/results.json and prints a table with the ratios. Not part of `make test`.
 """
@@ -408,7 +410,7 @@ def main() -> int:
         "ours_vs_sql": round(query["ours"] / query["sql"], 2),
         "target_vs_sql": 1.5,
     }
-    from bench import certification, exports, fund, projects, results_matrix, sign_in
+    from bench import certification, exports, fund, projects, reports, results_matrix, sign_in
 
     results["fund_overview"] = fund.run(seed=SEED)
     results["results_matrix"] = results_matrix.run(seed=SEED)
@@ -416,6 +418,7 @@ def main() -> int:
     results["exports"] = exports.run()
     results["certification"] = certification.run(seed=SEED)
     results["projects"] = projects.run(seed=SEED)
+    results["reports"] = reports.run(seed=SEED)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     _print_table(results)
     return 0
@@ -449,6 +452,21 @@ def _print_table(results: dict) -> None:
              f"{row['reference_s'] * 1000:.1f} ms", f"{row['ratio']:.2f}×",
              f"≤ {row['target']}×" if row["target"] else "—")
         )  # fmt: skip
+    bilan = results["reports"]
+    for row in bilan["sections"]:
+        lines.append(
+            (f"bilan section {row['section']} ({row['queries']} queries)",
+             f"{row['ours_s'] * 1000:.1f} ms", f"{row['sql_s'] * 1000:.1f} ms",
+             f"+{row['beyond_sql_s'] * 1000:.0f} ms", "—")
+        )  # fmt: skip
+    for name, made in bilan["files"].items():
+        lines.append((f"bilan file {name} ({made['bytes']:,} bytes)", f"{made['s']:.2f} s", "",
+                      "", "—"))  # fmt: skip
+    lines.append(
+        ("bilan PDF beyond its SQL", f"{bilan['pdf_beyond_sql_s']:.2f} s",
+         f"{bilan['sql_s']:.2f} s SQL", f"peak {bilan['peak_python_memory_mib']} MiB",
+         f"≤ {bilan['target_beyond_sql_s']} s")
+    )  # fmt: skip
     widths = [max(len(str(line[i])) for line in lines) for i in range(5)]
     for line in lines:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)))

@@ -19,7 +19,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
@@ -67,14 +67,29 @@ def _format(cell: Any, value: Any) -> None:
         cell.number_format = "DD/MM/YYYY"
 
 
-def append_row(sheet: Any, values: Iterable[Any], *, bold: bool = False) -> None:
-    """Add a row to a sheet being built (a template to fill): the cells the list exports write."""
-    plain = [_xlsx_value(value) for value in values]
-    sheet.append(plain)
-    for cell, value in zip(sheet[sheet.max_row], plain, strict=False):
-        _format(cell, value)
-        if bold:
-            cell.font = Font(bold=True)
+def append_row(
+    sheet: Any,
+    values: Iterable[Any],
+    *,
+    bold: bool = False,
+    number_formats: Sequence[str | None] = (),
+) -> None:
+    """Add a row to a sheet being built (a template to fill, a report): the cells the list
+    exports write, with a number format per column if given. The cells are made before they are
+    appended: reading the row back (`sheet[sheet.max_row]`) scans the whole sheet each time."""
+    font = Font(bold=True) if bold else None
+    cells = []
+    for position, value in enumerate(values):
+        plain = _xlsx_value(value)
+        cell = Cell(sheet, value=plain)
+        _format(cell, plain)
+        number_format = number_formats[position] if position < len(number_formats) else None
+        if number_format and isinstance(plain, int | float | decimal.Decimal):
+            cell.number_format = number_format
+        if font is not None:
+            cell.font = font
+        cells.append(cell)
+    sheet.append(cells)
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

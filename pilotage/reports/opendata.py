@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from pilotage.core.exports import data_csv
 from pilotage.reports.models import ReportEdition
-from pilotage.reports.selectors import COUNT, FLAG, MONEY, RATE, YEAR
+from pilotage.reports.selectors import COUNT, DATE, FLAG, MONEY, RATE, YEAR
 
 # Frictionless field types of the figures' column kinds.
 FIELD_TYPES = {MONEY: "number", RATE: "number", COUNT: "integer", YEAR: "integer",
-               FLAG: "boolean"}  # fmt: skip
+               FLAG: "boolean", DATE: "date"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,13 @@ DATASETS = [
             "region of the company (codes 01-12, ISO 3166-2 MA-01..MA-12)."),
     Dataset("services-by-category", "services", "by_category",
             "Services to companies by category", "The same figures by category of service."),
+    Dataset("catalogue", "registers", "catalogue", "Catalogue of CTI services",
+            "The services the CTIs offer to companies, as published in the public catalogue."),
+    Dataset("certificates-valid", "registers", "certificates", "Register of valid certificates",
+            "Certificates of conformity issued by the CTIs and valid at the edition's date."),
+    Dataset("standards", "registers", "standards", "NM standards pipeline",
+            "The NM standards the CTIs draft or review with IMANOR, by stage (public enquiry "
+            "dates, publication)."),
 ]  # fmt: skip
 
 

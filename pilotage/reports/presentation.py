@@ -2,6 +2,8 @@
 the headings of its columns and the names behind its codes. The edition's page, its PDF and its
 workbook all print through `present`, so they say the same thing in the same words."""
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,7 +15,7 @@ from pilotage.core.money import format_mad
 from pilotage.core.regions import Region
 from pilotage.governance.models import DecisionKind, FollowUpStatus, RecommendationStatus
 from pilotage.prestations.models import ServiceCategory
-from pilotage.reports.selectors import FLAG, MONEY, RATE, YEAR
+from pilotage.reports.selectors import DATE, FLAG, MONEY, RATE, YEAR
 from pilotage.standards.models import Stage
 
 SECTION_TITLES = {
@@ -24,6 +26,7 @@ SECTION_TITLES = {
     "records": _("Laboratories, certificates, standards, projects and training"),
     "governance": _("Committee decisions and the evaluation's recommendations"),
     "comparison": _("Comparison with the previous plan"),
+    "registers": _("Public registers"),
 }
 TABLE_TITLES = {
     ("money", "total"): _("The plan as a whole"),
@@ -47,6 +50,9 @@ TABLE_TITLES = {
     ("governance", "register"): _("Decisions of the year"),
     ("governance", "recommendations"): _("Follow-up of the evaluation's recommendations"),
     ("comparison", "plans"): _("The plans side by side"),
+    ("registers", "catalogue"): _("Catalogue of CTI services"),
+    ("registers", "certificates"): _("Certificates valid at the date"),
+    ("registers", "standards"): _("NM standards under way or published"),
 }
 COLUMN_LABELS = {
     "envelope": _("Envelope (MAD)"),
@@ -99,6 +105,19 @@ COLUMN_LABELS = {
     "recommendations": _("Recommendations"),
     "plan": _("Plan"),
     "years": _("Years"),
+    "code": _("Code"),
+    "sector": _("Sector"),
+    "title": _("Title"),
+    "holder": _("Holder"),
+    "product": _("Product"),
+    "referential": _("Referential"),
+    "issued_on": _("Issued on"),
+    "valid_until": _("Valid until"),
+    "reference": _("Reference"),
+    "technical_committee": _("Technical committee"),
+    "enquiry_opens_on": _("Public enquiry opens on"),
+    "enquiry_closes_on": _("Public enquiry closes on"),
+    "published_on": _("Published on"),
 }
 KPI_STATUS = {
     "on_track": _("on track"),
@@ -183,6 +202,8 @@ def number(value: Any, kind: str) -> Any:
         return Decimal(value)
     if kind == FLAG:
         return bool(value)
+    if kind == DATE:
+        return datetime.date.fromisoformat(value)
     return value
 
 
@@ -213,20 +234,27 @@ def text(value: Any, kind: str) -> str:
         return str(_("yes")) if value else str(_("no"))
     if kind == YEAR:
         return str(value)
+    if kind == DATE:
+        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u202f")
     return str(value)
 
 
 def present(
-    figures: dict[str, Any], language: str, row_limit: int | None = None
+    figures: dict[str, Any],
+    language: str,
+    row_limit: int | None = None,
+    leave_out: Iterable[str] = (),
 ) -> list[PresentedSection]:
     """The figures as they read in `language`: titled sections of titled tables of cells (the
-    first `row_limit` rows of each table, given one)."""
+    first `row_limit` rows of each table, given one; without the sections in `leave_out`)."""
     names = figures.get("names", {})
     sections = []
     with translation.override(language):
         for key, tables in figures["sections"].items():
+            if key in leave_out:
+                continue
             presented = []
             for name, tab in tables.items():
                 columns = [c[0] for c in tab["columns"]]
@@ -236,7 +264,7 @@ def present(
                     cells = []
                     for column, kind, value in zip(columns, kinds, row, strict=True):
                         numeric = kind in (MONEY, RATE, "count")
-                        if numeric or kind in (YEAR, FLAG):
+                        if numeric or kind in (YEAR, FLAG, DATE):
                             shown = text(value, kind)
                         else:
                             shown = label(column, value, names, language)

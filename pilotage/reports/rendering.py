@@ -13,7 +13,7 @@ from pilotage.core.documents import render_pdf
 from pilotage.core.exports import append_row, workbook_bytes
 from pilotage.reports.charts import edition_charts, to_svg
 from pilotage.reports.presentation import PDF_ROW_LIMIT, PresentedSection, present
-from pilotage.reports.selectors import COUNT, MONEY, RATE, YEAR
+from pilotage.reports.selectors import COUNT, DATE, MONEY, OPEN_DATA_SECTIONS, RATE, YEAR
 
 NUMBER_FORMATS = {MONEY: "#,##0.00", RATE: "0.0", COUNT: "#,##0", YEAR: "0"}
 
@@ -30,7 +30,7 @@ def heading(edition: Any, language: str) -> dict[str, str]:
 
 
 def edition_pdf(edition: Any, figures: dict[str, Any], language: str) -> bytes:
-    sections = present(figures, language, PDF_ROW_LIMIT)
+    sections = present(figures, language, PDF_ROW_LIMIT, leave_out=OPEN_DATA_SECTIONS)
     charts = [(chart, to_svg(chart.spec)) for chart in edition_charts(figures, language)]
     context = {
         "heading": heading(edition, language),
@@ -55,11 +55,10 @@ def edition_xlsx(edition: Any, figures: dict[str, Any], language: str) -> bytes:
             append_row(sheet, [])
             append_row(sheet, [tab.title], bold=True)
             append_row(sheet, tab.headers, bold=True)
+            formats = [NUMBER_FORMATS.get(kind) for kind in tab.kinds]
             for row in tab.rows:
-                append_row(sheet, [c.value if c.numeric or c.kind == YEAR else c.text for c in row])
-                for cell, presented in zip(sheet[sheet.max_row], row, strict=False):
-                    if presented.kind in NUMBER_FORMATS and presented.value is not None:
-                        cell.number_format = NUMBER_FORMATS[presented.kind]
+                values = [c.value if c.numeric or c.kind in (YEAR, DATE) else c.text for c in row]
+                append_row(sheet, values, number_formats=formats)
         sheet.column_dimensions["A"].width = 40
         for letter in "BCDEFGH":
             sheet.column_dimensions[letter].width = 18

@@ -18,6 +18,7 @@ from pilotage.reports.filters import EditionFilter
 from pilotage.reports.forms import EditionForm, PublishForm
 from pilotage.reports.models import EditionStatus, ReportEdition
 from pilotage.reports.presentation import PAGE_ROW_LIMIT, present
+from pilotage.reports.selectors import OPEN_DATA_SECTIONS
 
 
 class EditionFileOut(Schema):
@@ -96,7 +97,8 @@ class Editions(Resource):
         figures = obj.figures if obj.status == EditionStatus.READY else None
         ready = figures is not None
         return {
-            "sections": present(figures, language, PAGE_ROW_LIMIT) if figures else [],
+            "sections": present(figures, language, PAGE_ROW_LIMIT, OPEN_DATA_SECTIONS)
+            if figures else [],
             "charts": [(chart, json.dumps(chart.spec))
                        for chart in charts.edition_charts(figures, language)]
             if figures else [],

@@ -34,7 +34,7 @@ from pilotage.governance.models import (
     Decision,
     Recommendation,
 )
-from pilotage.prestations.models import ServiceDelivery, SizeClass
+from pilotage.prestations.models import ServiceDelivery, ServiceOffering, SizeClass
 from pilotage.programmes.models import AgreementParty, Programme
 from pilotage.projects.models import Project
 from pilotage.reports.models import ReportKind
@@ -50,7 +50,7 @@ Section = dict[str, Table]
 
 # What a column's values are: the first columns of a table that are labels or years identify
 # its rows (the comparison with a published edition matches rows on them).
-LABEL, YEAR, TEXT = "label", "year", "text"
+LABEL, YEAR, TEXT, DATE = "label", "year", "text", "date"
 COUNT, MONEY, RATE, FLAG = "count", "money", "rate", "flag"
 KEY_KINDS = (LABEL, YEAR)
 SMALL_COMPANIES = (SizeClass.TPE, SizeClass.PME)
@@ -97,7 +97,9 @@ def table(columns: list[tuple[str, str]], rows: Iterable[Sequence[Any]]) -> Tabl
 
 def _plain(value: Any, kind: str) -> Any:
     """A JSON value that keeps a decimal exact; amounts to the centime (a sum read back from
-    SQLite may carry a float's tail)."""
+    SQLite may carry a float's tail); dates in ISO."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if kind == MONEY and value is not None:
         value = Decimal(value).quantize(CENTIME)
     if isinstance(value, Decimal):
@@ -251,7 +253,8 @@ def kpi_section(scope: Scope, names: dict[str, Any]) -> Section:
             semantics.Aggregation(indicator.aggregation),
         )
         acronym = contract_cti.get(agreement_of[indicator.pk], "")
-        names["indicator"][indicator.code] = _in_languages(indicator, "name")
+        if indicator.code not in names["indicator"]:  # contracts share their codes
+            names["indicator"][indicator.code] = _in_languages(indicator, "name")
         yearly = {}
         for year in range(scope.programme.start_year, scope.year + 1):
             actual = semantics.aggregate_periods(rule, observations.get((indicator.pk, year), []))
@@ -305,7 +308,11 @@ def kpi_section(scope: Scope, names: dict[str, Any]) -> Section:
 def _validated_as_of(scope: Scope, indicators: list[Indicator]) -> Iterable[tuple]:
     """(indicator, year, part, value, numerator, denominator) of the revisions in force at the
     cutoff: validated by then, and not corrected by a revision validated by then."""
-    validated = Q(status=MeasurementStatus.VALIDATED, validated_at__lt=scope.cutoff)
+    # A validated value with no validation time (loaded before the platform recorded it) counts
+    # as known from the start.
+    validated = Q(status=MeasurementStatus.VALIDATED) & (
+        Q(validated_at__lt=scope.cutoff) | Q(validated_at__isnull=True)
+    )
     corrected = Measurement.objects.filter(validated, supersedes=OuterRef("pk"))
     rows = (
         Measurement.objects.filter(validated, indicator__in=indicators)
@@ -570,6 +577,72 @@ def comparison_section(scope: Scope, names: dict[str, Any]) -> Section:
     }
 
 
+# --- the public registers, as open data ------------------------------------------------------------
+
+
+def registers_section(scope: Scope, names: dict[str, Any]) -> Section:
+    """What anyone may read, frozen with the edition for the open data: the public catalogue, the
+    certificates valid at the date and the NM standards under way or published, as they stood."""
+    as_of, cutoff = scope.as_of, scope.cutoff
+    catalogue = (
+        as_recorded(ServiceOffering, cutoff)
+        .filter(is_public=True, is_active=True)
+        .order_by("cti__acronym", "code")
+        .values_list("cti__acronym", "code", "category", "sector", "title")
+    )
+    certificates = (
+        as_recorded(Certificate, cutoff)
+        .filter(status=CertificateStatus.VALID, issued_on__lte=as_of, valid_until__gte=as_of)
+        .order_by("number")
+        .values_list("number", "cti__acronym", "holder__name", "product", "referential",
+                     "issued_on", "valid_until")
+    )  # fmt: skip
+    standards = (
+        as_recorded(StandardWork, cutoff)
+        .filter(proposed_on__lte=as_of)
+        .order_by("reference")
+        .values_list("reference", "cti__acronym", "title", "stage", "technical_committee",
+                     "enquiry_opens_on", "enquiry_closes_on", "published_on")
+    )  # fmt: skip
+    return {
+        "catalogue": table(
+            [
+                ("cti", LABEL),
+                ("code", LABEL),
+                ("category", TEXT),
+                ("sector", TEXT),
+                ("title", TEXT),
+            ],
+            catalogue,
+        ),
+        "certificates": table(
+            [
+                ("number", LABEL),
+                ("cti", TEXT),
+                ("holder", TEXT),
+                ("product", TEXT),
+                ("referential", TEXT),
+                ("issued_on", DATE),
+                ("valid_until", DATE),
+            ],
+            certificates,
+        ),
+        "standards": table(
+            [
+                ("reference", LABEL),
+                ("cti", TEXT),
+                ("title", TEXT),
+                ("stage", TEXT),
+                ("technical_committee", TEXT),
+                ("enquiry_opens_on", DATE),
+                ("enquiry_closes_on", DATE),
+                ("published_on", DATE),
+            ],
+            standards,
+        ),
+    }
+
+
 SectionBuilder = Callable[[Scope, dict[str, Any]], Section]
 SECTIONS: dict[str, SectionBuilder] = {
     "money": money_section,
@@ -579,7 +652,10 @@ SECTIONS: dict[str, SectionBuilder] = {
     "records": records_section,
     "governance": governance_section,
     "comparison": comparison_section,
+    "registers": registers_section,
 }
+# Sections for the open data only: the documents leave these long lists to the workbook.
+OPEN_DATA_SECTIONS = ("registers",)
 SECTIONS_OF: dict[str, tuple[str, ...]] = {
     ReportKind.PLAN_BILAN: tuple(SECTIONS),
     ReportKind.CTI_REPORT: ("money", "kpis", "services", "staff", "records"),

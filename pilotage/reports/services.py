@@ -35,7 +35,7 @@ from pilotage.reports.models import (
     ReportEdition,
     ReportKind,
 )
-from pilotage.reports.selectors import Scope, edition_figures
+from pilotage.reports.selectors import SECTIONS_OF, Scope, edition_figures
 
 logger = logging.getLogger(__name__)
 
@@ -129,14 +129,24 @@ def edition_build(*, edition_id: int, notify: bool = True) -> ReportEdition:
         try:
             figures, files = _compute(edition, _progress_writer(edition))
             _finish(edition, figures, files, requester)
-        except (DatabaseError, OSError, ValueError, KeyError, RuntimeError) as exc:
+        except Exception as exc:  # the job's boundary: whatever happened, the edition says so
             logger.exception("edition %s could not be built", edition.pk)
-            _fail(edition, _("The edition could not be built (%(error)s); nothing was kept.")
-                  % {"error": type(exc).__name__}, requester)  # fmt: skip
+            _fail(edition, _failure_message(exc), requester)
     edition.refresh_from_db()
     if notify and edition.status in (EditionStatus.READY, EditionStatus.FAILED):
         transaction.on_commit(lambda: _notify(edition))
     return edition
+
+
+def _failure_message(exc: Exception) -> str:
+    """Why the build failed, in words the person who asked can act on (details in the log)."""
+    if isinstance(exc, DatabaseError):
+        cause = _("the database could not be read")
+    elif isinstance(exc, OSError):
+        cause = _("the server could not write the files")
+    else:
+        cause = _("an unexpected error, recorded for the administrators")
+    return _("The edition could not be built (%(error)s); nothing was kept.") % {"error": cause}
 
 
 def _progress_writer(edition: ReportEdition) -> Callable[[str, int, int], None]:
@@ -155,7 +165,7 @@ def _compute(
 ) -> tuple[dict[str, Any], list[tuple[str, str, bytes]]]:
     """The figures, then each file; progress counts sections and files alike."""
     scope = scope_of(edition)
-    steps = len(FILES) + 7  # at most seven sections
+    steps = len(SECTIONS_OF[edition.kind]) + len(FILES)
     figures = edition_figures(scope, lambda key, done, total: progress(key, done, steps))
     files = []
     for done, (file_format, language) in enumerate(FILES, start=steps - len(FILES)):

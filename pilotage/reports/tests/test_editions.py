@@ -252,6 +252,7 @@ def test_a_failed_build_says_why_and_keeps_nothing(cast, plan, monkeypatch, clie
     monkeypatch.setattr(rendering, "edition_xlsx", broken)
     edition = built(cast, plan)
     assert edition.status == EditionStatus.FAILED and "rien n'a été gardé" in edition.failure
+    assert "le serveur n'a pas pu écrire les fichiers" in edition.failure
     assert not edition.files.exists() and edition.figures is None
     with pytest.raises(ServiceError):
         services.edition_publish(actor=cast.officer, edition=edition)

@@ -1,6 +1,7 @@
 """Open data: only published editions, as CSV and JSON with a Frictionless Data Package that
 validates; files and tables answer 404 to whoever may not read the edition."""
 
+import datetime
 import json
 
 import frictionless
@@ -120,3 +121,38 @@ def test_the_api_lists_and_requests_editions_for_the_ministry_only(cast, api_as,
     future = api_as(cast.officer)("post", "/api/v1/report-editions", body | {"as_of": "2999-01-01"})
     assert future.status_code == 422 and "as_of" in future.json()["errors"]
     assert ReportEdition.objects.count() == 1
+
+
+def test_the_public_registers_go_out_as_they_stood_at_the_date(cast, plan, client):  # noqa: F811
+    from freezegun import freeze_time
+
+    from pilotage.certification.tests.factories import CertificateFactory, request_at
+    from pilotage.prestations.tests.factories import OfferingFactory
+    from pilotage.reports.tests.test_editions import AFTER, BEFORE
+
+    with freeze_time(BEFORE):
+        valid = CertificateFactory(request=request_at("decided", delivery__cti=cast.cti_a))
+        OfferingFactory(cti=cast.cti_a, code="ESS-01")
+        OfferingFactory(cti=cast.cti_a, code="HIDDEN", is_public=False)
+    with freeze_time(AFTER):  # withdrawn in 2025: still valid at the end of 2024
+        valid.status, valid.status_changed_on = "withdrawn", datetime.date(2025, 2, 10)
+        valid.save()
+    edition = built(cast, plan)
+    services.edition_publish(actor=cast.officer, edition=edition)
+
+    def table(name):
+        url = reverse("reports:open_data_table", args=[edition.pk, name, "json"])
+        return client.get(url).json()
+
+    assert [c["number"] for c in table("certificates-valid")] == [valid.number]
+    assert table("certificates-valid")[0]["valid_until"] == "2099-03-04"
+    assert [o["code"] for o in table("catalogue")] == ["ESS-01"]
+    # The long registers are open data and workbook rows, not pages of the PDF.
+    assert "registers" not in [s.key for s in present_pdf_sections(edition)]
+
+
+def present_pdf_sections(edition):
+    from pilotage.reports.presentation import present
+    from pilotage.reports.selectors import OPEN_DATA_SECTIONS
+
+    return present(edition.figures, "fr", leave_out=OPEN_DATA_SECTIONS)
