@@ -5,6 +5,7 @@ public open-data page lists it."""
 import threading
 
 import pytest
+from django.db import connections
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -45,7 +46,13 @@ def test_the_officer_builds_publishes_and_opens_the_bilan_in_arabic(
     expect(progress).to_be_visible()
     expect(page.locator("#edition-progress")).to_contain_text("يمكنك مغادرة هذه الصفحة")
 
-    worker = threading.Thread(target=services.edition_build, kwargs={"edition_id": edition.pk})
+    def work() -> None:
+        try:
+            services.edition_build(edition_id=edition.pk)
+        finally:
+            connections.close_all()  # the worker's own connection, or the test database stays busy
+
+    worker = threading.Thread(target=work)
     worker.start()
     worker.join(timeout=120)
     # The page polls its progress; once built it reloads with the files and the figures.
