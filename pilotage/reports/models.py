@@ -88,6 +88,12 @@ class ReportEdition(models.Model):
         verbose_name=_("published by"),
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # The last comparison of a published edition with the same date's figures as known then
+    # (computed by a worker: at national scale it costs what a build costs).
+    changes = models.JSONField(_("changes since publication"), null=True, blank=True,
+                               editable=False)  # fmt: skip
+    changes_requested_at = models.DateTimeField(_("changes asked for"), null=True, blank=True)
+    changes_checked_at = models.DateTimeField(_("changes checked"), null=True, blank=True)
     supersedes = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -127,6 +133,12 @@ class ReportEdition(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def changes_pending(self) -> bool:
+        """A comparison was asked for and has not come back yet."""
+        asked, checked = self.changes_requested_at, self.changes_checked_at
+        return asked is not None and (checked is None or checked < asked)
 
     @property
     def is_running(self) -> bool:

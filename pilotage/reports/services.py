@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +36,7 @@ from pilotage.reports.models import (
     ReportEdition,
     ReportKind,
 )
-from pilotage.reports.selectors import SECTIONS_OF, Scope, edition_figures
+from pilotage.reports.selectors import SECTIONS_OF, Scope, edition_figures, figures_changes
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +253,37 @@ def _notify(edition: ReportEdition) -> None:
             "link": settings.SITE_URL.rstrip("/") + edition.get_absolute_url()
         }
     send_mail(subject, body, None, [user.email])
+
+
+def edition_compare(*, edition_id: int) -> ReportEdition:
+    """Compare a published edition with the same date's figures as the platform knows them now
+    (corrections recorded since included) and keep the differing cells on the edition. Derived
+    data, not a change of the edition: written without a history record."""
+    edition = ReportEdition.objects.select_related("programme", "cti").get(pk=edition_id)
+    if not edition.is_published or edition.figures is None:
+        return edition
+    now = edition_figures(scope_of(edition, known_by=timezone.now()))
+    changes = [asdict(change) for change in figures_changes(edition.figures, now)]
+    ReportEdition.objects.filter(pk=edition.pk).update(
+        changes=changes, changes_checked_at=timezone.now()
+    )
+    edition.refresh_from_db()
+    return edition
+
+
+def edition_compare_later(edition: ReportEdition, *, again: bool = False) -> None:
+    """Ask a worker for a comparison (the page polls until it is there): the first time, when
+    asked `again`, or when the last request went unanswered for longer than a job's lease (its
+    worker died)."""
+    from pilotage.core.jobs import lease
+    from pilotage.reports.tasks import compare_edition
+
+    asked = edition.changes_requested_at
+    stale = edition.changes_pending and asked is not None and asked < timezone.now() - lease()
+    if asked is not None and not again and not stale:
+        return
+    ReportEdition.objects.filter(pk=edition.pk).update(changes_requested_at=timezone.now())
+    compare_edition.enqueue(edition_id=edition.pk)
 
 
 @transaction.atomic

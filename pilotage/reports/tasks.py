@@ -13,6 +13,14 @@ def build_edition(*, edition_id: int) -> None:
     edition_build(edition_id=edition_id)
 
 
+@task()
+def compare_edition(*, edition_id: int) -> None:
+    """Compare a published edition with the figures of its date as known now."""
+    from pilotage.reports.services import edition_compare
+
+    edition_compare(edition_id=edition_id)
+
+
 @jobs.on_abandoned(build_edition)
 def end_abandoned_edition(*, edition_id: int) -> None:
     from pilotage.reports.services import edition_abandon

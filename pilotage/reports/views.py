@@ -14,7 +14,7 @@ from pilotage.core import access
 from pilotage.core.errors import AccessDenied
 from pilotage.core.generic_views import ObjectMixin
 from pilotage.core.jobs import lease
-from pilotage.reports import opendata, selectors, services
+from pilotage.reports import opendata, services
 from pilotage.reports.models import EditionStatus, ReportEdition
 
 
@@ -44,9 +44,10 @@ class EditionProgress(ObjectMixin, View):
 
 
 class EditionChanges(ObjectMixin, View):
-    """A published edition's figures for the same date as the platform knows them now (the
-    corrections recorded since included): what differs. The published figures are never
-    rewritten; this only shows the difference."""
+    """What differs between a published edition and the same date's figures as the platform
+    knows them now (the corrections recorded since included). A worker computes it (as long as
+    a build, at national scale); the page polls until it is there. POST asks for a fresh one.
+    The published figures are never rewritten: this only shows the difference."""
 
     model = ReportEdition
 
@@ -54,15 +55,27 @@ class EditionChanges(ObjectMixin, View):
         edition = self.get_object()
         if not edition.is_published:
             raise Http404
-        now = selectors.edition_figures(services.scope_of(edition, known_by=timezone.now()))
-        changes = selectors.figures_changes(edition.figures, now)
+        services.edition_compare_later(edition)
+        edition.refresh_from_db()
+        changes = edition.changes or []
         context = {
             "object": edition,
+            "checking": edition.changes_pending,
             "changes": changes[:200],
             "change_count": len(changes),
-            "same": services.figures_hash(now) == edition.figures_sha256,
+            "same": not changes,
+            "may_ask_again": access.can(request.user, "publish", edition),
         }
         return render(request, "reports/partials/edition_changes.html", context)
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        edition = self.get_object()
+        if not edition.is_published:
+            raise Http404
+        # Asking again costs what a build costs: for those who may publish, not every reader.
+        access.ensure_can(request.user, "publish", edition)
+        services.edition_compare_later(edition, again=True)
+        return self.get(request, pk)
 
 
 def edition_file(

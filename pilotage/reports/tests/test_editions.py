@@ -204,7 +204,9 @@ def test_publishing_freezes_the_edition_and_shows_later_corrections_beside_it(
     changes = reverse("reports:edition_changes", args=[edition.pk])
     assert 'data-same="true"' in client.get(changes).content.decode()
     correct_after_the_date(cast, plan)
-    page = client.get(changes).content.decode()
+    assert 'data-same="true"' in client.get(changes).content.decode()  # as last checked
+    assert client_for(cast.cti_a_manager).post(changes).status_code == 403
+    page = client_for(cast.officer).post(changes).content.decode()  # check again
     assert 'data-same="false"' in page and "Modifié depuis la publication" in page
     edition.refresh_from_db()
     assert (edition.figures, edition.figures_sha256,
