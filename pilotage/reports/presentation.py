@@ -207,12 +207,15 @@ def number(value: Any, kind: str) -> Any:
     return value
 
 
-def label(column: str, value: Any, names: dict[str, Any], language: str) -> str:
-    """The name a code stands for, in `language` (the code itself when nothing names it)."""
+def label(
+    column: str, value: Any, names: dict[str, Any], language: str, brief: bool = False
+) -> str:
+    """The name a code stands for, in `language` (the code itself when nothing names it);
+    `brief`: an axis by its number only (in a table of many rows per axis)."""
     if value is None or value == "":
         return "—"
     if column == "axis":
-        title = names.get("axis", {}).get(str(value), {}).get(language, "")
+        title = "" if brief else names.get("axis", {}).get(str(value), {}).get(language, "")
         return f"{_('Axis')} {value}" + (f" — {title}" if title else "")
     if column == "indicator":
         name = names.get("indicator", {}).get(str(value), {}).get(language, "")
@@ -259,6 +262,8 @@ def present(
             for name, tab in tables.items():
                 columns = [c[0] for c in tab["columns"]]
                 kinds = [c[1] for c in tab["columns"]]
+                # Full axis titles where a row is an axis; elsewhere its number says enough.
+                brief = name != "by_axis"
                 rows = []
                 for row in tab["rows"][:row_limit]:
                     cells = []
@@ -267,7 +272,7 @@ def present(
                         if numeric or kind in (YEAR, FLAG, DATE):
                             shown = text(value, kind)
                         else:
-                            shown = label(column, value, names, language)
+                            shown = label(column, value, names, language, brief)
                         cells.append(Cell(number(value, kind), shown, numeric, kind))
                     rows.append(cells)
                 presented.append(

@@ -168,6 +168,7 @@ def _compute(
     scope = scope_of(edition)
     steps = len(SECTIONS_OF[edition.kind]) + len(FILES)
     figures = edition_figures(scope, lambda key, done, total: progress(key, done, steps))
+    edition.figures_sha256 = figures_hash(figures)  # printed in the files
     files = []
     for done, (file_format, language) in enumerate(FILES, start=steps - len(FILES)):
         progress(f"{file_format}-{language}", done, steps)
