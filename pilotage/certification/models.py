@@ -21,6 +21,7 @@ from pilotage.core.access import AccessQuerySet, access_rule, declare_actions
 from pilotage.core.audit import history_records
 from pilotage.core.constraints import FieldCheckConstraint
 from pilotage.core.models import Organisation, StoredDocument
+from pilotage.core.numbers import percent_of
 from pilotage.core.regions import Region
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.prestations.models import Company, ServiceDelivery
@@ -169,9 +170,7 @@ SUPERVISION_RATE_DEFINITION = _(
 
 
 def supervision_rate(graduates: int, total: int) -> Decimal | None:
-    if not total:
-        return None
-    return (Decimal(100) * graduates / total).quantize(Decimal("0.1"))
+    return percent_of(graduates, total)
 
 
 @access_rule(owner=(), directory=True)

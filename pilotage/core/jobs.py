@@ -10,6 +10,7 @@ that shows a job's progress sweeps that job. Each app says how its jobs end (`on
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -48,6 +49,15 @@ def sweeper(func: Callable[..., int]) -> Callable[..., int]:
     """Register a function `func(*, cutoff)` ending an app's jobs silent since `cutoff`."""
     _SWEEPERS.append(func)
     return func
+
+
+def end_silent(running: Any, *, cutoff: Any, end: Callable[[int], bool], pk: Any = None) -> int:
+    """End with `end(pk)` each job of `running` (a queryset of an app's running jobs) whose
+    heartbeat is older than `cutoff` — all of them, or the one a page shows; how many ended."""
+    stale = running.filter(heartbeat_at__lt=cutoff)
+    if pk is not None:
+        stale = stale.filter(pk=pk)
+    return sum(end(job) for job in stale.values_list("pk", flat=True))
 
 
 def _discover() -> None:

@@ -2,6 +2,7 @@
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
@@ -50,3 +51,11 @@ def id_param(text: str | None) -> int | None:
     digits of other scripts that `int()` or the database then fail on, and a 30-digit id
     overflows the database's integer (both were 500s)."""
     return int(text) if text and _ID.fullmatch(text) else None
+
+
+def percent_of(part: Any, whole: Any) -> Decimal | None:
+    """`part` as a percentage of `whole`, to one decimal (45,7); None when the whole is nothing:
+    a rate is computed from its numerator and denominator, never averaged (DESIGN §6)."""
+    if not whole:
+        return None
+    return (Decimal(100) * Decimal(part or 0) / Decimal(whole)).quantize(Decimal("0.1"))

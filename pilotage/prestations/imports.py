@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from pilotage.core import jobs
 from pilotage.core.audit import acting_as
 from pilotage.core.errors import ServiceError
 from pilotage.core.money import to_mad
@@ -636,10 +637,9 @@ def service_import_abandon(*, import_id: int) -> bool:
 
 def service_imports_sweep(*, cutoff, import_id: int | None = None) -> int:
     """End the running imports silent since `cutoff` (all, or the one a page shows)."""
-    stale = ServiceImport.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff)
-    if import_id is not None:
-        stale = stale.filter(pk=import_id)
-    return sum(service_import_abandon(import_id=pk) for pk in stale.values_list("pk", flat=True))
+    running = ServiceImport.objects.filter(status=ImportStatus.RUNNING)
+    return jobs.end_silent(running, cutoff=cutoff, pk=import_id,
+                           end=lambda pk: service_import_abandon(import_id=pk))  # fmt: skip
 
 
 def _notify(job: ServiceImport) -> None:

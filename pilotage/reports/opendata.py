@@ -58,8 +58,9 @@ DATASETS = [
 
 
 def published_editions() -> Any:
+    """The editions anyone may read: the access rule's public rows (the published ones)."""
     return (
-        ReportEdition.objects.filter(published_at__isnull=False)
+        ReportEdition.objects.visible_to(None)
         .select_related("programme", "cti", "superseded_by")
         .prefetch_related("files")
         .order_by("-published_at")

@@ -54,7 +54,14 @@ TABLE_TITLES = {
     ("registers", "certificates"): _("Certificates valid at the date"),
     ("registers", "standards"): _("NM standards under way or published"),
 }
+KPI_STATUS = {
+    "on_track": _("on track"),
+    "at_risk": _("at risk"),
+    "off_track": _("off track"),
+    "no_data": _("no data"),
+}
 COLUMN_LABELS = {
+    **KPI_STATUS,  # the columns of the bands by CTI
     "envelope": _("Envelope (MAD)"),
     "allocated": _("Allocated (MAD)"),
     "committed": _("Committed (MAD)"),
@@ -67,10 +74,6 @@ COLUMN_LABELS = {
     "cti": _("CTI"),
     "year": _("Year"),
     "status": _("Status"),
-    "on_track": _("on track"),
-    "at_risk": _("at risk"),
-    "off_track": _("off track"),
-    "no_data": _("no data"),
     "indicators": _("Indicators"),
     "indicator": _("Indicator"),
     "kind": _("Kind"),
@@ -118,12 +121,6 @@ COLUMN_LABELS = {
     "enquiry_opens_on": _("Public enquiry opens on"),
     "enquiry_closes_on": _("Public enquiry closes on"),
     "published_on": _("Published on"),
-}
-KPI_STATUS = {
-    "on_track": _("on track"),
-    "at_risk": _("at risk"),
-    "off_track": _("off track"),
-    "no_data": _("no data"),
 }
 INDICATOR_KINDS = {"count": _("Count"), "money": _("Money (MAD)"), "percentage": _("Percentage")}
 RECORDS = {

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from pilotage.certification.models import Certificate, CertificateStatus, Laboratory, StaffCount
 from pilotage.core.audit import as_recorded
 from pilotage.core.models import Organisation
+from pilotage.core.numbers import percent_of
 from pilotage.core.roles import OrganisationKind
 from pilotage.fund.models import Allocation
 from pilotage.fund.selectors import Figures, line_figures
@@ -107,12 +108,6 @@ def _plain(value: Any, kind: str) -> Any:
     return value
 
 
-def _rate(part: Any, whole: Any) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(100) * Decimal(part) / Decimal(whole)).quantize(Decimal("0.1"))
-
-
 def _round(value: Decimal | None) -> Decimal | None:
     """A value as the report prints it: four decimals at most (a percentage's ratio is long)."""
     return None if value is None else value.quantize(Decimal("0.0001"))
@@ -164,7 +159,7 @@ def money_section(scope: Scope, names: dict[str, Any]) -> Section:
         line = by_axis.get(axis.number, Figures())
         envelope = axis.envelope if plan_wide else None
         axis_rows.append(
-            [str(axis.number), envelope, *_money(line), _rate(line.disbursed, line.allocated)]
+            [str(axis.number), envelope, *_money(line), percent_of(line.disbursed, line.allocated)]
         )
     elapsed = _time_elapsed(programme, scope.as_of)
     envelope = programme.envelope if plan_wide else None
@@ -178,7 +173,7 @@ def money_section(scope: Scope, names: dict[str, Any]) -> Section:
                 ("paid_share_of_allocated", RATE),
                 ("time_elapsed", RATE),
             ],
-            [[envelope, *_money(total), _rate(total.disbursed, total.allocated), elapsed]],
+            [[envelope, *_money(total), percent_of(total.disbursed, total.allocated), elapsed]],
         ),
         "by_axis": table(
             [
@@ -207,7 +202,7 @@ def _time_elapsed(programme: Programme, as_of: datetime.date) -> Decimal:
     """Share of the plan's months gone by at the as-of date (for the burn rate)."""
     months = (programme.end_year - programme.start_year + 1) * 12
     gone = (as_of.year - programme.start_year) * 12 + as_of.month
-    return _rate(max(0, min(gone, months)), months) or Decimal(0)
+    return percent_of(max(0, min(gone, months)), months) or Decimal(0)
 
 
 # --- KPIs --------------------------------------------------------------------------------------
@@ -413,13 +408,13 @@ def staff_section(scope: Scope, names: dict[str, Any]) -> Section:
     for acronym, year, graduates, technicians, administrative in counts:
         total = graduates + technicians + administrative
         per_cti.append((acronym, year, graduates, technicians, administrative, total,
-                        _rate(graduates, total)))  # fmt: skip
+                        percent_of(graduates, total)))  # fmt: skip
         network[year][0] += graduates
         network[year][1] += total
     return {
         "by_year": table(
             [("year", YEAR), ("graduates", COUNT), ("staff", COUNT), ("supervision_rate", RATE)],
-            [[year, g, t, _rate(g, t)] for year, (g, t) in sorted(network.items())],
+            [[year, g, t, percent_of(g, t)] for year, (g, t) in sorted(network.items())],
         ),
         "by_cti": table(
             [
@@ -559,7 +554,7 @@ def comparison_section(scope: Scope, names: dict[str, Any]) -> Section:
             total.add(line)
         # A plan whose ledger is not in the platform (kept before it) shows its envelope only.
         money = [total.allocated, total.committed, total.disbursed] if lines else [None] * 3
-        paid = _rate(total.disbursed, plan.envelope) if lines else None
+        paid = percent_of(total.disbursed, plan.envelope) if lines else None
         rows.append((plan.code, f"{plan.start_year}-{plan.end_year}", plan.envelope, *money, paid))
     return {
         "plans": table(

@@ -21,7 +21,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pilotage.core import access
+from pilotage.core import access, jobs
 from pilotage.core.audit import acting_as
 from pilotage.core.errors import ErrorCode, refusal
 from pilotage.core.models import Organisation, User
@@ -237,10 +237,9 @@ def edition_abandon(*, edition_id: int) -> bool:
 
 def editions_sweep(*, cutoff: datetime.datetime, edition_id: int | None = None) -> int:
     """End the editions being built that gave no sign of life since `cutoff`."""
-    stale = ReportEdition.objects.filter(status=EditionStatus.BUILDING, heartbeat_at__lt=cutoff)
-    if edition_id is not None:
-        stale = stale.filter(pk=edition_id)
-    return sum(edition_abandon(edition_id=pk) for pk in stale.values_list("pk", flat=True))
+    building = ReportEdition.objects.filter(status=EditionStatus.BUILDING)
+    return jobs.end_silent(building, cutoff=cutoff, pk=edition_id,
+                           end=lambda pk: edition_abandon(edition_id=pk))  # fmt: skip
 
 
 def _notify(edition: ReportEdition) -> None:
@@ -276,11 +275,10 @@ def edition_compare_later(edition: ReportEdition, *, again: bool = False) -> Non
     """Ask a worker for a comparison (the page polls until it is there): the first time, when
     asked `again`, or when the last request went unanswered for longer than a job's lease (its
     worker died)."""
-    from pilotage.core.jobs import lease
     from pilotage.reports.tasks import compare_edition
 
     asked = edition.changes_requested_at
-    stale = edition.changes_pending and asked is not None and asked < timezone.now() - lease()
+    stale = edition.changes_pending and asked is not None and asked < timezone.now() - jobs.lease()
     if asked is not None and not again and not stale:
         return
     ReportEdition.objects.filter(pk=edition.pk).update(changes_requested_at=timezone.now())

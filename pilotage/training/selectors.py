@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pilotage.core import signing
+from pilotage.core.numbers import percent_of
 from pilotage.results.computations import Values, period_bounds
 from pilotage.training.models import (
     Attendance,
@@ -36,11 +37,8 @@ COMPUTATIONS: list[tuple[str, Any]] = [
 
 
 def _percent(part: Any, whole: Any) -> Decimal:
-    return (
-        (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
-        if whole
-        else Decimal(0)
-    )
+    rate = percent_of(part, whole)
+    return Decimal(0) if rate is None else rate  # a KPI figure: 0 where there is nothing yet
 
 
 def computed_actuals(*, cti_ids: Iterable[int], year: int, part: int = 0) -> Values:
