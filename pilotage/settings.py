@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "pilotage.projects",
     "pilotage.training",
     "pilotage.reports",
+    "pilotage.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -357,3 +358,10 @@ OPEN_DATA_LICENCE = {
     "path": env("OPEN_DATA_LICENCE_PATH", "https://opendatacommons.org/licenses/by/1-0/"),
     "title": env("OPEN_DATA_LICENCE_TITLE", "Open Data Commons Attribution License 1.0"),
 }
+
+# The watch list's thresholds (pilotage/dashboards/watch.py): a CTI whose paid share of its FACET
+# allocation trails the plan's time elapsed by 25 points or more, or runs 25 points ahead of its
+# indicators' average achievement; a year's quarters are assessed from 1 July (month-day).
+WATCH_FACET_LAG = env("WATCH_FACET_LAG", "0.25")
+WATCH_FACET_AHEAD = env("WATCH_FACET_AHEAD", "0.25")
+WATCH_MID_YEAR = env("WATCH_MID_YEAR", "07-01")

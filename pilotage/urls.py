@@ -6,9 +6,10 @@ from pilotage.api.api import api
 from pilotage.core import views as core_views
 from pilotage.core.admin import admin_site
 from pilotage.core.forms import PasswordResetForm, SetPasswordForm
+from pilotage.dashboards import views as dashboard_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("language/", core_views.language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -57,4 +58,5 @@ urlpatterns = [
     path("", include("pilotage.training.urls")),
     path("", include("pilotage.reports.urls")),
     path("", include("pilotage.fund.urls")),
+    path("", include("pilotage.dashboards.urls")),
 ]

@@ -158,6 +158,7 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 def _register_routers() -> None:
     from pilotage.certification.api import router as certification_router
     from pilotage.core.api import router as core_router
+    from pilotage.dashboards.api import router as dashboards_router
     from pilotage.fund.api import router as fund_router
     from pilotage.governance.api import router as governance_router
     from pilotage.prestations.api import router as services_router
@@ -179,6 +180,7 @@ def _register_routers() -> None:
     api.add_router("/", projects_router)
     api.add_router("/", training_router)
     api.add_router("/", reports_router)
+    api.add_router("/", dashboards_router)
 
 
 _register_routers()

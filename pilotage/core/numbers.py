@@ -43,6 +43,13 @@ def format_decimal(value: Decimal | None, places: int = 2) -> str:
     return sign + "\u00a0".join(groups or ["0"]) + ("," + decimals if decimals else "")
 
 
+def format_percent(ratio: Any) -> str:
+    """A ratio as `64 %` (French spacing); empty when there is nothing to divide."""
+    if ratio is None:
+        return ""
+    return f"{format_decimal(round(Decimal(ratio) * 100))}\u00a0%"
+
+
 _ID = re.compile(r"[0-9]{1,18}")  # ASCII digits that fit a database integer (bigint)
 
 

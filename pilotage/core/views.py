@@ -6,7 +6,6 @@ from typing import Any
 
 import django_otp
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -51,14 +50,6 @@ from pilotage.core.models import (
     User,
 )
 from pilotage.core.tables import Column
-from pilotage.core.todo import todo_for
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    summary = selectors.home_summary(request.user)
-    context = {"summary": summary, "todo": todo_for(request.user)}
-    return render(request, "core/home.html", context)
 
 
 @require_POST

@@ -93,6 +93,15 @@ def _months_between(start: datetime.date, end: datetime.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
+def time_elapsed(programme: Programme, day: datetime.date) -> Decimal:
+    """Share of the plan's days gone by at the end of `day` (0 before it starts, 1 after it ends):
+    what the paid share is read against."""
+    start = datetime.date(programme.start_year, 1, 1)
+    end = datetime.date(programme.end_year, 12, 31)
+    gone = min(max((day - start).days + 1, 0), (end - start).days + 1)
+    return Decimal(gone) / Decimal((end - start).days + 1)
+
+
 def projection_of(
     figures: Figures, programme: Programme, as_of: datetime.date
 ) -> Projection | None:

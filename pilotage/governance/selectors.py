@@ -19,9 +19,11 @@ from pilotage.governance.models import (
 )
 
 
-def overdue_condition(status_field: str, pending: frozenset[str]) -> Q:
-    """Still to do, and its due date has passed."""
-    return Q(due_on__lt=timezone.localdate(), **{f"{status_field}__in": pending})
+def overdue_condition(
+    status_field: str, pending: frozenset[str], today: datetime.date | None = None
+) -> Q:
+    """Still to do, and its due date has passed (by `today`, the local date unless given)."""
+    return Q(due_on__lt=today or timezone.localdate(), **{f"{status_field}__in": pending})
 
 
 def decision_register(user: Any) -> QuerySet:
@@ -62,17 +64,24 @@ def committee_meetings(committee: Any, user: Any) -> QuerySet:
     )
 
 
+def followed_by(user: Any) -> Q | None:
+    """Which decisions and recommendations are this person's to follow: all of them for the
+    ministry and the committee, those their organisation owns for the others (None: none)."""
+    if access.can(user, "oversee", Decision):
+        return Q()
+    if access.grants_of(user):
+        return Q(owner__in={g.organisation_id for g in access.grants_of(user)})
+    return None
+
+
 TODO_HORIZON = 30  # days: what is due within a month, or overdue, is on the to-do list
 
 
 def todo_items(user: Any) -> list[TodoItem]:
     """Decisions and recommendations whose follow-up is due within a month (or late): the
     ministry and committee members see all, others those their organisation owns. Two queries."""
-    if access.can(user, "oversee", Decision):
-        mine = Q()
-    elif access.grants_of(user):
-        mine = Q(owner__in={g.organisation_id for g in access.grants_of(user)})
-    else:
+    mine = followed_by(user)
+    if mine is None:
         return []
     horizon = timezone.localdate() + datetime.timedelta(days=TODO_HORIZON)
 

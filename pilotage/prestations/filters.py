@@ -1,10 +1,12 @@
 import django_filters
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from stdnum.ma import ice as stdnum_ice
 
 from pilotage.core.filters import CTIS, IdFilter, SearchFilterSet, YearFilter
 from pilotage.core.regions import Region
 from pilotage.prestations.models import (
+    SME_SIZES,
     Company,
     Funding,
     RequestStatus,
@@ -30,6 +32,7 @@ class DeliveryFilter(SearchFilterSet):
     size = django_filters.ChoiceFilter(
         label=_("Size"), choices=SizeClass.choices, field_name="company__size_class"
     )
+    sme = django_filters.BooleanFilter(label=_("SMEs (TPE, PME)"), method="filter_sme")
     year = YearFilter(label=_("Year"), field_name="started_on__year")
     funding = django_filters.ChoiceFilter(label=_("Funding"), choices=Funding.choices)
     # One company's deliveries (a link from its page, an API client): no list of every company.
@@ -37,7 +40,13 @@ class DeliveryFilter(SearchFilterSet):
 
     class Meta:
         model = ServiceDelivery
-        fields = ["q", "cti", "category", "sector", "region", "size", "year", "funding", "company"]
+        fields = [
+            "q", "cti", "category", "sector", "region", "size", "sme", "year", "funding", "company",
+        ]  # fmt: skip
+
+    def filter_sme(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        smes = Q(company__size_class__in=SME_SIZES)
+        return queryset.filter(smes) if value else queryset.exclude(smes)
 
 
 class CompanyFilter(SearchFilterSet):

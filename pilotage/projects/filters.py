@@ -1,3 +1,5 @@
+import datetime
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -33,8 +35,8 @@ class ProjectFilter(SearchFilterSet):
         fields = ["q", "kind", "theme", "axis", "lead", "region", "status"]
 
 
-def overdue_milestones() -> Q:
-    return Q(status=MilestoneStatus.PENDING, due_on__lt=timezone.localdate())
+def overdue_milestones(today: datetime.date | None = None) -> Q:
+    return Q(status=MilestoneStatus.PENDING, due_on__lt=today or timezone.localdate())
 
 
 class MilestoneFilter(SearchFilterSet):

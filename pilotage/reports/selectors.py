@@ -35,7 +35,7 @@ from pilotage.governance.models import (
     Decision,
     Recommendation,
 )
-from pilotage.prestations.models import ServiceDelivery, ServiceOffering, SizeClass
+from pilotage.prestations.models import SME_SIZES, ServiceDelivery, ServiceOffering
 from pilotage.programmes.models import AgreementParty, Programme
 from pilotage.projects.models import Project
 from pilotage.reports.models import ReportKind
@@ -54,7 +54,6 @@ Section = dict[str, Table]
 LABEL, YEAR, TEXT, DATE = "label", "year", "text", "date"
 COUNT, MONEY, RATE, FLAG = "count", "money", "rate", "flag"
 KEY_KINDS = (LABEL, YEAR)
-SMALL_COMPANIES = (SizeClass.TPE, SizeClass.PME)
 CENTIME = Decimal("0.01")
 
 
@@ -242,11 +241,7 @@ def kpi_section(scope: Scope, names: dict[str, Any]) -> Section:
     cti_bands: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     names["indicator"] = {}
     for indicator in indicators:
-        rule = semantics.IndicatorRule(
-            semantics.Kind(indicator.kind),
-            semantics.Direction(indicator.direction),
-            semantics.Aggregation(indicator.aggregation),
-        )
+        rule = indicator.rule
         acronym = contract_cti.get(agreement_of[indicator.pk], "")
         if indicator.code not in names["indicator"]:  # contracts share their codes
             names["indicator"][indicator.code] = _in_languages(indicator, "name")
@@ -352,9 +347,7 @@ def services_section(scope: Scope, names: dict[str, Any]) -> Section:
     measures = {
         "deliveries": Count("history_id"),
         "companies": Count("company_id", distinct=True),
-        "smes": Count(
-            "company_id", distinct=True, filter=Q(company__size_class__in=SMALL_COMPANIES)
-        ),
+        "smes": Count("company_id", distinct=True, filter=Q(company__size_class__in=SME_SIZES)),
         "revenue": Sum("amount_invoiced"),
     }
     columns = [("deliveries", COUNT), ("companies", COUNT), ("smes", COUNT),

@@ -13,7 +13,7 @@ from pilotage.core.models import Organisation, StoredDocument, stored_file_path
 from pilotage.core.roles import CTI_ROLES, MINISTRY_ROLES, Role
 from pilotage.programmes.models import Agreement, Amendment, Programme, StrategicAxis
 from pilotage.results.computations import computation_choices
-from pilotage.results.semantics import Aggregation, Direction, Kind
+from pilotage.results.semantics import Aggregation, Direction, IndicatorRule, Kind
 
 VALUE = {"max_digits": 18, "decimal_places": 4}  # a typed value; empty is NULL (null=True below)
 
@@ -174,6 +174,13 @@ class Indicator(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("results:indicator_detail", args=[self.pk])
+
+    @property
+    def rule(self) -> IndicatorRule:
+        """How its figures combine (results.semantics): kind, direction, aggregation."""
+        return IndicatorRule(
+            Kind(self.kind), Direction(self.direction), Aggregation(self.aggregation)
+        )
 
 
 @access_rule(

@@ -98,7 +98,7 @@ def reporting_sheet(agreement: Agreement, period: ReportingPeriod, user: Any) ->
         .order_by("revision")
     ):
         latest[m.indicator_id] = m
-    targets = _targets_in_force([i.pk for i in indicators], period.year)
+    targets = targets_in_force([i.pk for i in indicators], period.year)
     computed = _computed(indicators, cti, period.year, period.part)
     today = timezone.localdate()
     return [
@@ -124,7 +124,7 @@ def _computed(
     return {i.pk: computations.value_of(values, cti.pk, i) for i in wanted}
 
 
-def _targets_in_force(indicator_ids: list[int], year: int) -> dict[int, Target]:
+def targets_in_force(indicator_ids: list[int], year: int) -> dict[int, Target]:
     chosen: dict[int, Target] = {}
     rows = (
         Target.objects.filter(indicator__id__any=indicator_ids, year=year)
@@ -162,17 +162,17 @@ def scorecard(
     indicators = list(
         Indicator.objects.visible_to(user).filter(objective__agreement=agreement).order_by("code")
     )
-    validated = _in_force(
+    validated = in_force(
         Measurement.objects.visible_to(user).filter(indicator__in=indicators, organisation=cti)
     ).select_related("period")
     by_indicator: dict[int, list[Measurement]] = {}
     for m in validated:
         by_indicator.setdefault(m.indicator_id, []).append(m)
-    targets = _targets_in_force([i.pk for i in indicators], year)
+    targets = targets_in_force([i.pk for i in indicators], year)
     computed = _computed(indicators, cti, year)
     rows = []
     for indicator in indicators:
-        rule = semantics.IndicatorRule(indicator.kind, indicator.direction, indicator.aggregation)
+        rule = indicator.rule
         measurements = by_indicator.get(indicator.pk, [])
         yearly: dict[int, semantics.Aggregate] = {}
         for y in sorted({m.period.year for m in measurements}):
@@ -243,7 +243,7 @@ class ProgrammeMatrix:
     totals: dict[str, semantics.Aggregate]  # programme-wide, by each indicator's rule
 
 
-def _in_force(measurements: QuerySet) -> QuerySet:
+def in_force(measurements: QuerySet) -> QuerySet:
     """The validated revisions in force: a correction still in progress does not hide them."""
     # NOT EXISTS rather than a join on the reverse one-to-one: PostgreSQL estimates it right.
     validated_correction = Measurement.objects.filter(
@@ -278,7 +278,7 @@ def programme_matrix(
     names = dict(indicators.order_by("code").values_list("code", "name"))
     # The ids as a list: PostgreSQL plans the measurement queries better than with a sub-query.
     indicator_ids = list(indicators.values_list("pk", flat=True))
-    targets = {t.indicator_id: t.value for t in _targets_in_force(indicator_ids, year).values()}
+    targets = {t.indicator_id: t.value for t in targets_in_force(indicator_ids, year).values()}
 
     def aggregates(queryset) -> dict[tuple[int, str], tuple[int, semantics.Aggregate]]:
         grouped: dict[tuple[int, str], tuple[int, list]] = {}
@@ -297,7 +297,7 @@ def programme_matrix(
             for key, (indicator_id, observations) in grouped.items()
         }
 
-    scope = _in_force(
+    scope = in_force(
         Measurement.objects.filter(
             indicator__id__any=indicator_ids, period__programme=programme, period__year=year
         )

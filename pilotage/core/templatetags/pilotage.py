@@ -7,7 +7,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from pilotage.core.money import format_mad, format_mdh
-from pilotage.core.numbers import format_decimal
+from pilotage.core.numbers import format_decimal, format_percent
 from pilotage.core.translation import translated_html
 
 register = template.Library()
@@ -55,9 +55,7 @@ def kpi(value: Any, kind: str) -> str:
 @register.filter
 def percent(ratio: Any) -> str:
     """A ratio as `64 %` (French spacing); empty when there is nothing to divide."""
-    if ratio is None:
-        return ""
-    return f"{format_decimal(round(Decimal(ratio) * 100))}\u00a0%"
+    return format_percent(ratio)
 
 
 @register.filter

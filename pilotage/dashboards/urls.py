@@ -1,0 +1,9 @@
+from django.urls import path
+
+from pilotage.dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("watch/", views.watch, name="watch"),
+]

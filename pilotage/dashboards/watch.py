@@ -1,0 +1,525 @@
+"""The watch list: early warnings computed from the records, never typed in by hand.
+
+Each rule reads what the user may read (every queryset goes through `visible_to`), compares it with
+a threshold from the settings (`WATCH_*`, `RESULTS_AT_RISK`, `ACCREDITATION_WARNING_DAYS`) and
+returns alerts that say what is wrong, since when, and link to the records behind them. A rule
+runs a fixed number of queries whatever the number of rows, so the list can sit on a home page.
+"""
+
+import datetime
+import enum
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Min, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from pilotage.certification.models import Laboratory
+from pilotage.core import access
+from pilotage.core.models import Organisation
+from pilotage.core.numbers import format_percent
+from pilotage.fund.models import Allocation, Entry, EntryKind
+from pilotage.fund.selectors import time_elapsed
+from pilotage.governance.models import PENDING_RECOMMENDATION, Recommendation
+from pilotage.governance.selectors import followed_by, overdue_condition
+from pilotage.programmes.models import AgreementParty, Programme
+from pilotage.projects.filters import overdue_milestones
+from pilotage.projects.models import Milestone
+from pilotage.results import semantics
+from pilotage.results.models import Indicator, Measurement, ReportingPeriod
+from pilotage.results.selectors import (
+    configured_bands,
+    in_force,
+    pending_reports,
+    targets_in_force,
+)
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+class Rule(enum.StrEnum):
+    FACET_LAG = "facet_lag"
+    FACET_AHEAD = "facet_ahead"
+    KPI_OFF_TRACK = "kpi_off_track"
+    REPORTING_OVERDUE = "reporting_overdue"
+    MILESTONE_SLIPPING = "milestone_slipping"
+    RECOMMENDATION_OVERDUE = "recommendation_overdue"
+    ACCREDITATION_EXPIRING = "accreditation_expiring"
+
+    @property
+    def label(self) -> str:
+        return str(RULE_LABELS[self])
+
+
+RULE_LABELS = {
+    Rule.FACET_LAG: gettext_lazy("FACET payments lag the time elapsed"),
+    Rule.FACET_AHEAD: gettext_lazy("FACET payments run ahead of the results"),
+    Rule.KPI_OFF_TRACK: gettext_lazy("Indicators below the at-risk band"),
+    Rule.REPORTING_OVERDUE: gettext_lazy("Values not reported after the window closed"),
+    Rule.MILESTONE_SLIPPING: gettext_lazy("Project milestones slipping"),
+    Rule.RECOMMENDATION_OVERDUE: gettext_lazy("Recommendations past due"),
+    Rule.ACCREDITATION_EXPIRING: gettext_lazy("Accreditations expiring"),
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What makes each rule fire; read from the settings so a deployment can tune them."""
+
+    facet_lag: Decimal  # points of time elapsed above the paid share (0.25 = 25 points)
+    facet_ahead: Decimal  # points of paid share above the KPI achievement
+    at_risk: Decimal  # achievement below this is off track (RESULTS_AT_RISK)
+    mid_year: tuple[int, int]  # (month, day) from which a year's quarters are assessed
+    accreditation_days: int  # an accreditation ending within this many days is flagged
+
+    @classmethod
+    def from_settings(cls) -> "Thresholds":
+        month, day = (int(part) for part in settings.WATCH_MID_YEAR.split("-"))
+        return cls(
+            facet_lag=Decimal(settings.WATCH_FACET_LAG),
+            facet_ahead=Decimal(settings.WATCH_FACET_AHEAD),
+            at_risk=configured_bands().at_risk,
+            mid_year=(month, day),
+            accreditation_days=settings.ACCREDITATION_WARNING_DAYS,
+        )
+
+
+@dataclass(frozen=True)
+class Alert:
+    rule: Rule
+    subject: str  # whom or what it is about: a CTI, a project, a laboratory
+    reason: str  # the figures that make it fire, in words
+    url: str  # the records behind it
+    since: datetime.date  # the first day of the stretch during which it has held
+    organisation_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return self.rule.label
+
+
+def watch_list(
+    user: Any, today: datetime.date, thresholds: Thresholds | None = None
+) -> list[Alert]:
+    """Every alert the user may see, the longest-standing first."""
+    thresholds = thresholds or Thresholds.from_settings()
+    alerts = [alert for rule in RULES for alert in rule(user, today, thresholds)]
+    return sorted(alerts, key=lambda alert: (alert.since, alert.rule, alert.subject))
+
+
+# A plan's last year is reported and paid in the year after it ends: it stays watched until then.
+FOLLOW_UP_YEARS = 1
+
+
+def programmes_followed(today: datetime.date) -> list[Programme]:
+    """The plans that have started and are not yet a year past their end."""
+    return list(
+        Programme.objects.filter(
+            start_year__lte=today.year, end_year__gte=today.year - FOLLOW_UP_YEARS
+        ).order_by("start_year")
+    )
+
+
+def _link(url_name: str, args: Iterable[Any] = (), **query: Any) -> str:
+    url = reverse(url_name, args=list(args))
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+# --- FACET money against time and results --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoneyState:
+    """A CTI's allocated and paid totals from `day` on, until the next entry."""
+
+    day: datetime.date
+    allocated: Decimal
+    paid: Decimal
+
+    @property
+    def paid_share(self) -> Decimal | None:
+        return self.paid / self.allocated if self.allocated > 0 else None
+
+
+def cti_money_states(user: Any, programme: Programme, today: datetime.date) -> dict[int, list]:
+    """For each CTI whose lines the user may see: the allocated and paid totals after each day with
+    entries, in date order (two grouped queries over the journal)."""
+    lines = Allocation.objects.visible_to(user).filter(programme=programme)
+    entries = Entry.objects.filter(allocation__in=lines, entry_date__lte=today).order_by()
+    changes: dict[int, dict[datetime.date, list[Decimal]]] = defaultdict(
+        lambda: defaultdict(lambda: [Decimal(0), Decimal(0)])
+    )
+    rows = entries.values_list("allocation__cti_id", "entry_date", "kind").annotate(Sum("amount"))
+    for cti_id, day, kind, amount in rows:
+        change = changes[cti_id][day]
+        if kind == EntryKind.ALLOCATION:
+            change[0] += amount
+        elif kind == EntryKind.REALLOCATION:
+            change[0] -= amount  # left this line (it arrives below, on its target's CTI)
+        elif kind == EntryKind.DISBURSEMENT:
+            change[1] += amount
+    arriving = (
+        Entry.objects.filter(target__in=lines, kind=EntryKind.REALLOCATION, entry_date__lte=today)
+        .order_by()
+        .values_list("target__cti_id", "entry_date")
+        .annotate(Sum("amount"))
+    )
+    for cti_id, day, amount in arriving:
+        changes[cti_id][day][0] += amount
+    states: dict[int, list[MoneyState]] = {}
+    for cti_id, by_day in changes.items():
+        allocated = paid = Decimal(0)
+        states[cti_id] = []
+        for day in sorted(by_day):
+            allocated += by_day[day][0]
+            paid += by_day[day][1]
+            states[cti_id].append(MoneyState(day, allocated, paid))
+    return states
+
+
+def held_since(
+    states: list[MoneyState],
+    today: datetime.date,
+    holds: Callable[[MoneyState, datetime.date], bool],
+) -> datetime.date | None:
+    """The first day of the unbroken stretch, ending today, on which `holds(state, day)` is true;
+    None when it does not hold today. Within a state the condition may only switch on as days
+    pass (time elapsed grows), so each state is bisected for its first day that holds."""
+    since = None
+    ends = [state.day - ONE_DAY for state in states[1:]] + [today]
+    for state, last in reversed(list(zip(states, ends, strict=True))):
+        if not holds(state, last):
+            break
+        first, day = state.day, last
+        while first < day:  # the first day of [first, day] on which it holds
+            middle = first + (day - first) // 2
+            if holds(state, middle):
+                day = middle
+            else:
+                first = middle + ONE_DAY
+        since = day
+        if day > state.day:
+            break  # it did not hold on the state's first day: the stretch starts here
+    return since
+
+
+def facet_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
+    alerts = []
+    for programme in programmes_followed(today):
+        states = cti_money_states(user, programme, today)
+        names = dict(Organisation.objects.filter(pk__in=states).values_list("pk", "acronym"))
+        achievements = kpi_achievements(user, programme, today) if states else {}
+        for cti_id, cti_states in states.items():
+            alerts += _facet_cti_alerts(
+                programme, cti_id, names[cti_id], cti_states, achievements.get(cti_id),
+                today, thresholds,
+            )  # fmt: skip
+    return alerts
+
+
+def _facet_cti_alerts(
+    programme: Programme,
+    cti_id: int,
+    name: str,
+    states: list[MoneyState],
+    achieved: tuple[Decimal, datetime.date] | None,
+    today: datetime.date,
+    thresholds: Thresholds,
+) -> list[Alert]:
+    alerts = []
+    now = states[-1]
+    journal = _link("fund:journal", programme=programme.pk, cti=cti_id)
+
+    def lags(state: MoneyState, day: datetime.date) -> bool:
+        share = state.paid_share
+        return share is not None and time_elapsed(programme, day) - share >= thresholds.facet_lag
+
+    since = held_since(states, today, lags)
+    if since is not None:
+        text = _("%(paid)s of its FACET allocation paid, %(elapsed)s of the plan's time elapsed.")
+        figures = {"paid": format_percent(now.paid_share),
+                   "elapsed": format_percent(time_elapsed(programme, today))}  # fmt: skip
+        alerts.append(Alert(Rule.FACET_LAG, name, text % figures, journal, since, cti_id))
+    if achieved is None or now.paid_share is None:
+        return alerts
+    score, known_on = achieved
+
+    def ahead(state: MoneyState, day: datetime.date) -> bool:
+        share = state.paid_share
+        return share is not None and share - score >= thresholds.facet_ahead
+
+    since = held_since(states, today, ahead)
+    if since is not None:
+        text = _("%(paid)s of its FACET allocation paid, indicators achieved at %(score)s on "
+                 "average.")  # fmt: skip
+        figures = {"paid": format_percent(now.paid_share), "score": format_percent(score)}
+        # It holds since the later of the payment that put it ahead and the results it compares to.
+        alerts.append(
+            Alert(Rule.FACET_AHEAD, name, text % figures, journal, max(since, known_on), cti_id)
+        )
+    return alerts
+
+
+# --- indicators --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One contract indicator of one CTI measured against its target."""
+
+    cti_id: int
+    code: str
+    year: int
+    achievement: Decimal | None
+    validated_on: datetime.date
+    mid_year: bool  # a year still running, assessed on its quarters so far
+
+
+def _assessments(user: Any, programme: Programme, today: datetime.date, thresholds: Thresholds):
+    """Each (CTI, indicator) at its latest assessment: the year in progress on its validated
+    quarters once mid-year has passed, else the latest year with a validated value. A summed
+    indicator's target is pro-rated to the quarters reported (a flow half-way through the year
+    is measured against half the target); the others are measured against the whole target."""
+    mid_year = datetime.date(today.year, *thresholds.mid_year)
+    values = (
+        in_force(Measurement.objects.visible_to(user))
+        .filter(period__programme=programme, period__year__lte=today.year)
+        .filter(indicator__objective__agreement__isnull=False)
+        .order_by()
+        .values_list(
+            "organisation_id", "indicator_id", "period__year", "period__part", "value",
+            "numerator", "denominator", "validated_at", "period__closes_on",
+        )
+    )  # fmt: skip
+    by_key: dict[tuple[int, int], dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for cti_id, indicator_id, year, part, value, numerator, denominator, at, closes in values:
+        if year == today.year and (part == 0 or today < mid_year):
+            continue  # the year in progress is assessed from mid-year, on its quarters
+        # A value validated before validation times were kept is known from its window's close.
+        known_on = timezone.localtime(at).date() if at else closes
+        by_key[(cti_id, indicator_id)][year].append((part, value, numerator, denominator, known_on))
+    indicators = {
+        i.pk: i for i in Indicator.objects.filter(pk__in={key[1] for key in by_key}).order_by()
+    }
+    targets = _targets(indicators, {max(years) for years in by_key.values()})
+    assessments = []
+    for (cti_id, indicator_id), years in by_key.items():
+        indicator = indicators[indicator_id]
+        year = max(years)
+        rows = years[year]
+        rule = indicator.rule
+        actual = semantics.aggregate_periods(
+            rule, [semantics.Observation((year, part), v, n, d) for part, v, n, d, _at in rows]
+        )
+        target = targets.get((indicator_id, year))
+        in_progress = year == today.year
+        if target is not None and in_progress and rule.aggregation is semantics.Aggregation.SUM:
+            target = target * len(rows) / 4
+        validated_on = max(row[-1] for row in rows)
+        assessments.append(
+            Assessment(
+                cti_id, indicator.code, year,
+                semantics.achievement(rule, actual.value, target),
+                max(validated_on, mid_year) if in_progress else validated_on, in_progress,
+            )
+        )  # fmt: skip
+    return assessments
+
+
+def _targets(indicators: dict[int, Indicator], years: set[int]) -> dict[tuple[int, int], Decimal]:
+    chosen = {}
+    for year in years:
+        for indicator_id, target in targets_in_force(list(indicators), year).items():
+            chosen[(indicator_id, year)] = target.value
+    return chosen
+
+
+def kpi_achievements(
+    user: Any, programme: Programme, today: datetime.date
+) -> dict[int, tuple[Decimal, datetime.date]]:
+    """Each CTI's indicators achieved on average (each capped at 100 %: beating one target does not
+    make up for missing another) at their latest assessment, and when that became known."""
+    scores: dict[int, list] = defaultdict(list)
+    for a in _assessments(user, programme, today, Thresholds.from_settings()):
+        if a.achievement is not None:
+            scores[a.cti_id].append((min(a.achievement, Decimal(1)), a.validated_on))
+    return {
+        cti_id: (sum(s for s, _d in rows) / len(rows), max(d for _s, d in rows))
+        for cti_id, rows in scores.items()
+    }
+
+
+def kpi_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
+    alerts = []
+    for programme in programmes_followed(today):
+        off: dict[tuple[int, int, bool], list[Assessment]] = defaultdict(list)
+        for a in _assessments(user, programme, today, thresholds):
+            if a.achievement is not None and a.achievement < thresholds.at_risk:
+                off[(a.cti_id, a.year, a.mid_year)].append(a)
+        names = dict(
+            Organisation.objects.filter(pk__in={key[0] for key in off}).values_list("pk", "acronym")
+        )
+        contracts = _contracts(programme, {key[0] for key in off})
+        for (cti_id, year, mid_year), rows in off.items():
+            codes = ", ".join(sorted(a.code for a in rows))
+            if mid_year:
+                text = ngettext(
+                    "%(count)s indicator below %(band)s of its target at mid-%(year)s: %(codes)s.",
+                    "%(count)s indicators below %(band)s of their targets at mid-%(year)s: "
+                    "%(codes)s.",
+                    len(rows),
+                )
+            else:
+                text = ngettext(
+                    "%(count)s indicator below %(band)s of its %(year)s target: %(codes)s.",
+                    "%(count)s indicators below %(band)s of their %(year)s targets: %(codes)s.",
+                    len(rows),
+                )
+            figures = {"count": len(rows), "band": format_percent(thresholds.at_risk),
+                       "year": year, "codes": codes}  # fmt: skip
+            url = (
+                _link("results:contract_scorecard", [contracts[cti_id]], year=year)
+                if cti_id in contracts
+                else _link("results:measurement_list", organisation=cti_id)
+            )
+            alerts.append(
+                Alert(
+                    Rule.KPI_OFF_TRACK, names[cti_id], text % figures, url,
+                    max(a.validated_on for a in rows), cti_id,
+                )
+            )  # fmt: skip
+    return alerts
+
+
+def _contracts(programme: Programme, cti_ids: set[int]) -> dict[int, int]:
+    """Each CTI's contrat-objectifs under the plan (the scorecard an alert links to)."""
+    return dict(
+        AgreementParty.objects.filter(
+            agreement__programme=programme,
+            agreement__kind="contrat_objectifs",
+            organisation__in=cti_ids,
+        )
+        .order_by("agreement__signed_on")
+        .values_list("organisation_id", "agreement_id")
+    )
+
+
+def reporting_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
+    """A CTI with contract indicators still unreported (no submitted or validated value) for a
+    period whose submission window has closed."""
+    whole, readable = access.reading_reach(user, Measurement)
+    alerts = []
+    periods = ReportingPeriod.objects.filter(
+        programme__in=programmes_followed(today), closes_on__lt=today
+    ).order_by("year", "part")
+    for period in periods:
+        for cti, indicators in pending_reports(period).items():
+            if not (whole or cti.pk in readable):
+                continue
+            text = ngettext(
+                "%(count)s value for %(period)s not reported; the window closed on %(closed)s.",
+                "%(count)s values for %(period)s not reported; the window closed on %(closed)s.",
+                len(indicators),
+            ) % {"count": len(indicators), "period": period,
+                 "closed": period.closes_on.strftime("%d/%m/%Y")}  # fmt: skip
+            url = _link("results:measurement_list", period=period.pk, organisation=cti.pk)
+            alerts.append(
+                Alert(
+                    Rule.REPORTING_OVERDUE, cti.acronym, text, url,
+                    period.closes_on + ONE_DAY, cti.pk,
+                )
+            )  # fmt: skip
+    return alerts
+
+
+# --- projects, governance, laboratories ---------------------------------------------------------
+
+
+def milestone_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
+    rows = (
+        Milestone.objects.visible_to(user)
+        .filter(overdue_milestones(today))
+        .values("project_id", "project__code", "project__lead_id")
+        .annotate(count=Count("pk"), first=Min("due_on"))
+        .order_by()
+    )
+    alerts = []
+    for row in rows:
+        text = ngettext(
+            "%(count)s milestone past due, the first since %(due)s.",
+            "%(count)s milestones past due, the first since %(due)s.",
+            row["count"],
+        ) % {"count": row["count"], "due": row["first"].strftime("%d/%m/%Y")}
+        url = _link("projects:milestone_list", project=row["project_id"], overdue="true")
+        alerts.append(
+            Alert(
+                Rule.MILESTONE_SLIPPING, row["project__code"], text, url,
+                row["first"] + ONE_DAY, row["project__lead_id"],
+            )
+        )  # fmt: skip
+    return alerts
+
+
+def recommendation_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
+    mine = followed_by(user)
+    if mine is None:
+        return []
+    alerts = []
+    overdue = overdue_condition("status", PENDING_RECOMMENDATION, today)
+    rows = Recommendation.objects.visible_to(user).filter(mine, overdue).order_by("due_on")
+    for recommendation in rows:
+        text = _("Due on %(due)s, still %(status)s.") % {
+            "due": recommendation.due_on.strftime("%d/%m/%Y"),
+            "status": recommendation.get_status_display().lower(),
+        }
+        alerts.append(
+            Alert(
+                Rule.RECOMMENDATION_OVERDUE, str(recommendation), text,
+                recommendation.get_absolute_url(), recommendation.due_on + ONE_DAY,
+                recommendation.owner_id,
+            )
+        )  # fmt: skip
+    return alerts
+
+
+def accreditation_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
+    window = datetime.timedelta(days=thresholds.accreditation_days)
+    laboratories = (
+        Laboratory.objects.visible_to(user)
+        .filter(is_active=True, accredited_until__lte=today + window)
+        .select_related("cti")
+        .order_by("accredited_until")
+    )
+    alerts = []
+    for laboratory in laboratories:
+        until = laboratory.accredited_until
+        text = (
+            _("Accreditation expired on %(date)s.")
+            if until < today
+            else _("Accreditation ends on %(date)s.")
+        ) % {"date": until.strftime("%d/%m/%Y")}
+        alerts.append(
+            Alert(
+                Rule.ACCREDITATION_EXPIRING, f"{laboratory.cti.acronym} — {laboratory.name}",
+                text, laboratory.get_absolute_url(), until - window, laboratory.cti_id,
+            )
+        )  # fmt: skip
+    return alerts
+
+
+RULES = [
+    facet_alerts,
+    kpi_alerts,
+    reporting_alerts,
+    milestone_alerts,
+    recommendation_alerts,
+    accreditation_alerts,
+]
