@@ -1,11 +1,13 @@
 """API of the dashboards: the watch list as JSON (the same alerts as the page)."""
 
 import datetime
+from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from pilotage.dashboards.selectors import region_figures
 from pilotage.dashboards.watch import Rule, watch_list
 
 router = Router(tags=["dashboards"])
@@ -25,3 +27,20 @@ class AlertOut(Schema):
 def watch(request: HttpRequest, rule: Rule | None = None):
     alerts = watch_list(request.user, timezone.localdate())
     return [alert for alert in alerts if rule is None or alert.rule == rule]
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    deliveries: int
+    companies: int
+    revenue: Decimal
+    projects: int
+    deliveries_url: str
+    projects_url: str
+
+
+@router.get("/dashboards/regions", response=list[RegionOut])
+def regions(request: HttpRequest, year: int | None = None):
+    """Each region's figures from the rows the caller may read; without `year`, every year."""
+    return region_figures(request.user, year)

@@ -11,14 +11,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pilotage.certification.models import Certificate, CertificateStatus
 from pilotage.core import access
+from pilotage.core.regions import Region
 from pilotage.core.roles import CTI_ROLES, GLOBAL_ROLES, Role
 from pilotage.fund.selectors import Node, budget_overview, time_elapsed
 from pilotage.prestations.models import SME_SIZES, ServiceDelivery
@@ -253,3 +255,66 @@ def partnership_figures(user: Any) -> list[Figure]:
                link("training:trainee_list", status=TraineeStatus.COMPLETED)),
     ]  # fmt: skip
     return figures
+
+
+# --- the map of the regions --------------------------------------------------------------------
+
+REGION_MEASURES = {
+    "companies": gettext_lazy("Companies served"),
+    "deliveries": gettext_lazy("Deliveries"),
+    "revenue": gettext_lazy("Revenue invoiced (MDH)"),
+    "projects": gettext_lazy("Projects"),
+}
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """One region's figures and the lists they count (deliveries by the company's region, projects
+    by their own); `year` None counts every year."""
+
+    code: str
+    name: str
+    deliveries: int
+    companies: int
+    revenue: Decimal
+    projects: int
+    deliveries_url: str
+    projects_url: str
+
+    def value(self, measure: str) -> Any:
+        return getattr(self, measure)
+
+
+def region_figures(user: Any, year: int | None) -> list[RegionFigures]:
+    """The twelve regions' figures from the rows the user may read (two grouped queries)."""
+    deliveries = ServiceDelivery.objects.visible_to(user).order_by()
+    if year is not None:
+        deliveries = deliveries.filter(started_on__year=year)
+    served = {
+        row["company__region"]: row
+        for row in deliveries.values("company__region").annotate(
+            deliveries=Count("pk"),
+            companies=Count("company", distinct=True),
+            revenue=Coalesce(Sum("amount_invoiced"), Decimal(0)),
+        )
+    }
+    projects = dict(
+        Project.objects.visible_to(user)
+        .exclude(region="")
+        .order_by()
+        .values_list("region")
+        .annotate(Count("pk"))
+    )
+    year_filter = {"year": year} if year is not None else {}
+    regions = []
+    for code, name in Region.choices:
+        figures = served.get(code, {})
+        regions.append(
+            RegionFigures(
+                code, str(name), figures.get("deliveries", 0), figures.get("companies", 0),
+                figures.get("revenue", Decimal(0)), projects.get(code, 0),
+                link("services:delivery_list", region=code, **year_filter),
+                link("projects:project_list", region=code),
+            )
+        )  # fmt: skip
+    return regions

@@ -6,4 +6,5 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("watch/", views.watch, name="watch"),
+    path("map/", views.region_map, name="region_map"),
 ]

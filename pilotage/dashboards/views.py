@@ -1,16 +1,21 @@
-"""The home page of each role and the watch list (thin: the figures come from selectors.py and
-watch.py)."""
+"""The home page of each role, the watch list and the map of the regions (thin: the figures come
+from selectors.py and watch.py)."""
+
+import json
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotage.core import selectors as core_selectors
+from pilotage.core.numbers import id_param
 from pilotage.core.todo import todo_for
-from pilotage.dashboards import selectors
+from pilotage.dashboards import charts, selectors
 from pilotage.dashboards.watch import Rule, watch_list
 
 HOME_ALERTS = 8  # the home page shows the longest-standing alerts; the watch list has them all
@@ -42,13 +47,52 @@ def home(request: HttpRequest) -> HttpResponse:
 def watch(request: HttpRequest) -> HttpResponse:
     """Every alert the user may see, optionally one rule's; an unknown rule is ignored, said so."""
     alerts = watch_list(request.user, timezone.localdate())
-    chosen = request.GET.get("rule", "")
-    if chosen and chosen not in {rule.value for rule in Rule}:
-        messages.warning(request, _("Unknown alert rule “%(rule)s”: every rule is shown.")
-                         % {"rule": chosen[:40]})  # fmt: skip
-        chosen = ""
+    chosen = chosen_option(request, "rule", [rule.value for rule in Rule], "")
     counts = {rule: sum(alert.rule == rule for alert in alerts) for rule in Rule}
     if chosen:
         alerts = [alert for alert in alerts if alert.rule == chosen]
     context = {"alerts": alerts, "rules": list(Rule), "counts": counts, "rule": chosen}
     return render(request, "dashboards/watch_list.html", context)
+
+
+def chosen_year(request: HttpRequest, years: list[int], default: int | None) -> int | None:
+    """The `year` asked for if it is one of `years`; otherwise `default`, with a notice when a
+    value was given (a filter with an unknown value is ignored, never an error)."""
+    given = request.GET.get("year", "")
+    if given in ("", "all"):
+        return default if given == "" else None
+    year = id_param(given)
+    if year in years:
+        return year
+    messages.warning(request, _("Unknown year “%(year)s”: it was ignored.") % {"year": given[:20]})
+    return default
+
+
+def chosen_option(request: HttpRequest, name: str, options: Iterable[str], default: str) -> str:
+    given = request.GET.get(name, "")
+    if given == "" or given in options:
+        return given or default
+    messages.warning(
+        request, _("Unknown choice “%(value)s”: it was ignored.") % {"value": given[:40]}
+    )
+    return default
+
+
+@login_required
+def region_map(request: HttpRequest) -> HttpResponse:
+    """Companies served, deliveries, revenue and projects by region, as a map and a table; a
+    region's figure opens the list it counts."""
+    today = timezone.localdate()
+    years = list(range(today.year - 9, today.year + 1))
+    year = chosen_year(request, years, None)
+    measure = chosen_option(request, "measure", selectors.REGION_MEASURES, "companies")
+    regions = selectors.region_figures(request.user, year)
+    title = str(selectors.REGION_MEASURES[measure])
+    spec = charts.region_map_spec(
+        regions, measure, title, static("pilotage/maps/morocco-regions.topo.json")
+    )
+    context = {
+        "regions": regions, "year": year, "years": years, "measure": measure,
+        "measures": selectors.REGION_MEASURES, "spec": json.dumps(spec),
+    }  # fmt: skip
+    return render(request, "dashboards/region_map.html", context)
