@@ -365,3 +365,6 @@ OPEN_DATA_LICENCE = {
 WATCH_FACET_LAG = env("WATCH_FACET_LAG", "0.25")
 WATCH_FACET_AHEAD = env("WATCH_FACET_AHEAD", "0.25")
 WATCH_MID_YEAR = env("WATCH_MID_YEAR", "07-01")
+# Benchmarking (pilotage/dashboards/benchmarks.py): the network's quartiles of a ratio are shown to
+# users who may not read every CTI only when at least this many CTIs have the ratio.
+BENCHMARK_MIN_CTIS = env_int("BENCHMARK_MIN_CTIS", 5)

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
+from pilotage.dashboards import benchmarks
 from pilotage.dashboards.selectors import region_figures
 from pilotage.dashboards.watch import Rule, watch_list
 
@@ -44,3 +45,29 @@ class RegionOut(Schema):
 def regions(request: HttpRequest, year: int | None = None):
     """Each region's figures from the rows the caller may read; without `year`, every year."""
     return region_figures(request.user, year)
+
+
+class SpreadOut(Schema):
+    count: int
+    q1: Decimal | None
+    median: Decimal | None
+    q3: Decimal | None
+
+
+class CTIRatiosOut(Schema):
+    cti_id: int
+    acronym: str
+    values: dict[str, Decimal | None]
+
+
+class BenchmarkOut(Schema):
+    year: int
+    rows: list[CTIRatiosOut]
+    network: dict[str, SpreadOut]
+    min_ctis: int
+
+
+@router.get("/dashboards/benchmarks", response=BenchmarkOut)
+def benchmark(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)):
+    """The year's ratios of the CTIs the caller may read, and the network's quartiles."""
+    return benchmarks.benchmark(request.user, year)

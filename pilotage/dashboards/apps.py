@@ -23,6 +23,13 @@ class DashboardsConfig(AppConfig):
         )  # fmt: skip
         register_menu(
             MenuItem(
+                _("Benchmarking"), "dashboards:benchmark", "bar-chart-steps", signed_in,
+                _("Each CTI's ratios against the network's median and quartiles."),
+                section="results",
+            )
+        )  # fmt: skip
+        register_menu(
+            MenuItem(
                 _("Map of the regions"), "dashboards:region_map", "geo-alt", signed_in,
                 _("Companies served, deliveries, revenue and projects in the twelve regions."),
                 section="services",

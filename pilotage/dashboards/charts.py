@@ -52,3 +52,48 @@ def region_map_spec(
         },
         "config": {"view": {"stroke": None}},
     }
+
+
+def benchmark_spec(
+    points: list[tuple[str, float]],
+    spread: tuple[float, float, float] | None,
+    unit: str,
+    rtl: bool = False,
+) -> dict[str, Any]:
+    """One ratio along a line: a dot per CTI shown, the network's interquartile range as a band
+    and its median as a rule. Codes and numbers only: the ratio's name is the figure's caption."""
+    number = ".0%" if unit == "percent" else ",.3~r"
+    x = {"type": "quantitative", "axis": {"title": None, "tickCount": 5, "format": number},
+         "scale": {"zero": False, "reverse": rtl}}  # fmt: skip
+    layers: list[dict[str, Any]] = []
+    if spread is not None:
+        q1, median, q3 = spread
+        layers += [
+            {
+                "data": {"values": [{"q1": q1, "q3": q3}]},
+                "mark": {"type": "rect", "color": "#cfe2ff", "y": 0, "y2": 40},
+                "encoding": {"x": {"field": "q1", **x}, "x2": {"field": "q3"}},
+            },
+            {
+                "data": {"values": [{"median": median}]},
+                "mark": {"type": "rule", "color": "#0d6efd", "strokeWidth": 2, "y": 0, "y2": 40},
+                "encoding": {"x": {"field": "median", **x}},
+            },
+        ]
+    layers.append(
+        {
+            "data": {"values": [{"cti": cti, "value": value} for cti, value in points]},
+            "mark": {"type": "point", "filled": True, "size": 70, "color": "#212529", "y": 20},
+            "encoding": {
+                "x": {"field": "value", **x},
+                "tooltip": [{"field": "cti"}, {"field": "value", "format": number}],
+            },
+        }
+    )
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "width": "container",
+        "height": 40,
+        "layer": layers,
+        "config": {"view": {"stroke": None}},
+    }

@@ -2,7 +2,8 @@
 from selectors.py and watch.py)."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,12 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pilotage.core import selectors as core_selectors
+from pilotage.core.exports import export_response
 from pilotage.core.numbers import id_param
+from pilotage.core.tables import Column
 from pilotage.core.todo import todo_for
-from pilotage.dashboards import charts, selectors
+from pilotage.dashboards import benchmarks, charts, selectors
 from pilotage.dashboards.watch import Rule, watch_list
 
 HOME_ALERTS = 8  # the home page shows the longest-standing alerts; the watch list has them all
@@ -96,3 +100,45 @@ def region_map(request: HttpRequest) -> HttpResponse:
         "measures": selectors.REGION_MEASURES, "spec": json.dumps(spec),
     }  # fmt: skip
     return render(request, "dashboards/region_map.html", context)
+
+
+def _ratio_of(key: str) -> Callable[[benchmarks.CTIRatios], Any]:
+    return lambda row: row.values.get(key)
+
+
+def _points(result: benchmarks.Benchmark, key: str) -> list[tuple[str, float]]:
+    return [(row.acronym, float(v)) for row in result.rows if (v := row.values[key]) is not None]
+
+
+@login_required
+def benchmark(request: HttpRequest) -> HttpResponse:
+    """Each CTI's ratios against the network's median and quartiles for a year, with the
+    definitions, as charts, a table and its export."""
+    today = timezone.localdate()
+    years = list(range(today.year - 9, today.year + 1))
+    year = chosen_year(request, years, today.year - 1) or today.year - 1
+    result = benchmarks.benchmark(request.user, year)
+    rows = benchmarks.table_rows(result)
+    export = request.GET.get("export", "")
+    if export in ("csv", "xlsx"):
+        columns = [Column("cti", _("CTI"), accessor="acronym")] + [
+            Column(r.key, r.label, accessor=_ratio_of(r.key)) for r in benchmarks.RATIOS
+        ]
+        return export_response(export, columns, rows, f"benchmark-{year}")  # type: ignore[arg-type,return-value]
+    rtl = get_language() == "ar"
+    charts_by_ratio = []
+    for ratio in benchmarks.RATIOS:
+        spread = result.network[ratio.key]
+        band = (
+            (float(spread.q1), float(spread.median), float(spread.q3))
+            if spread.median is not None and spread.q1 is not None and spread.q3 is not None
+            else None
+        )
+        points = _points(result, ratio.key)
+        spec = charts.benchmark_spec(points, band, ratio.unit, rtl) if points or band else None
+        charts_by_ratio.append((ratio, spread, json.dumps(spec) if spec else ""))
+    context = {
+        "year": year, "years": years, "result": result, "rows": rows,
+        "ratios": benchmarks.RATIOS, "charts": charts_by_ratio,
+    }  # fmt: skip
+    return render(request, "dashboards/benchmark.html", context)
