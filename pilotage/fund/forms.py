@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from pilotage.core.forms import FrenchDecimalField, SearchableSelect, StyledForm
 from pilotage.core.models import Organisation
 from pilotage.core.roles import OrganisationKind
-from pilotage.fund.models import Allocation
+from pilotage.fund.models import Allocation, Commitment
 from pilotage.governance.models import Decision, DecisionKind
 from pilotage.programmes.forms import DATE
-from pilotage.programmes.models import Agreement, Programme, StrategicAxis
+from pilotage.programmes.models import Agreement, AgreementKind, Programme, StrategicAxis
 from pilotage.projects.models import Project
+from pilotage.results.models import Indicator
 
 
 def amount_field() -> FrenchDecimalField:
@@ -119,3 +120,67 @@ def _allocation_label(line: Allocation) -> str:
     return _("%(line)s — headroom %(headroom)s") % {
         "line": line, "headroom": format_mad(line.headroom)
     }  # fmt: skip
+
+
+# --- performance-linked tranches -----------------------------------------------------------------
+
+WEIGHT_PREFIX = "weight_"
+
+
+class TrancheForm(StyledForm):
+    """A tranche's rule. Once a contract is chosen (the page reloads with `?agreement=`), one
+    weight field per indicator of that contract; a blank weight leaves the indicator out."""
+
+    agreement = forms.ModelChoiceField(
+        Agreement.objects.filter(kind=AgreementKind.CONTRAT_OBJECTIFS),
+        label=_("Contrat-objectifs"),
+        widget=forms.HiddenInput,  # chosen first, on the page's own little form (GET)
+    )
+    year = forms.IntegerField(label=_("Year of the results"), min_value=2000, max_value=2100)
+    amount = amount_field()
+    floor = FrenchDecimalField(
+        label=_("Floor (share, 0 to 1)"), max_digits=5, decimal_places=4, min_value=0,
+        max_value=1, help_text=_("Below this score nothing is paid (0,5 = 50 %)."),
+    )  # fmt: skip
+    cap = FrenchDecimalField(
+        label=_("Cap per indicator (share)"), max_digits=5, decimal_places=4, min_value=0.01,
+        initial=1, help_text=_("1 = an indicator counts for at most 100 % of its target."),
+    )  # fmt: skip
+    note = note_field()
+
+    def __init__(self, *args: Any, agreement: Agreement | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.indicators = (
+            list(Indicator.objects.filter(objective__agreement=agreement).order_by("code"))
+            if agreement is not None
+            else []
+        )
+        for indicator in self.indicators:
+            self.fields[f"{WEIGHT_PREFIX}{indicator.pk}"] = FrenchDecimalField(
+                label=_("Weight of %(code)s") % {"code": indicator.code},
+                help_text=indicator.name, required=False, max_digits=7, decimal_places=3,
+                min_value=0,
+            )  # fmt: skip
+        self.style_fields()
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = {k: v for k, v in self.cleaned_data.items() if not k.startswith(WEIGHT_PREFIX)}
+        fields["weights"] = {
+            indicator: weight
+            for indicator in self.indicators
+            if (weight := self.cleaned_data.get(f"{WEIGHT_PREFIX}{indicator.pk}"))
+        }
+        return fields
+
+
+class TranchePaymentForm(StyledForm):
+    commitment = forms.ModelChoiceField(Commitment.objects.all(), label=_("Commitment"))
+    amount = amount_field()
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+    payment_reference = forms.CharField(label=_("Payment reference"), max_length=60)
+
+
+class TrancheComputeForm(StyledForm):
+    accept_pending = forms.BooleanField(
+        label=_("Compute without the values still awaiting validation"), required=False
+    )

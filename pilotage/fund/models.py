@@ -200,6 +200,15 @@ class Entry(models.Model):
         related_name="reversal",
         verbose_name=_("reverses"),
     )
+    # A disbursement of a performance-linked tranche cites the computation that proposed it.
+    tranche_computation = models.ForeignKey(
+        "TrancheComputation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("tranche computation"),
+    )
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -256,3 +265,136 @@ class Entry(models.Model):
     @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
+
+
+# --- performance-linked tranches -----------------------------------------------------------------
+
+
+@access_rule(owner="agreement__parties__organisation")
+class PerformanceTranche(models.Model):
+    """A payment tranche of a contrat-objectifs linked to the year's results: each indicator's
+    achievement (capped at `cap`) weighted into a score; below `floor` nothing is due, above it
+    the tranche pays `amount` × the score (never more than `amount`, nor the contract's ceiling).
+    The rule is a record: the computations made with it cite it (fund/tranches.py)."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        related_name="performance_tranches",
+        verbose_name=_("contrat-objectifs"),
+    )
+    year = models.PositiveSmallIntegerField(_("year of the results"))
+    amount = money_field(_("tranche amount"))
+    floor = models.DecimalField(
+        _("floor"), max_digits=5, decimal_places=4,
+        help_text=_("Score below which nothing is paid, as a share (0.5 = 50 %)."),
+    )  # fmt: skip
+    cap = models.DecimalField(
+        _("cap"), max_digits=5, decimal_places=4, default=1,
+        help_text=_("Highest achievement an indicator counts for (1 = 100 %: beating one target "
+                    "does not make up for missing another)."),
+    )  # fmt: skip
+    note = models.TextField(_("note"), blank=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["agreement", "year"]
+        verbose_name = _("performance-linked tranche")
+        verbose_name_plural = _("performance-linked tranches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "year"], name="performance_tranche_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="performance_tranche_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(floor__gte=0, floor__lte=1), name="tranche_floor_is_a_share"
+            ),
+            models.CheckConstraint(condition=Q(cap__gt=0), name="tranche_cap_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference} — {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fund:tranche_detail", args=[self.pk])
+
+
+@access_rule(owner="tranche__agreement__parties__organisation")
+class TrancheWeight(models.Model):
+    """How much one indicator of the contract counts in the tranche's score."""
+
+    tranche = models.ForeignKey(
+        PerformanceTranche,
+        on_delete=models.CASCADE,
+        related_name="weights",
+        verbose_name=_("tranche"),
+    )
+    indicator = models.ForeignKey(
+        "results.Indicator", on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
+    weight = models.DecimalField(_("weight"), max_digits=7, decimal_places=3)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["tranche", "indicator__code"]
+        verbose_name = _("indicator weight")
+        verbose_name_plural = _("indicator weights")
+        constraints = [
+            models.UniqueConstraint(fields=["tranche", "indicator"], name="weight_one_per_kpi"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.weight}"
+
+    def get_absolute_url(self) -> str:
+        return self.tranche.get_absolute_url()
+
+
+@access_rule(owner="tranche__agreement__parties__organisation")
+class TrancheComputation(models.Model):
+    """One computation of a tranche, kept as made: the line-by-line figures, the score and the
+    proposed amount, and whether values still awaited validation (the officer's explicit choice).
+    Payments cite it (Entry.tranche_computation); a later correction of a value never changes it:
+    the page shows the difference with the figures as they now stand."""
+
+    tranche = models.ForeignKey(
+        PerformanceTranche,
+        on_delete=models.PROTECT,
+        related_name="computations",
+        verbose_name=_("tranche"),
+    )
+    lines = models.JSONField(_("computation"), default=list)
+    score = models.DecimalField(_("score"), max_digits=9, decimal_places=6)
+    proposed = money_field(_("proposed tranche"))
+    pending_accepted = models.BooleanField(
+        _("computed with values awaiting validation"), default=False
+    )
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("computed by"),
+    )  # fmt: skip
+    computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+
+    objects = AccessQuerySet.as_manager()
+    history = history_records()
+
+    class Meta:
+        ordering = ["-computed_at", "-pk"]
+        verbose_name = _("tranche computation")
+        verbose_name_plural = _("tranche computations")
+        constraints = [
+            models.CheckConstraint(condition=Q(proposed__gte=0), name="computation_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tranche} — {self.computed_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fund:computation_detail", args=[self.pk])

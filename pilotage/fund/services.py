@@ -15,6 +15,7 @@ A refusal says which ceiling and by how much, and the transaction saves nothing.
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Min, Q, Sum
@@ -27,10 +28,21 @@ from pilotage.core.models import Organisation, User
 from pilotage.core.money import format_mad
 from pilotage.core.roles import OrganisationKind
 from pilotage.core.services import persist, save_audited
-from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
+from pilotage.fund import tranches
+from pilotage.fund.models import (
+    Allocation,
+    Commitment,
+    Entry,
+    EntryKind,
+    PerformanceTranche,
+    TrancheComputation,
+    TrancheWeight,
+)
 from pilotage.governance.models import Decision, DecisionKind
-from pilotage.programmes.models import Agreement, Programme, StrategicAxis
+from pilotage.programmes.models import Agreement, AgreementKind, Programme, StrategicAxis
 from pilotage.projects.models import BudgetSource, Project, ProjectStatus
+from pilotage.results.models import Measurement, MeasurementStatus
+from pilotage.results.selectors import contract_cti, scorecard
 
 
 def _over(message: str) -> ServiceError:
@@ -368,11 +380,14 @@ def disbursement_record(
     paid_on: datetime.date,
     payment_reference: str,
     note: str = "",
+    tranche_computation: TrancheComputation | None = None,
 ) -> Entry:
-    """Pay (part of) a commitment."""
+    """Pay (part of) a commitment (a performance-linked tranche's payment cites its computation:
+    `tranche_pay`)."""
     entry = _entry(actor, kind=EntryKind.DISBURSEMENT, amount=amount, reference=payment_reference,
                    date_field="paid_on", allocation_id=commitment.allocation_id,
-                   commitment=commitment, entry_date=paid_on, note=note)  # fmt: skip
+                   commitment=commitment, entry_date=paid_on, note=note,
+                   tranche_computation=tranche_computation)  # fmt: skip
     if paid_on < commitment.committed_on:
         raise refusal(_("A payment cannot precede its commitment."), "paid_on", ErrorCode.INVALID)
     return _post(entry, actor=actor)
@@ -472,3 +487,158 @@ def _reversal_reference(entry: Entry) -> str:
     """The original's reference and the reversal suffix (users may not end theirs with it)."""
     room = Entry._meta.get_field("reference").max_length - len(REVERSAL_SUFFIX)
     return f"{entry.reference[:room]}{REVERSAL_SUFFIX}"
+
+
+# --- performance-linked tranches -----------------------------------------------------------------
+
+
+@transaction.atomic
+def tranche_define(
+    *,
+    actor: User,
+    agreement: Agreement,
+    year: int,
+    amount: Decimal,
+    floor: Decimal,
+    cap: Decimal,
+    weights: dict[Any, Decimal],
+    note: str = "",
+) -> PerformanceTranche:
+    """Record the rule of a contrat-objectifs' tranche for a year: the indicators it weighs (of
+    that contract, each with a positive weight), its floor and cap, and its amount (within the
+    contract's ceiling). A rule once computed is not changed: define the next year's instead."""
+    access.ensure_can_create(actor, PerformanceTranche)
+    errors: dict[str, list[str]] = {}
+    if agreement.kind != AgreementKind.CONTRAT_OBJECTIFS:
+        errors["agreement"] = [_("A performance-linked tranche belongs to a contrat-objectifs.")]
+    programme = agreement.programme
+    if not programme.start_year <= year <= programme.end_year:
+        errors["year"] = [
+            _("The year must fall within the plan (%(start)s-%(end)s).")
+            % {"start": programme.start_year, "end": programme.end_year}
+        ]
+    if agreement.ceiling is not None and amount > agreement.ceiling:
+        errors["amount"] = [
+            _("The tranche cannot exceed the contract's ceiling (%(ceiling)s).")
+            % {"ceiling": format_mad(agreement.ceiling)}
+        ]
+    chosen = {indicator: weight for indicator, weight in weights.items() if weight}
+    if not chosen:
+        errors["weights"] = [_("Weigh at least one indicator of the contract.")]
+    elif any(w < 0 for w in chosen.values()):
+        errors["weights"] = [_("A weight cannot be negative.")]
+    elif any(i.objective.agreement_id != agreement.pk for i in chosen):
+        errors["weights"] = [_("Only the contract's own indicators can be weighed.")]
+    if errors:
+        raise ServiceError(ErrorCode.INVALID, _("The tranche cannot be recorded."), errors)
+    tranche = PerformanceTranche(agreement=agreement, year=year, amount=amount, floor=floor,
+                                 cap=cap, note=note)  # fmt: skip
+    if PerformanceTranche.objects.filter(agreement=agreement, year=year).exists():
+        raise refusal(_("This contract already has a tranche for this year."), "year")
+    save_audited(tranche, actor=actor, reason=note)
+    for indicator, weight in chosen.items():
+        save_audited(TrancheWeight(tranche=tranche, indicator=indicator, weight=weight),
+                     actor=actor, reason=note)  # fmt: skip
+    access.ensure_editable(actor, tranche)
+    return tranche
+
+
+def tranche_results(tranche: PerformanceTranche, user: Any) -> list[tranches.Result]:
+    """Each weighted indicator's validated result for the tranche's year, and whether a value of
+    that year still awaits validation (three queries, through the results' own scorecard)."""
+    weights = {w.indicator_id: w.weight for w in tranche.weights.all()}
+    cti = contract_cti(tranche.agreement)
+    pending = set(
+        Measurement.objects.filter(
+            indicator__in=weights, organisation=cti, period__year=tranche.year,
+            status=MeasurementStatus.SUBMITTED,
+        ).values_list("indicator_id", flat=True)
+    )  # fmt: skip
+    results = []
+    for row in scorecard(tranche.agreement, tranche.year, user):
+        if row.indicator.pk in weights:
+            target = row.target.value if row.target else None
+            results.append(
+                tranches.Result(
+                    row.indicator.code, weights[row.indicator.pk], target, row.actual.value,
+                    row.achievement, row.indicator.pk in pending,
+                )
+            )  # fmt: skip
+    return results
+
+
+def tranche_figures(tranche: PerformanceTranche, user: Any) -> tranches.Computation:
+    """The tranche as the validated values stand now (not recorded)."""
+    return tranches.compute(
+        tranche_results(tranche, user), floor=tranche.floor, cap=tranche.cap,
+        amount=tranche.amount, ceiling=tranche.agreement.ceiling,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def tranche_compute(
+    *, actor: User, tranche: PerformanceTranche, accept_pending: bool = False
+) -> TrancheComputation:
+    """Compute the score and the proposed tranche from the validated values and keep the
+    computation line by line. Values still awaiting validation stop it, unless the officer says
+    to go on without them; the computation then records that choice."""
+    access.ensure_can_create(actor, TrancheComputation)
+    results = tranche_results(tranche, actor)
+    pending = [r.code for r in results if r.pending]
+    if pending and not accept_pending:
+        raise refusal(
+            _("Values for %(year)s still await validation (%(codes)s): validate them first, or "
+              "compute without them explicitly.")
+            % {"year": tranche.year, "codes": ", ".join(pending)},
+            "accept_pending",
+        )  # fmt: skip
+    figures = tranches.compute(results, floor=tranche.floor, cap=tranche.cap,
+                               amount=tranche.amount, ceiling=tranche.agreement.ceiling)  # fmt: skip
+    computation = TrancheComputation(
+        tranche=tranche, lines=[line.as_json() for line in figures.lines], score=figures.score,
+        proposed=figures.proposed, pending_accepted=bool(pending), computed_by=actor,
+    )  # fmt: skip
+    reason = (
+        _("computed without the values awaiting validation: %(codes)s")
+        % {"codes": ", ".join(pending)}
+        if pending
+        else ""
+    )
+    return persist(computation, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def tranche_pay(
+    *,
+    actor: User,
+    computation: TrancheComputation,
+    commitment: Commitment,
+    amount: Decimal,
+    paid_on: datetime.date,
+    payment_reference: str,
+) -> Entry:
+    """Record the tranche's payment in the ledger, citing its computation: a disbursement on a
+    commitment of the contract's CTI, within what the computation proposed (less what the tranche
+    already paid), and within every ceiling of the ledger (`disbursement_record` checks them)."""
+    locked = TrancheComputation.objects.select_for_update().get(pk=computation.pk)
+    tranche = locked.tranche
+    if commitment.allocation.cti_id != getattr(contract_cti(tranche.agreement), "pk", None):
+        raise refusal(_("This commitment is not the contract's CTI's."), "commitment")
+    already = Entry.objects.filter(tranche_computation__tranche=tranche).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal(0)
+    if already + amount > locked.proposed:
+        raise refusal(
+            _("The tranche would be paid %(total)s, more than the %(proposed)s this computation "
+              "proposes.")
+            % {"total": format_mad(already + amount), "proposed": format_mad(locked.proposed)},
+            "amount", ErrorCode.OVER_CEILING,
+        )  # fmt: skip
+    note = _("Performance-linked tranche %(tranche)s, computation of %(at)s") % {
+        "tranche": tranche,
+        "at": timezone.localtime(locked.computed_at).strftime("%d/%m/%Y %H:%M"),
+    }
+    return disbursement_record(
+        actor=actor, commitment=commitment, amount=amount, paid_on=paid_on,
+        payment_reference=payment_reference, note=note, tranche_computation=locked,
+    )  # fmt: skip

@@ -33,4 +33,12 @@ urlpatterns = [
         views.CommitmentHistory.as_view(),
         name="commitment_history",
     ),
-]
+    path("fund/tranches/", views.TrancheList.as_view(), name="tranche_list"),
+    path("fund/tranches/new/", views.TrancheCreate.as_view(), name="tranche_create"),
+    path("fund/tranches/<int:pk>/", views.TrancheDetail.as_view(), name="tranche_detail"),
+    path("fund/tranches/<int:pk>/compute/", views.TrancheCompute.as_view(), name="tranche_compute"),
+    path("fund/tranche-computations/<int:pk>/", views.ComputationDetail.as_view(),
+         name="computation_detail"),
+    path("fund/tranche-computations/<int:pk>/pay/", views.TranchePay.as_view(),
+         name="tranche_pay"),
+]  # fmt: skip

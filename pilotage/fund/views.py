@@ -1,8 +1,10 @@
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,10 @@ from pilotage.core.generic_views import (
     ObjectFormView,
     ObjectHistoryView,
     ObjectListView,
+    ObjectStepView,
 )
+from pilotage.core.money import format_mad
+from pilotage.core.numbers import id_param
 from pilotage.core.tables import Column
 from pilotage.fund import selectors, services, sheets
 from pilotage.fund.filters import CommitmentFilter, JournalFilter
@@ -30,10 +35,21 @@ from pilotage.fund.forms import (
     LedgerImportForm,
     ReallocationForm,
     ReversalForm,
+    TrancheComputeForm,
+    TrancheForm,
+    TranchePaymentForm,
 )
-from pilotage.fund.models import Allocation, Commitment, Entry, EntryKind
+from pilotage.fund.models import (
+    Allocation,
+    Commitment,
+    Entry,
+    EntryKind,
+    PerformanceTranche,
+    TrancheComputation,
+)
 from pilotage.fund.selectors import budget_overview, journal_totals
-from pilotage.programmes.models import Programme
+from pilotage.programmes.models import Agreement, AgreementKind, Programme
+from pilotage.results.selectors import contract_cti
 
 # Which journal kinds make up each figure of the overview (its drill-down).
 FIGURE_KINDS = {
@@ -329,3 +345,146 @@ class LedgerImport(AccessMixin, View):
             return redirect("fund:journal")
         context = {"form": form, "report": report}
         return render(request, "fund/import.html", context, status=422)
+
+
+# --- performance-linked tranches -----------------------------------------------------------------
+
+
+class TrancheList(ObjectListView):
+    model = PerformanceTranche
+    title = gettext_lazy("Performance-linked tranches")
+    related = ("agreement",)
+    columns = [
+        Column("agreement", gettext_lazy("Contrat-objectifs"), "agreement.reference",
+               sort="agreement__reference", link=True),
+        Column("year", gettext_lazy("Year of the results"), sort="year"),
+        Column("amount", gettext_lazy("Tranche amount"), sort="amount"),
+        Column("floor", gettext_lazy("Floor")),
+        Column("cap", gettext_lazy("Cap per indicator")),
+    ]  # fmt: skip
+    default_sort = "-year"
+    create_url_name = "fund:tranche_create"
+    export_name = "facet-tranches"
+
+
+class TrancheCreate(ObjectFormView):
+    """The rule of a tranche: the contract first (a GET choice), then its indicators' weights."""
+
+    model = PerformanceTranche
+    form_class = TrancheForm
+    template_name = "fund/tranche_form.html"
+    title_create = gettext_lazy("Define a performance-linked tranche")
+    create_service = staticmethod(services.tranche_define)
+
+    def chosen_agreement(self, data: Any) -> Agreement | None:
+        contracts = Agreement.objects.visible_to(self.request.user).filter(
+            kind=AgreementKind.CONTRAT_OBJECTIFS
+        )
+        given = (data or {}).get("agreement") or self.request.GET.get("agreement", "")
+        return contracts.filter(pk=id_param(given)).first() if id_param(given) else None
+
+    def get_form(self, obj, data=None, files=None):
+        agreement = self.chosen_agreement(data)
+        initial = {"agreement": agreement.pk if agreement else None, "cap": 1}
+        return TrancheForm(data, user=self.request.user, agreement=agreement, initial=initial)
+
+    def service_kwargs(self, form: Any) -> dict[str, Any]:
+        return {"actor": self.request.user, **form.service_fields()}
+
+    def render_form(self, form: Any, obj: Any, status: int = 200) -> HttpResponse:
+        contracts = Agreement.objects.visible_to(self.request.user).filter(
+            kind=AgreementKind.CONTRAT_OBJECTIFS
+        )
+        context = {
+            "form": form, "title": self.title_create, "contracts": contracts.order_by("reference"),
+            "agreement": self.chosen_agreement(form.data or None),
+        }  # fmt: skip
+        return render(self.request, self.template_name, context, status=status)
+
+
+class TrancheDetail(ObjectDetailView):
+    """The rule, its figures as the validated values stand now, and its computations."""
+
+    model = PerformanceTranche
+    template_name = "fund/tranche_detail.html"
+
+    def get_context(self, obj: PerformanceTranche) -> dict[str, Any]:
+        user = self.request.user
+        now = services.tranche_figures(obj, user)
+        return {
+            "weights": obj.weights.select_related("indicator"),
+            "now": now,
+            "pending": [line.code for line in now.lines if line.pending],
+            "computations": obj.computations.select_related("computed_by"),
+            "can_compute": access.can_create(user, TrancheComputation),
+        }
+
+
+class TrancheCompute(ObjectStepView):
+    model = PerformanceTranche
+    form_class = TrancheComputeForm
+
+    def apply(self, obj: PerformanceTranche, data: dict[str, Any]) -> str:
+        self.computation = services.tranche_compute(
+            actor=self.request.user, tranche=obj, accept_pending=data["accept_pending"]
+        )
+        return gettext("Computed: %(amount)s proposed.") % {
+            "amount": format_mad(self.computation.proposed)
+        }
+
+    def back(self, obj: PerformanceTranche) -> HttpResponse:
+        done = getattr(self, "computation", None)
+        return HttpResponseRedirect((done or obj).get_absolute_url())
+
+
+class ComputationDetail(ObjectDetailView):
+    """A computation as it was made, its payments, and what differs in the figures now."""
+
+    model = TrancheComputation
+    template_name = "fund/computation_detail.html"
+
+    def get_context(self, obj: TrancheComputation) -> dict[str, Any]:
+        user = self.request.user
+        now = services.tranche_figures(obj.tranche, user)
+        then = {line["code"]: line for line in obj.lines}
+        changed = [
+            (then.get(line.code), line)
+            for line in now.lines
+            if then.get(line.code, {}).get("counted") != str(line.counted)
+        ]
+        payments = Entry.objects.visible_to(user).filter(tranche_computation=obj)
+        paid = sum((entry.amount for entry in payments), Decimal(0))
+        return {
+            "now": now, "changed": changed, "payments": payments, "paid": paid,
+            "can_pay": access.can_create(user, Entry) and paid < obj.proposed,
+        }  # fmt: skip
+
+
+class TranchePay(ObjectFormView):
+    """Record the tranche's payment in the ledger, citing this computation."""
+
+    model = TrancheComputation
+    form_class = TranchePaymentForm
+    title_edit = gettext_lazy("Pay the tranche")
+    update_service = staticmethod(services.tranche_pay)
+    object_kwarg = "computation"
+
+    def get_target(self) -> Any:
+        # 404 for a computation one may not see, before 403 for one who may not pay.
+        computation = access.get_visible(TrancheComputation, self.request.user, self.kwargs["pk"])
+        access.ensure_can_create(self.request.user, Entry)
+        return computation
+
+    def service_kwargs(self, form: Any) -> dict[str, Any]:
+        return {"actor": self.request.user, **form.cleaned_data}
+
+    def get_form(self, obj, data=None, files=None):
+        cti = contract_cti(obj.tranche.agreement)
+        already = Entry.objects.filter(tranche_computation__tranche=obj.tranche).aggregate(
+            total=Sum("amount")
+        )["total"] or Decimal(0)
+        initial = {"paid_on": timezone.localdate(), "amount": max(obj.proposed - already, 0)}
+        form = TranchePaymentForm(data, files, user=self.request.user, initial=initial)
+        commitments = form.fields["commitment"].queryset.filter(allocation__cti=cti)
+        form.fields["commitment"].queryset = commitments.select_related("allocation")
+        return form

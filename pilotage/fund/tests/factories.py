@@ -4,7 +4,14 @@ from decimal import Decimal
 from pilotage.core.models import User
 from pilotage.core.testing import owned_object_factory
 from pilotage.fund import services
-from pilotage.fund.models import Allocation, Commitment, Entry
+from pilotage.fund.models import (
+    Allocation,
+    Commitment,
+    Entry,
+    PerformanceTranche,
+    TrancheComputation,
+    TrancheWeight,
+)
 from pilotage.governance.models import Committee, Decision, DecisionKind
 from pilotage.programmes.models import StrategicAxis
 from pilotage.programmes.tests.factories import AxisFactory, ProgrammeFactory
@@ -105,3 +112,30 @@ def _owned_commitment(cti):
 @owned_object_factory(Entry)
 def _owned_entry(cti):
     return pay(commit(allocate(cti)))
+
+
+def performance_tranche(cti, amount="100000") -> PerformanceTranche:
+    """A tranche of a contract of `cti` weighing one indicator of it (2024's results)."""
+    from pilotage.results.tests.factories import contract_indicator
+
+    indicator = contract_indicator(cti)
+    return services.tranche_define(
+        actor=ledger_clerk(), agreement=indicator.objective.agreement, year=2024,
+        amount=Decimal(amount), floor=Decimal("0.5"), cap=Decimal(1),
+        weights={indicator: Decimal(1)},
+    )  # fmt: skip
+
+
+@owned_object_factory(PerformanceTranche)
+def _owned_tranche(cti):
+    return performance_tranche(cti)
+
+
+@owned_object_factory(TrancheWeight)
+def _owned_weight(cti):
+    return performance_tranche(cti).weights.get()
+
+
+@owned_object_factory(TrancheComputation)
+def _owned_computation(cti):
+    return services.tranche_compute(actor=ledger_clerk(), tranche=performance_tranche(cti))
