@@ -16,7 +16,7 @@ def region_map_spec(
     scale = 1_000_000 if measure == "revenue" else 1
     values = [
         {"id": r.code, "name": r.name, "value": float(r.value(measure)) / scale,
-         "url": getattr(r, url_field)}
+         "url": getattr(r, url_field), "label": f"{r.name}: {r.value(measure)}"}
         for r in regions
     ]  # fmt: skip
     return {
@@ -30,7 +30,7 @@ def region_map_spec(
                 "from": {
                     "data": {"values": values},
                     "key": "id",
-                    "fields": ["name", "value", "url"],
+                    "fields": ["name", "value", "url", "label"],
                 },
             },
         ],
@@ -45,6 +45,7 @@ def region_map_spec(
                 "legend": {"orient": "bottom-left", "gradientLength": 220, "format": ",.3~r"},
             },
             "href": {"field": "url"},
+            "description": {"field": "label"},  # what a screen reader says of each region
             "tooltip": [
                 {"field": "name", "title": " "},
                 {"field": "value", "title": title, "format": ",.3~r"},

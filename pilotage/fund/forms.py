@@ -144,7 +144,7 @@ class TrancheForm(StyledForm):
     )  # fmt: skip
     cap = FrenchDecimalField(
         label=_("Cap per indicator (share)"), max_digits=5, decimal_places=4, min_value=0.01,
-        initial=1, help_text=_("1 = an indicator counts for at most 100 % of its target."),
+        initial=1, help_text=_("1 = an indicator counts for at most its whole target."),
     )  # fmt: skip
     note = note_field()
 
