@@ -43,6 +43,7 @@ def load(actor: User) -> None:
     takers = {n: [c for i, c in enumerate(CTIS) if n in _axes_of(i)] for n in axes}
     with freeze_time(_noon(datetime.date(plan.start_year, 1, 1))) as clock:
         _record(actor, rng, clock, plan, ctis, axes, takers, years)
+    _performance_tranche(actor)
 
 
 def _noon(day: datetime.date) -> datetime.datetime:
@@ -135,3 +136,25 @@ def _reallocate(actor: User, clock: Any, plan: Programme) -> None:
             entry_date=entry_date,
             reference=f"DEMO-RE-{decision.number}", note=INVENTED,
         )  # fmt: skip
+
+
+# The demo's performance-linked tranche (invented): CTPC's 2024 results weigh on a tranche of
+# 1 MDH, companies served and revenue counting double; computed, not yet paid.
+TRANCHE_WEIGHTS = {"ENT": Decimal(2), "CA": Decimal(2), "CERT": Decimal(1), "NORM": Decimal(1)}
+
+
+def _performance_tranche(actor: User) -> None:
+    from pilotage.results.models import Indicator
+
+    contract = Agreement.objects.filter(reference="CO-2023-CTPC").first()
+    if contract is None or contract.performance_tranches.exists():
+        return
+    officer = User.objects.filter(email="officer@ministere.example").first() or actor
+    indicators = Indicator.objects.filter(objective__agreement=contract, code__in=TRANCHE_WEIGHTS)
+    tranche = services.tranche_define(
+        actor=officer, agreement=contract, year=2024, amount=Decimal(1_000_000),
+        floor=Decimal("0.6"), cap=Decimal(1),
+        weights={indicator: TRANCHE_WEIGHTS[indicator.code] for indicator in indicators},
+        note=INVENTED,
+    )  # fmt: skip
+    services.tranche_compute(actor=officer, tranche=tranche, accept_pending=True)

@@ -575,6 +575,9 @@ def tranche_figures(tranche: PerformanceTranche, user: Any) -> tranches.Computat
     )  # fmt: skip
 
 
+SCORE_PLACES = Decimal("0.000001")  # the score as kept (the lines keep every decimal)
+
+
 @transaction.atomic
 def tranche_compute(
     *, actor: User, tranche: PerformanceTranche, accept_pending: bool = False
@@ -595,7 +598,8 @@ def tranche_compute(
     figures = tranches.compute(results, floor=tranche.floor, cap=tranche.cap,
                                amount=tranche.amount, ceiling=tranche.agreement.ceiling)  # fmt: skip
     computation = TrancheComputation(
-        tranche=tranche, lines=[line.as_json() for line in figures.lines], score=figures.score,
+        tranche=tranche, lines=[line.as_json() for line in figures.lines],
+        score=figures.score.quantize(SCORE_PLACES),
         proposed=figures.proposed, pending_accepted=bool(pending), computed_by=actor,
     )  # fmt: skip
     reason = (

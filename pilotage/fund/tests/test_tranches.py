@@ -267,3 +267,11 @@ def test_the_ctis_manager_reads_its_tranche_but_cannot_compute_it(cast, client_f
     assert page.status_code == 200 and "/compute/" not in page.content.decode()
     assert client.post(reverse("fund:tranche_compute", args=[tranche.pk])).status_code == 403
     assert client_for(cast.cti_b_manager).get(tranche.get_absolute_url()).status_code == 404
+
+
+def test_a_score_with_endless_decimals_is_kept_to_six(cast):
+    agreement, indicators = contract_with_results(cast, ["100", "0", "0"])
+    tranche = define(cast, agreement, indicators, [1, 1, 1], floor=D(0))
+    computation = services.tranche_compute(actor=cast.officer, tranche=tranche)
+    assert computation.score == D("0.333333")
+    assert computation.proposed == D("333333.33")  # from the exact score, rounded down
