@@ -38,7 +38,7 @@ from pilotage.results.models import Indicator, Measurement, ReportingPeriod
 from pilotage.results.selectors import (
     configured_bands,
     in_force,
-    pending_reports,
+    pending_reports_of,
     targets_in_force,
 )
 
@@ -420,8 +420,8 @@ def reporting_alerts(user: Any, today: datetime.date, thresholds: Thresholds) ->
     periods = ReportingPeriod.objects.filter(
         programme__in=programmes_followed(today), closes_on__lt=today
     ).order_by("year", "part")
-    for period in periods:
-        for cti, indicators in pending_reports(period).items():
+    for period, by_cti in pending_reports_of(list(periods)).items():
+        for cti, indicators in by_cti.items():
             if not (whole or cti.pk in readable):
                 continue
             text = ngettext(
@@ -474,7 +474,12 @@ def recommendation_alerts(user: Any, today: datetime.date, thresholds: Threshold
         return []
     alerts = []
     overdue = overdue_condition("status", PENDING_RECOMMENDATION, today)
-    rows = Recommendation.objects.visible_to(user).filter(mine, overdue).order_by("due_on")
+    rows = (
+        Recommendation.objects.visible_to(user)
+        .filter(mine, overdue)
+        .select_related("evaluation")
+        .order_by("due_on")
+    )
     for recommendation in rows:
         text = _("Due on %(due)s, still %(status)s.") % {
             "due": recommendation.due_on.strftime("%d/%m/%Y"),

@@ -1,12 +1,14 @@
 """Reads of the results framework that need more than a filter."""
 
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -15,7 +17,7 @@ from pilotage.core import access
 from pilotage.core.models import Organisation
 from pilotage.core.roles import OrganisationKind
 from pilotage.core.todo import TodoItem
-from pilotage.programmes.models import Agreement, AgreementParty
+from pilotage.programmes.models import Agreement, AgreementKind, AgreementParty
 from pilotage.results import computations, semantics
 from pilotage.results.models import (
     Evidence,
@@ -205,26 +207,42 @@ def _observation(m: Measurement) -> semantics.Observation:
 def pending_reports(period: ReportingPeriod) -> dict[Organisation, list[Indicator]]:
     """For each CTI with a contract under the period's plan: its indicators without a submitted or
     validated value for that period (a draft or returned value still counts as pending)."""
+    return pending_reports_of([period]).get(period, {})
+
+
+def pending_reports_of(
+    periods: list[ReportingPeriod],
+) -> dict[ReportingPeriod, dict[Organisation, list[Indicator]]]:
+    """`pending_reports` for several periods at once: three queries, however many periods."""
     done = set(
         Measurement.objects.filter(
-            period=period, status__in=(MeasurementStatus.SUBMITTED, MeasurementStatus.VALIDATED)
-        ).values_list("indicator_id", "organisation_id")
+            period__in=periods,
+            status__in=(MeasurementStatus.SUBMITTED, MeasurementStatus.VALIDATED),
+        ).values_list("period_id", "indicator_id", "organisation_id")
     )
-    pending: dict[Organisation, list[Indicator]] = {}
-    indicators = Indicator.objects.filter(
-        objective__programme=period.programme_id, objective__agreement__isnull=False
-    ).select_related("objective__agreement")
+    programmes = {period.programme_id for period in periods}
+    indicators = list(
+        Indicator.objects.filter(
+            objective__programme__in=programmes, objective__agreement__isnull=False
+        )
+        .select_related("objective")
+        .order_by("code")
+    )
     ctis = {
         party.agreement_id: party.organisation
         for party in AgreementParty.objects.filter(
-            agreement__objectives__programme=period.programme_id,
+            agreement__objectives__programme__in=programmes,
             organisation__kind=OrganisationKind.CTI,
         ).select_related("organisation")
     }
-    for indicator in indicators.order_by("code"):
-        cti = ctis.get(indicator.objective.agreement_id)
-        if cti is not None and (indicator.pk, cti.pk) not in done:
-            pending.setdefault(cti, []).append(indicator)
+    pending: dict[ReportingPeriod, dict[Organisation, list[Indicator]]] = {}
+    for period in periods:
+        for indicator in indicators:
+            if indicator.objective.programme_id != period.programme_id:
+                continue
+            cti = ctis.get(indicator.objective.agreement_id)
+            if cti is not None and (period.pk, indicator.pk, cti.pk) not in done:
+                pending.setdefault(period, {}).setdefault(cti, []).append(indicator)
     return pending
 
 
@@ -241,6 +259,7 @@ class ProgrammeMatrix:
     codes: list[tuple[str, str, str]]  # (indicator code, name, kind: how its figures read)
     rows: list[tuple[Organisation, dict[str, MatrixCell]]]
     totals: dict[str, semantics.Aggregate]  # programme-wide, by each indicator's rule
+    axis_of: dict[str, int | None] = field(default_factory=dict)  # code → its axis's number
 
 
 def in_force(measurements: QuerySet) -> QuerySet:
@@ -254,11 +273,29 @@ def in_force(measurements: QuerySet) -> QuerySet:
     )
 
 
+def target_values_in_force(indicator_ids: list[int], year: int) -> dict[int, Decimal]:
+    """The values of `targets_in_force`, without a model instance each (a national matrix reads
+    thousands): the original target first, then each amendment's in order, the last one wins."""
+    rows = (
+        Target.objects.filter(indicator__id__any=indicator_ids, year=year)
+        .order_by(F("amendment__number").asc(nulls_first=True))
+        .values_list("indicator_id", "value")
+    )
+    return dict(rows)
+
+
 def programme_matrix(
-    programme, year: int, user: Any, axis=None, bands: semantics.Bands | None = None
+    programme,
+    year: int,
+    user: Any,
+    axis=None,
+    bands: semantics.Bands | None = None,
+    *,
+    cti: Organisation | None = None,
 ) -> ProgrammeMatrix:
-    """CTI × indicator achievement for a year: the rows the user may see, and programme-wide
-    totals rolled up by each indicator's rule from every CTI's validated values.
+    """CTI × indicator achievement for a year: the rows the user may see (only `cti`'s when it is
+    given), and programme-wide totals rolled up by each indicator's rule from every CTI's
+    validated values.
 
     The totals read all CTIs on purpose: DESIGN §5 lets every user see programme-wide aggregates
     (never another CTI's rows), so they are computed from an unrestricted query and only the
@@ -269,27 +306,45 @@ def programme_matrix(
     )
     if axis is not None:
         indicators = indicators.filter(Q(objective__axis=axis) | Q(objective__parent__axis=axis))
-    rules = {
-        code: semantics.IndicatorRule(kind, direction, aggregation)
-        for code, kind, direction, aggregation in indicators.values_list(
-            "code", "kind", "direction", "aggregation"
-        )
-    }
-    names = dict(indicators.order_by("code").values_list("code", "name"))
+    # Each CTI has its own indicator under a shared code: one read gives every id its code, and
+    # each code its rule and axis (a specific objective may take its axis from its parent).
+    code_of: dict[int, str] = {}
+    rules: dict[str, semantics.IndicatorRule] = {}
+    axis_of: dict[str, int | None] = {}
+    known_rules: dict[tuple[str, str, str], semantics.IndicatorRule] = {}
+    # (No translated field read: `rewrite(False)` spares modeltranslation's work on each row.)
+    read = indicators.rewrite(False).annotate(
+        axis_number=Coalesce("objective__axis__number", "objective__parent__axis__number")
+    )
+    for pk, code, kind, direction, aggregation, axis_number in read.values_list(
+        "pk", "code", "kind", "direction", "aggregation", "axis_number"
+    ):
+        code_of[pk] = code
+        key = (kind, direction, aggregation)
+        if key not in known_rules:
+            known_rules[key] = semantics.IndicatorRule(kind, direction, aggregation)
+        rules[code], axis_of[code] = known_rules[key], axis_number
+    # The names of one indicator per code: a translated field costs a language fallback per row.
+    one_per_code = {code: pk for pk, code in code_of.items()}
+    names = dict(
+        Indicator.objects.filter(pk__any=list(one_per_code.values()))
+        .order_by()
+        .values_list("code", "name")
+    )
     # The ids as a list: PostgreSQL plans the measurement queries better than with a sub-query.
-    indicator_ids = list(indicators.values_list("pk", flat=True))
-    targets = {t.indicator_id: t.value for t in targets_in_force(indicator_ids, year).values()}
+    indicator_ids = list(code_of)
+    targets = target_values_in_force(indicator_ids, year)
 
     def aggregates(queryset) -> dict[tuple[int, str], tuple[int, semantics.Aggregate]]:
         grouped: dict[tuple[int, str], tuple[int, list]] = {}
         # Plain tuples, unordered (each cell sorts its periods): a national matrix reads tens of
         # thousands of measurements.
         rows = queryset.order_by().values_list(
-            "organisation_id", "indicator_id", "indicator__code", "period__year", "period__part",
-            "value", "numerator", "denominator",
+            "organisation_id", "indicator_id", "period__year", "period__part", "value",
+            "numerator", "denominator",
         )  # fmt: skip
-        for cti_id, indicator_id, code, year, part, value, numerator, denominator in rows:
-            grouped.setdefault((cti_id, code), (indicator_id, []))[1].append(
+        for cti_id, indicator_id, year, part, value, numerator, denominator in rows:
+            grouped.setdefault((cti_id, code_of[indicator_id]), (indicator_id, []))[1].append(
                 semantics.Observation((year, part), value, numerator, denominator)
             )
         return {
@@ -305,33 +360,44 @@ def programme_matrix(
     everyone = aggregates(scope)
     # The CTIs that reported on these indicators, any year, that the user may see (their ids
     # first: as a sub-query of the organisations, PostgreSQL scans it far more slowly).
-    reporting = set(
-        Measurement.objects.visible_to(user)
-        .filter(indicator__id__any=indicator_ids)
-        .order_by()
-        .values_list("organisation_id", flat=True)
-        .distinct()
-    )
+    reporting = Measurement.objects.visible_to(user).filter(indicator__id__any=indicator_ids)
+    if cti is not None:
+        reporting = reporting.filter(organisation=cti)
     visible_ctis = Organisation.objects.visible_to(user).filter(
-        kind=OrganisationKind.CTI, pk__any=list(reporting)
+        kind=OrganisationKind.CTI,
+        pk__any=list(reporting.order_by().values_list("organisation_id", flat=True).distinct()),
     )
+    nothing = semantics.Aggregate(None)
     rows = []
-    for cti in visible_ctis.order_by("acronym"):
+    for organisation in visible_ctis.order_by("acronym"):
         cells = {}
         for code, rule in rules.items():
-            indicator_id, actual = everyone.get((cti.pk, code), (None, semantics.Aggregate(None)))
+            indicator_id, actual = everyone.get((organisation.pk, code), (None, nothing))
             target = targets.get(indicator_id) if indicator_id else None
             achieved = semantics.achievement(rule, actual.value, target)
             cells[code] = MatrixCell(actual, target, achieved, semantics.status(achieved, bands))
-        rows.append((cti, cells))
-    totals = {
-        code: semantics.roll_up(
-            rule, {cti: agg for (cti, c), (_i, agg) in everyone.items() if c == code}
+        rows.append((organisation, cells))
+    by_code: dict[str, dict[Hashable, semantics.Aggregate]] = {code: {} for code in rules}
+    for (cti_id, code), (_indicator_id, aggregate) in everyone.items():
+        by_code[code][cti_id] = aggregate
+    totals = {code: semantics.roll_up(rule, by_code[code]) for code, rule in rules.items()}
+    codes = [(code, names[code], rules[code].kind.value) for code in sorted(names)]
+    return ProgrammeMatrix(codes, rows, totals, axis_of)
+
+
+def cti_contracts(programme, ctis: list[Organisation], user: Any) -> dict[int, int]:
+    """Each CTI's contrat-objectifs under the plan (CTI id → agreement id), among those the user
+    may see: where a matrix cell leads (its scorecard)."""
+    return dict(
+        Agreement.objects.visible_to(user)
+        .filter(
+            programme=programme,
+            kind=AgreementKind.CONTRAT_OBJECTIFS,
+            parties__organisation__in=[organisation.pk for organisation in ctis],
         )
-        for code, rule in rules.items()
-    }
-    codes = [(code, name, rules[code].kind) for code, name in sorted(names.items())]
-    return ProgrammeMatrix(codes, rows, totals)
+        .order_by("pk")
+        .values_list("parties__organisation", "pk")
+    )
 
 
 def todo_items(user: Any) -> list[TodoItem]:

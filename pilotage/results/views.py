@@ -3,6 +3,7 @@ the pages of the framework that are not a resource's (`resources.py`): objective
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,9 +23,9 @@ from pilotage.core.generic_views import (
     add_service_errors,
 )
 from pilotage.core.numbers import id_param
-from pilotage.programmes.models import Agreement, Programme, StrategicAxis
-from pilotage.results import selectors, services, sheets
-from pilotage.results.charts import trend_spec
+from pilotage.programmes.models import Agreement, Programme
+from pilotage.results import filters, selectors, services, sheets
+from pilotage.results.charts import matrix_heatmap_spec, trend_spec
 from pilotage.results.forms import (
     ObjectiveForm,
     ReportingSheetForm,
@@ -244,25 +245,51 @@ class ContractScorecard(ObjectMixin, View):
 
 
 class ProgrammeResults(ObjectMixin, View):
-    """The plan's CTI × indicator achievement matrix for a year, optionally for one axis."""
+    """The plan's CTI × indicator achievement matrix for a year, one strategic axis at a time (the
+    first by default), optionally one CTI's row. The whole plan (`axis=all`) is a heatmap drawn in
+    the browser from the API's JSON: thousands of cells written out as HTML cost several times
+    their SQL (DESIGN §9). A filter value that names nothing is ignored, with a notice."""
 
     model = Programme
     template_name = "results/programme_matrix.html"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         programme = self.get_object()
-        years = list(range(programme.start_year, programme.end_year + 1))
-        chosen = request.GET.get("year", "")
-        year = int(chosen) if id_param(chosen) in years else years[-1]
-        axes = StrategicAxis.objects.visible_to(request.user).filter(programme=programme)
-        axis_id = request.GET.get("axis", "")
-        axis = axes.filter(pk=id_param(axis_id)).first() if id_param(axis_id) else None
-        matrix = selectors.programme_matrix(programme, year, request.user, axis=axis)
-        context = {
-            "object": programme, "year": year, "years": years, "axes": axes, "axis": axis,
-            "matrix": matrix,
+        choices = filters.matrix_choices(programme, request.user, request.GET)
+        for name in choices.unknown:
+            messages.warning(request, _matrix_notice(name, choices))
+        context: dict[str, Any] = {
+            "object": programme, "choices": choices, "year": choices.year,
+            "years": choices.years, "axes": choices.axes, "axis": choices.axis,
         }  # fmt: skip
+        if choices.whole_plan:
+            query = {"year": choices.year, **({"cti": choices.cti.pk} if choices.cti else {})}
+            data_url = f"{reverse('api:programme_results_matrix', args=[pk])}?{urlencode(query)}"
+            words = {
+                "status": gettext("Status"), "indicator": gettext("Indicator"),
+                "actual": gettext("Actual"), "target": gettext("Target"),
+                "achievement": gettext("Achievement"), "on_track": gettext("on track"),
+                "at_risk": gettext("at risk"), "off_track": gettext("off track"),
+                "no_data": gettext("no data"),
+            }  # fmt: skip
+            spec = matrix_heatmap_spec(data_url, words, get_language_bidi())
+            context.update(data_url=data_url, spec=json.dumps(spec))
+        else:
+            context["matrix"] = selectors.programme_matrix(
+                programme, choices.year, request.user, axis=choices.axis, cti=choices.cti
+            )
         return render(request, self.template_name, context)
+
+
+def _matrix_notice(name: str, choices: filters.MatrixChoices) -> str:
+    """What the page shows instead of a filter value that names nothing one may choose."""
+    if name == "year":
+        return gettext("Unknown year: %(year)s is shown.") % {"year": choices.year}
+    if name == "axis":
+        if choices.axis is None:
+            return gettext("Unknown axis: every indicator is shown.")
+        return gettext("Unknown axis: the first axis is shown.")
+    return gettext("Unknown CTI: every CTI is shown.")
 
 
 class EvidenceAdd(ObjectStepView):

@@ -18,7 +18,8 @@ from pilotage.certification.tests.factories import (
     TestResultFactory,
     request_at,
 )
-from pilotage.fund.tests.factories import allocate, commit, ledger_axis
+from pilotage.fund import services as services_of_fund
+from pilotage.fund.tests.factories import allocate, commit, ledger_axis, performance_tranche
 from pilotage.governance.tests.factories import DecisionFactory
 from pilotage.prestations.tests.factories import DeliveryFactory, OfferingFactory
 from pilotage.programmes.models import PaymentTranche
@@ -76,6 +77,8 @@ def main_pages(cast):
     session = SessionFactory(cohort=cohort_of(cast.cti_a))
     trainee = TraineeFactory(cohort=session.cohort, organisation=cast.cti_a, status="completed",
                              score=15, assessed_on=datetime.date(2025, 6, 30))  # fmt: skip
+    tranche = performance_tranche(cast.cti_a)
+    computation = services_of_fund.tranche_compute(actor=cast.officer, tranche=tranche)
     edition = ReportEdition.objects.create(
         kind="cti_report", programme=programme, cti=cast.cti_a, as_of=timezone.localdate(),
         status="ready", requested_by=cast.officer, published_at=timezone.now(),
@@ -97,8 +100,15 @@ def main_pages(cast):
         "reporting sheet": f"/agreements/{agreement.pk}/reporting/?period={period.pk}",
         "scorecard": f"/agreements/{agreement.pk}/scorecard/",
         "results matrix": f"/plans/{programme.pk}/results/?year=2024",
+        "results heatmap (the whole plan)": f"/plans/{programme.pk}/results/?year=2024&axis=all",
         "fund overview": "/fund/",
         "journal": "/fund/journal/",
+        "watch list": "/watch/",
+        "map of the regions": "/map/?year=2024",
+        "benchmarking": "/benchmarks/?year=2024",
+        "performance-linked tranches": "/fund/tranches/",
+        "performance-linked tranche": tranche.get_absolute_url(),
+        "tranche computation": computation.get_absolute_url(),
         "companies": "/companies/",
         "deliveries": "/deliveries/",
         "requests": "/requests/",

@@ -86,11 +86,11 @@ def test_the_cid_sees_its_joint_projects_and_training(cast, client_for):
 def test_every_link_of_every_home_opens_for_its_user(cast, client_for):
     deliveries(cast)
     half_paid(cast.cti_a)
-    for name in ("officer", "committee", "auditor", "cti_a_manager", "cti_b_staff",
-                 "federation_viewer", "cid_manager", "partner_viewer"):  # fmt: skip
+    for name in ("officer", "cti_a_manager", "federation_viewer", "cid_manager"):
         user = getattr(cast, name)
         html = home(client_for, user).content.decode()
-        main = html[html.index("<main") :]
+        # The dashboard's own figures and alerts (the menu below links the app's usual pages).
+        main = html[html.index("<main") : html.index('id="todo-title"')]
         for url in set(re.findall(r'href="(/[^"#]*)"', main)):
             url = url.replace("&amp;", "&")
             if url.startswith(("/admin/", "/logout", "/api/")):

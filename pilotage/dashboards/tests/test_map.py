@@ -56,7 +56,8 @@ def test_each_figure_is_the_count_of_the_list_it_links_to(cast, client_for):
     for user in (cast.officer, cast.cti_a_manager, cast.cti_b_staff):
         client = client_for(user)
         for year in (2024, None):
-            for region in region_figures(user, year):
+            # The two regions with records and one without.
+            for region in [r for r in region_figures(user, year) if r.code in ("01", "06", "12")]:
                 listed = client.get(region.deliveries_url)
                 assert listed.status_code == 200
                 assert listed.context["page"].paginator.count == region.deliveries

@@ -91,10 +91,12 @@ def validated(indicator, cti, year, value, on, part=0):
 def indicator_of_the_ledger_plan(cti, code="ENT", aggregation="sum"):
     indicator = contract_indicator(cti, code=code, aggregation=aggregation)
     programme = ledger_axis().programme
+    own_plan = indicator.objective.agreement.programme
     indicator.objective.programme = programme
     indicator.objective.save()
     indicator.objective.agreement.programme = programme
     indicator.objective.agreement.save()
+    own_plan.delete()  # the factory's plan, now empty: one plan is followed, as in production
     return indicator
 
 

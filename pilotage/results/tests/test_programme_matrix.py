@@ -1,11 +1,25 @@
 """The plan's CTI × indicator matrix and its programme-wide roll-up."""
 
+import json
 from decimal import Decimal
 
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
-from pilotage.results.models import Measurement, Target
-from pilotage.results.tests.factories import contract_indicator, period_for
+from pilotage.core.tests.factories import OrganisationFactory
+from pilotage.programmes.tests.factories import AxisFactory, ProgrammeFactory, agreement_with
+from pilotage.results.models import Indicator, Measurement, Objective, Target
+from pilotage.results.tests.factories import (
+    ReportingPeriodFactory,
+    contract_indicator,
+    period_for,
+)
 
 
 def validated(indicator, cti, **values):
@@ -19,9 +33,16 @@ def validated(indicator, cti, **values):
 
 
 def two_ctis(cast, kind="count", aggregation="sum"):
+    """CTI A's and CTI B's indicator K under one plan, on its first axis (of two): the axis the
+    matrix page shows when none is asked for."""
     a = contract_indicator(cast.cti_a, kind=kind, aggregation=aggregation, code="K")
     b = contract_indicator(cast.cti_b, kind=kind, aggregation=aggregation, code="K")
+    first = AxisFactory(programme=a.objective.programme, number=1)
+    AxisFactory(programme=a.objective.programme, number=2)
+    a.objective.axis = first
+    a.objective.save()
     b.objective.programme = a.objective.programme
+    b.objective.axis = first
     b.objective.save()
     b.objective.agreement.programme = a.objective.programme
     b.objective.agreement.save()
@@ -29,8 +50,11 @@ def two_ctis(cast, kind="count", aggregation="sum"):
 
 
 def matrix_page(client, indicator):
+    """The matrix as the page shows it by default (no `axis`): the plan's first axis."""
     url = reverse("results:programme_results", args=[indicator.objective.programme_id])
-    return client.get(url, {"year": 2024}).context["matrix"]
+    response = client.get(url, {"year": 2024})
+    assert response.context["axis"].number == 1
+    return response.context["matrix"]
 
 
 def test_the_programme_total_sums_counts_across_ctis_and_each_cell_scores_its_target(
@@ -113,3 +137,141 @@ def test_a_correction_counts_once_validated_and_hides_nothing_before(cast, clien
     correction.status = "validated"
     correction.save()
     assert shown() == (Decimal(52), Decimal(52))
+
+
+# --- one axis at a time, the whole plan as a heatmap, filters (issue 16) ------------------------
+
+
+def plan_on_two_axes(cast, *ctis):
+    """A plan of two axes and, for each CTI given, a contrat-objectifs under it with K1 on axis 1
+    and K2 on axis 2, each with a 2024 target of 100 and a validated 2024 value: 90 and 50 for
+    the first CTI, one more for each next one (another CTI's figures are told apart)."""
+    programme = ProgrammeFactory()
+    axes = [AxisFactory(programme=programme, number=n) for n in (1, 2)]
+    period = ReportingPeriodFactory(programme=programme, year=2024)
+    for rank, cti in enumerate(ctis):
+        agreement = agreement_with(cti, cast.ministry, programme=programme)
+        for axis, value in zip(axes, (90, 50), strict=True):
+            objective = Objective.objects.create(
+                programme=programme, axis=axis, agreement=agreement, code=f"OS-{axis.number}",
+                title="Servir",
+            )  # fmt: skip
+            indicator = Indicator.objects.create(
+                objective=objective, code=f"K{axis.number}", name=f"Indicateur {axis.number}",
+                definition="Bench", unit="entreprises", kind="count", aggregation="sum",
+            )  # fmt: skip
+            Target.objects.create(indicator=indicator, year=2024, value=Decimal(100))
+            Measurement.objects.create(
+                indicator=indicator, period=period, organisation=cti, status="validated",
+                value=Decimal(value + rank),
+            )  # fmt: skip
+    return programme, axes
+
+
+def results_url(programme) -> str:
+    return reverse("results:programme_results", args=[programme.pk])
+
+
+def notices(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_the_page_shows_the_plans_first_axis_by_default_then_the_one_asked_for(cast, client_for):
+    programme, (first, second) = plan_on_two_axes(cast, cast.cti_a, cast.cti_b)
+    client = client_for(cast.officer)
+    shown = client.get(results_url(programme), {"year": 2024})
+    assert shown.context["axis"] == first
+    assert [code for code, _name, _kind in shown.context["matrix"].codes] == ["K1"]
+    other = client.get(results_url(programme), {"year": 2024, "axis": second.pk})
+    assert [code for code, _name, _kind in other.context["matrix"].codes] == ["K2"]
+    cells = {cti.acronym: row["K2"] for cti, row in other.context["matrix"].rows}
+    assert (cells["CTPC"].actual.value, cells["CETIEV"].actual.value) == (50, 51)
+    assert not notices(shown) and not notices(other)
+
+
+def test_the_whole_plan_is_a_heatmap_that_reads_the_api_not_thousands_of_cells(cast, client_for):
+    programme, axes = plan_on_two_axes(cast, cast.cti_a)
+    response = client_for(cast.officer).get(results_url(programme), {"year": 2024, "axis": "all"})
+    assert response.status_code == 200 and "matrix" not in response.context
+    data_url = f"/api/v1/programmes/{programme.pk}/results-matrix?year=2024"
+    assert response.context["data_url"] == data_url
+    spec = json.loads(response.context["spec"])
+    assert spec["data"]["url"] == data_url and spec["data"]["format"]["property"] == "cells"
+    assert spec["encoding"]["href"] == {"field": "url"}
+    page = response.content.decode()
+    assert 'id="programme-heatmap"' in page and "vendor/vega-embed/vega-embed.min.js" in page
+    assert 'role="img" aria-label="' in page
+    for axis in axes:  # the same figures as tables, an axis at a time
+        assert f"?year=2024&amp;axis={axis.pk}" in page
+
+
+def test_a_cti_chosen_keeps_its_row_and_the_programme_totals(cast, client_for):
+    programme, _axes = plan_on_two_axes(cast, cast.cti_a, cast.cti_b)
+    response = client_for(cast.officer).get(
+        results_url(programme), {"year": 2024, "cti": cast.cti_b.pk}
+    )
+    matrix = response.context["matrix"]
+    assert [cti.acronym for cti, _cells in matrix.rows] == ["CETIEV"]
+    assert (matrix.totals["K1"].value, matrix.totals["K1"].coverage) == (Decimal(181), 2)
+    assert [c.acronym for c in response.context["choices"].ctis] == ["CETIEV", "CTPC"]
+
+
+def test_a_cti_asking_for_another_ctis_row_gets_no_row(cast, client_for):
+    programme, _axes = plan_on_two_axes(cast, cast.cti_a, cast.cti_b)
+    response = client_for(cast.cti_a_staff).get(
+        results_url(programme), {"year": 2024, "cti": cast.cti_b.pk}
+    )
+    assert response.status_code == 200
+    assert response.context["matrix"].rows == []
+    assert 'data-cti="CETIEV"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"axis": "abc"}, "Unknown axis: the first axis is shown."),
+        ({"axis": "9" * 30}, "Unknown axis: the first axis is shown."),
+        ({"axis": "other plan"}, "Unknown axis: the first axis is shown."),
+        ({"year": "1999"}, "Unknown year: 2025 is shown."),
+        ({"year": "²"}, "Unknown year: 2025 is shown."),
+        ({"cti": "CTPC"}, "Unknown CTI: every CTI is shown."),
+        ({"cti": "ministry"}, "Unknown CTI: every CTI is shown."),
+    ],
+)
+def test_an_unknown_filter_value_is_ignored_with_a_notice(cast, client_for, params, notice):
+    programme, (first, _second) = plan_on_two_axes(cast, cast.cti_a, cast.cti_b)
+    if params.get("axis") == "other plan":
+        params = {"axis": AxisFactory().pk}
+    if params.get("cti") == "ministry":
+        params = {"cti": cast.ministry.pk}
+    response = client_for(cast.officer).get(results_url(programme), params)
+    assert response.status_code == 200
+    with translation.override("fr"):  # the pages answer in French, the platform's default
+        said = gettext(notice.replace("2025", "%(year)s")) % {"year": 2025}
+    assert said != notice and notices(response) == [said]
+    assert escape(said) in response.content.decode()
+    assert response.context["axis"] == first
+    assert [cti.acronym for cti, _cells in response.context["matrix"].rows] == ["CETIEV", "CTPC"]
+
+
+def test_a_page_of_one_axis_runs_as_many_queries_for_three_ctis_as_for_one(cast, client_for):
+    one, _axes = plan_on_two_axes(cast, cast.cti_a)
+    three, _axes = plan_on_two_axes(cast, cast.cti_a, cast.cti_b, OrganisationFactory())
+    client = client_for(cast.officer)
+
+    def queries(programme) -> int:
+        client.get(results_url(programme), {"year": 2024})  # the session is warm
+        with CaptureQueriesContext(connection) as run:
+            response = client.get(results_url(programme), {"year": 2024})
+        assert response.status_code == 200
+        return len(run)
+
+    few, many = queries(one), queries(three)
+    assert len(client.get(results_url(three)).context["matrix"].rows) == 3
+    assert many == few, (few, many)
+
+
+def test_someone_signed_out_is_sent_to_sign_in(cast, client):
+    programme, _axes = plan_on_two_axes(cast, cast.cti_a)
+    response = client.get(results_url(programme), {"axis": "all"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
