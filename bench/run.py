@@ -21,7 +21,11 @@ COPY (no history rows: they are fixtures, not changes) — then measures:
 - the project portfolio (20,000 projects, 100,000 milestones) and a training programme of 5,000
   trainees vs the raw SQL of the same figures (bench/projects.py);
 - the plan's bilan at national scale: each section vs the raw SQL of its figures, then the PDF
-  (French, Arabic) and the workbook; target: the PDF within 5 s beyond the SQL (bench/reports.py).
+  (French, Arabic) and the workbook; target: the PDF within 5 s beyond the SQL (bench/reports.py);
+- the dashboards (bench/dashboards.py): the home page, the watch list, benchmarking and the map,
+  each JSON endpoint vs the raw SQL of its figures and each page vs its floor (that SQL plus the
+  same cells written as bare HTML); target ≤ 1.5 ×; and each page's query count, which must not
+  change with more rows.
 
 Writes bench/results.json and prints a table with the ratios. Not part of `make test`.
 """
@@ -410,7 +414,16 @@ def main() -> int:
         "ours_vs_sql": round(query["ours"] / query["sql"], 2),
         "target_vs_sql": 1.5,
     }
-    from bench import certification, exports, fund, projects, reports, results_matrix, sign_in
+    from bench import (
+        certification,
+        dashboards,
+        exports,
+        fund,
+        projects,
+        reports,
+        results_matrix,
+        sign_in,
+    )
 
     results["fund_overview"] = fund.run(seed=SEED)
     results["results_matrix"] = results_matrix.run(seed=SEED)
@@ -419,6 +432,7 @@ def main() -> int:
     results["certification"] = certification.run(seed=SEED)
     results["projects"] = projects.run(seed=SEED)
     results["reports"] = reports.run(seed=SEED)
+    results["dashboards"] = dashboards.run(seed=SEED)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     _print_table(results)
     return 0
@@ -446,6 +460,7 @@ def _print_table(results: dict) -> None:
         + results["exports"]
         + results["certification"]
         + results["projects"]
+        + results["dashboards"]["rows"]
     ):
         lines.append(
             (f"{row['name']} ({row['rows']:,} rows)", f"{row['ours_s'] * 1000:.1f} ms",
@@ -467,6 +482,9 @@ def _print_table(results: dict) -> None:
          f"{bilan['sql_s']:.2f} s SQL", f"peak {bilan['peak_python_memory_mib']} MiB",
          f"≤ {bilan['target_beyond_sql_s']} s")
     )  # fmt: skip
+    for name, count in results["dashboards"]["queries"].items():
+        lines.append((f"queries of {name}", count["national"], f"{count['more_rows']} with more rows",
+                      "", "the same"))  # fmt: skip
     widths = [max(len(str(line[i])) for line in lines) for i in range(5)]
     for line in lines:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)))
