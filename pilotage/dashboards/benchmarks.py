@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilotage.certification.models import StaffCount
@@ -141,7 +142,8 @@ def network_ratios(year: int) -> dict[int, dict[str, Decimal | None]]:
         .values_list("cti_id", "started_on", "request__received_at")
     )
     for cti_id, started_on, received_at in requested:
-        waits[cti_id].append(max((started_on - received_at.date()).days, 0))
+        received_on = timezone.localtime(received_at).date()  # the day in Morocco, not in UTC
+        waits[cti_id].append(max((started_on - received_on).days, 0))
     ratios = {}
     for cti_id in ctis:
         served = deliveries.get(cti_id, {})

@@ -88,7 +88,10 @@ def current_programme(user: Any, today: datetime.date) -> Programme | None:
     """The plan running today (else the latest one) that the user may see."""
     programmes = Programme.objects.visible_to(user)
     running = programmes.filter(start_year__lte=today.year, end_year__gte=today.year)
-    return running.order_by("-start_year").first() or programmes.order_by("-start_year").first()
+    # Plans starting the same year tie: the longest, then the latest recorded, so the choice never
+    # rests on the database's row order.
+    newest = ("-start_year", "-end_year", "-pk")
+    return running.order_by(*newest).first() or programmes.order_by(*newest).first()
 
 
 def latest_validated_year(programme: Programme, user: Any, today: datetime.date) -> int | None:

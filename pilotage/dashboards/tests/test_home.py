@@ -96,3 +96,15 @@ def test_every_link_of_every_home_opens_for_its_user(cast, client_for):
             if url.startswith(("/admin/", "/logout", "/api/")):
                 continue
             assert client_for(user).get(url).status_code == 200, (name, url)
+
+
+def test_the_plan_at_a_glance_does_not_depend_on_the_databases_row_order(cast):
+    from pilotage.dashboards.selectors import current_programme
+    from pilotage.programmes.tests.factories import ProgrammeFactory
+
+    today = datetime.date(2024, 6, 1)
+    shorter = ProgrammeFactory(code="PLAN-A", start_year=2022, end_year=2024)
+    longer = ProgrammeFactory(code="PLAN-B", start_year=2022, end_year=2025)
+    later = ProgrammeFactory(code="PLAN-C", start_year=2022, end_year=2025)
+    assert current_programme(cast.officer, today) == later
+    assert shorter.pk < longer.pk < later.pk
