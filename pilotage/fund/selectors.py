@@ -251,3 +251,10 @@ def allocations_matching(user: Any, text: str) -> list[Allocation]:
             match |= Q(axis__number=int(word)) if len(word) <= 2 else Q(year=int(word))
         lines = lines.filter(match)
     return list(lines.order_by("-year", "cti__acronym", "axis__number")[:PICKER_LIMIT])
+
+
+def tranche_paid(tranche) -> Decimal:
+    """What the ledger has paid on a performance-linked tranche, whichever computation each
+    payment cited."""
+    paid = Entry.objects.filter(tranche_computation__tranche=tranche).aggregate(total=Sum("amount"))
+    return paid["total"] or ZERO

@@ -38,6 +38,7 @@ from pilotage.fund.models import (
     TrancheComputation,
     TrancheWeight,
 )
+from pilotage.fund.selectors import tranche_paid
 from pilotage.governance.models import Decision, DecisionKind
 from pilotage.programmes.models import Agreement, AgreementKind, Programme, StrategicAxis
 from pilotage.projects.models import BudgetSource, Project, ProjectStatus
@@ -628,9 +629,7 @@ def tranche_pay(
     tranche = locked.tranche
     if commitment.allocation.cti_id != getattr(contract_cti(tranche.agreement), "pk", None):
         raise refusal(_("This commitment is not the contract's CTI's."), "commitment")
-    already = Entry.objects.filter(tranche_computation__tranche=tranche).aggregate(
-        total=Sum("amount")
-    )["total"] or Decimal(0)
+    already = tranche_paid(tranche)
     if already + amount > locked.proposed:
         raise refusal(
             _("The tranche would be paid %(total)s, more than the %(proposed)s this computation "

@@ -3,7 +3,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -480,9 +479,7 @@ class TranchePay(ObjectFormView):
 
     def get_form(self, obj, data=None, files=None):
         cti = contract_cti(obj.tranche.agreement)
-        already = Entry.objects.filter(tranche_computation__tranche=obj.tranche).aggregate(
-            total=Sum("amount")
-        )["total"] or Decimal(0)
+        already = selectors.tranche_paid(obj.tranche)
         initial = {"paid_on": timezone.localdate(), "amount": max(obj.proposed - already, 0)}
         form = TranchePaymentForm(data, files, user=self.request.user, initial=initial)
         commitments = form.fields["commitment"].queryset.filter(allocation__cti=cti)
