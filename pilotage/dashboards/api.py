@@ -1,4 +1,5 @@
-"""API of the dashboards: the watch list as JSON (the same alerts as the page)."""
+"""API of the dashboards: the watch list (the same alerts as the page), the regions' figures and
+benchmarking, as JSON."""
 
 import datetime
 from decimal import Decimal
@@ -6,7 +7,9 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
+from pilotage.api.pagination import BoundedPagination
 from pilotage.dashboards import benchmarks
 from pilotage.dashboards.selectors import region_figures
 from pilotage.dashboards.watch import Rule, watch_list
@@ -25,7 +28,10 @@ class AlertOut(Schema):
 
 
 @router.get("/dashboards/watch", response=list[AlertOut])
+@paginate(BoundedPagination)
 def watch(request: HttpRequest, rule: Rule | None = None):
+    """The alerts the caller may see, the longest-standing first, a page at a time (limit and
+    offset, as every list of the API)."""
     alerts = watch_list(request.user, timezone.localdate())
     return [alert for alert in alerts if rule is None or alert.rule == rule]
 

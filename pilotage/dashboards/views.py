@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -23,6 +24,7 @@ from pilotage.dashboards import benchmarks, charts, selectors
 from pilotage.dashboards.watch import Rule, watch_list
 
 HOME_ALERTS = 8  # the home page shows the longest-standing alerts; the watch list has them all
+WATCH_PAGE = 100  # alerts per page of the watch list (a national network has thousands)
 
 
 @login_required
@@ -55,7 +57,11 @@ def watch(request: HttpRequest) -> HttpResponse:
     counts = {rule: sum(alert.rule == rule for alert in alerts) for rule in Rule}
     if chosen:
         alerts = [alert for alert in alerts if alert.rule == chosen]
-    context = {"alerts": alerts, "rules": list(Rule), "counts": counts, "rule": chosen}
+    page = Paginator(alerts, WATCH_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "alerts": page.object_list, "page": page, "rules": list(Rule), "counts": counts,
+        "total": sum(counts.values()), "rule": chosen,
+    }  # fmt: skip
     return render(request, "dashboards/watch_list.html", context)
 
 

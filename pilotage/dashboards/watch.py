@@ -12,10 +12,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -39,7 +40,7 @@ from pilotage.results.selectors import (
     configured_bands,
     in_force,
     pending_reports_of,
-    targets_in_force,
+    target_values_in_force,
 )
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -110,8 +111,8 @@ def watch_list(
     user: Any, today: datetime.date, thresholds: Thresholds | None = None
 ) -> list[Alert]:
     """Every alert the user may see, the longest-standing first."""
-    thresholds = thresholds or Thresholds.from_settings()
-    alerts = [alert for rule in RULES for alert in rule(user, today, thresholds)]
+    watch = Watch(user, today, thresholds or Thresholds.from_settings())
+    alerts = [alert for rule in RULES for alert in rule(watch)]
     return sorted(alerts, key=lambda alert: (alert.since, alert.rule, alert.subject))
 
 
@@ -119,13 +120,29 @@ def watch_list(
 FOLLOW_UP_YEARS = 1
 
 
-def programmes_followed(today: datetime.date) -> list[Programme]:
-    """The plans that have started and are not yet a year past their end."""
-    return list(
-        Programme.objects.filter(
-            start_year__lte=today.year, end_year__gte=today.year - FOLLOW_UP_YEARS
-        ).order_by("start_year")
-    )
+class Watch:
+    """What the rules look at for one user on one day. What several rules need (the plans
+    followed, each plan's indicator assessments) is read once and shared."""
+
+    def __init__(self, user: Any, today: datetime.date, thresholds: Thresholds) -> None:
+        self.user, self.today, self.thresholds = user, today, thresholds
+        self._assessments: dict[int, list[Assessment]] = {}
+
+    @cached_property
+    def programmes(self) -> list[Programme]:
+        """The plans that have started and are not yet a year past their end."""
+        return list(
+            Programme.objects.filter(
+                start_year__lte=self.today.year, end_year__gte=self.today.year - FOLLOW_UP_YEARS
+            ).order_by("start_year")
+        )
+
+    def assessments(self, programme: Programme) -> "list[Assessment]":
+        if programme.pk not in self._assessments:
+            self._assessments[programme.pk] = _assessments(
+                self.user, programme, self.today, self.thresholds
+            )
+        return self._assessments[programme.pk]
 
 
 def _link(url_name: str, args: Iterable[Any] = (), **query: Any) -> str:
@@ -211,16 +228,16 @@ def held_since(
     return since
 
 
-def facet_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
+def facet_alerts(watch: Watch) -> list[Alert]:
     alerts = []
-    for programme in programmes_followed(today):
-        states = cti_money_states(user, programme, today)
+    for programme in watch.programmes:
+        states = cti_money_states(watch.user, programme, watch.today)
         names = dict(Organisation.objects.filter(pk__in=states).values_list("pk", "acronym"))
-        achievements = kpi_achievements(user, programme, today) if states else {}
+        achievements = kpi_achievements(watch.assessments(programme)) if states else {}
         for cti_id, cti_states in states.items():
             alerts += _facet_cti_alerts(
                 programme, cti_id, names[cti_id], cti_states, achievements.get(cti_id),
-                today, thresholds,
+                watch.today, watch.thresholds,
             )  # fmt: skip
     return alerts
 
@@ -289,32 +306,42 @@ def _assessments(user: Any, programme: Programme, today: datetime.date, threshol
     indicator's target is pro-rated to the quarters reported (a flow half-way through the year
     is measured against half the target); the others are measured against the whole target."""
     mid_year = datetime.date(today.year, *thresholds.mid_year)
+    assessed = Q(period__year__lt=today.year)
+    if today >= mid_year:  # the year in progress is assessed from mid-year, on its quarters
+        assessed |= Q(period__year=today.year, period__part__gt=0)
     values = (
         in_force(Measurement.objects.visible_to(user))
-        .filter(period__programme=programme, period__year__lte=today.year)
+        .filter(assessed, period__programme=programme)
         .filter(indicator__objective__agreement__isnull=False)
+        # Only each (CTI, indicator)'s latest year is assessed: the earlier ones are not read.
+        .annotate(last_year=Window(Max("period__year"),
+                                   partition_by=[F("organisation_id"), F("indicator_id")]))
+        .filter(last_year=F("period__year"))
         .order_by()
         .values_list(
             "organisation_id", "indicator_id", "period__year", "period__part", "value",
             "numerator", "denominator", "validated_at", "period__closes_on",
         )
     )  # fmt: skip
-    by_key: dict[tuple[int, int], dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    by_key: dict[tuple[int, int], list] = defaultdict(list)
+    years: dict[tuple[int, int], int] = {}
     for cti_id, indicator_id, year, part, value, numerator, denominator, at, closes in values:
-        if year == today.year and (part == 0 or today < mid_year):
-            continue  # the year in progress is assessed from mid-year, on its quarters
         # A value validated before validation times were kept is known from its window's close.
         known_on = timezone.localtime(at).date() if at else closes
-        by_key[(cti_id, indicator_id)][year].append((part, value, numerator, denominator, known_on))
+        by_key[(cti_id, indicator_id)].append((part, value, numerator, denominator, known_on))
+        years[(cti_id, indicator_id)] = year
     indicators = {
         i.pk: i for i in Indicator.objects.filter(pk__in={key[1] for key in by_key}).order_by()
     }
-    targets = _targets(indicators, {max(years) for years in by_key.values()})
+    targets = {
+        (indicator_id, year): value
+        for year in set(years.values())
+        for indicator_id, value in target_values_in_force(list(indicators), year).items()
+    }
     assessments = []
-    for (cti_id, indicator_id), years in by_key.items():
+    for (cti_id, indicator_id), rows in by_key.items():
         indicator = indicators[indicator_id]
-        year = max(years)
-        rows = years[year]
+        year = years[(cti_id, indicator_id)]
         rule = indicator.rule
         actual = semantics.aggregate_periods(
             rule, [semantics.Observation((year, part), v, n, d) for part, v, n, d, _at in rows]
@@ -334,21 +361,13 @@ def _assessments(user: Any, programme: Programme, today: datetime.date, threshol
     return assessments
 
 
-def _targets(indicators: dict[int, Indicator], years: set[int]) -> dict[tuple[int, int], Decimal]:
-    chosen = {}
-    for year in years:
-        for indicator_id, target in targets_in_force(list(indicators), year).items():
-            chosen[(indicator_id, year)] = target.value
-    return chosen
-
-
 def kpi_achievements(
-    user: Any, programme: Programme, today: datetime.date
+    assessments: list[Assessment],
 ) -> dict[int, tuple[Decimal, datetime.date]]:
     """Each CTI's indicators achieved on average (each capped at 100 %: beating one target does not
     make up for missing another) at their latest assessment, and when that became known."""
     scores: dict[int, list] = defaultdict(list)
-    for a in _assessments(user, programme, today, Thresholds.from_settings()):
+    for a in assessments:
         if a.achievement is not None:
             scores[a.cti_id].append((min(a.achievement, Decimal(1)), a.validated_on))
     return {
@@ -357,11 +376,12 @@ def kpi_achievements(
     }
 
 
-def kpi_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
+def kpi_alerts(watch: Watch) -> list[Alert]:
     alerts = []
-    for programme in programmes_followed(today):
+    thresholds = watch.thresholds
+    for programme in watch.programmes:
         off: dict[tuple[int, int, bool], list[Assessment]] = defaultdict(list)
-        for a in _assessments(user, programme, today, thresholds):
+        for a in watch.assessments(programme):
             if a.achievement is not None and a.achievement < thresholds.at_risk:
                 off[(a.cti_id, a.year, a.mid_year)].append(a)
         names = dict(
@@ -412,13 +432,13 @@ def _contracts(programme: Programme, cti_ids: set[int]) -> dict[int, int]:
     )
 
 
-def reporting_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
+def reporting_alerts(watch: Watch) -> list[Alert]:
     """A CTI with contract indicators still unreported (no submitted or validated value) for a
     period whose submission window has closed."""
-    whole, readable = access.reading_reach(user, Measurement)
+    whole, readable = access.reading_reach(watch.user, Measurement)
     alerts = []
     periods = ReportingPeriod.objects.filter(
-        programme__in=programmes_followed(today), closes_on__lt=today
+        programme__in=watch.programmes, closes_on__lt=watch.today
     ).order_by("year", "part")
     for period, by_cti in pending_reports_of(list(periods)).items():
         for cti, indicators in by_cti.items():
@@ -443,14 +463,15 @@ def reporting_alerts(user: Any, today: datetime.date, thresholds: Thresholds) ->
 # --- projects, governance, laboratories ---------------------------------------------------------
 
 
-def milestone_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
+def milestone_alerts(watch: Watch) -> list[Alert]:
     rows = (
-        Milestone.objects.visible_to(user)
-        .filter(overdue_milestones(today))
+        Milestone.objects.visible_to(watch.user)
+        .filter(overdue_milestones(watch.today))
         .values("project_id", "project__code", "project__lead_id")
         .annotate(count=Count("pk"), first=Min("due_on"))
         .order_by()
     )
+    milestones = reverse("projects:milestone_list")  # once: a national network has thousands
     alerts = []
     for row in rows:
         text = ngettext(
@@ -458,7 +479,7 @@ def milestone_alerts(user: Any, today: datetime.date, thresholds: Thresholds) ->
             "%(count)s milestones past due, the first since %(due)s.",
             row["count"],
         ) % {"count": row["count"], "due": row["first"].strftime("%d/%m/%Y")}
-        url = _link("projects:milestone_list", project=row["project_id"], overdue="true")
+        url = f"{milestones}?project={row['project_id']}&overdue=true"
         alerts.append(
             Alert(
                 Rule.MILESTONE_SLIPPING, row["project__code"], text, url,
@@ -468,14 +489,14 @@ def milestone_alerts(user: Any, today: datetime.date, thresholds: Thresholds) ->
     return alerts
 
 
-def recommendation_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
-    mine = followed_by(user)
+def recommendation_alerts(watch: Watch) -> list[Alert]:
+    mine = followed_by(watch.user)
     if mine is None:
         return []
     alerts = []
-    overdue = overdue_condition("status", PENDING_RECOMMENDATION, today)
+    overdue = overdue_condition("status", PENDING_RECOMMENDATION, watch.today)
     rows = (
-        Recommendation.objects.visible_to(user)
+        Recommendation.objects.visible_to(watch.user)
         .filter(mine, overdue)
         .select_related("evaluation")
         .order_by("due_on")
@@ -495,10 +516,11 @@ def recommendation_alerts(user: Any, today: datetime.date, thresholds: Threshold
     return alerts
 
 
-def accreditation_alerts(user: Any, today: datetime.date, thresholds: Thresholds) -> list[Alert]:
-    window = datetime.timedelta(days=thresholds.accreditation_days)
+def accreditation_alerts(watch: Watch) -> list[Alert]:
+    today = watch.today
+    window = datetime.timedelta(days=watch.thresholds.accreditation_days)
     laboratories = (
-        Laboratory.objects.visible_to(user)
+        Laboratory.objects.visible_to(watch.user)
         .filter(is_active=True, accredited_until__lte=today + window)
         .select_related("cti")
         .order_by("accredited_until")

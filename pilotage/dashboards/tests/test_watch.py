@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilotage.certification.tests.factories import LaboratoryFactory
+from pilotage.dashboards import views
 from pilotage.dashboards.watch import Rule, watch_list
 from pilotage.fund import services as fund_services
 from pilotage.fund.tests.factories import allocate, commit, ledger_axis, ledger_clerk, ref
@@ -169,6 +170,21 @@ def test_at_mid_year_a_summed_indicator_on_pace_does_not_fire(cast):
     assert alerts_of(cast.officer, datetime.date(2024, 7, 1), Rule.KPI_OFF_TRACK) == []
 
 
+def test_only_the_latest_year_assessed_counts(cast):
+    indicator = indicator_of_the_ledger_plan(cast.cti_a)
+    for year in (2022, 2023):
+        Target.objects.create(indicator=indicator, year=year, value=Decimal(100))
+    validated(indicator, cast.cti_a, 2022, "10", (2023, 3, 20))  # off track, then made up for
+    validated(indicator, cast.cti_a, 2023, "90", (2024, 3, 20))
+    assert alerts_of(cast.officer, datetime.date(2024, 5, 1), Rule.KPI_OFF_TRACK) == []
+    # The year in progress is not assessed before mid-year, even when its quarters are in.
+    Target.objects.create(indicator=indicator, year=2024, value=Decimal(100))
+    validated(indicator, cast.cti_a, 2024, "1", (2024, 4, 10), part=1)
+    assert alerts_of(cast.officer, datetime.date(2024, 5, 1), Rule.KPI_OFF_TRACK) == []
+    [alert] = alerts_of(cast.officer, datetime.date(2024, 7, 1), Rule.KPI_OFF_TRACK)
+    assert "2024" in alert.reason
+
+
 # --- reporting -------------------------------------------------------------------------------
 
 
@@ -255,9 +271,29 @@ def test_the_watch_page_and_its_json_list_the_same_alerts(cast, client_for, api_
     assert 'data-rule="facet_lag"' in page.content.decode()
     officer = api_as(cast.officer)("get", "/api/v1/dashboards/watch")
     assert officer.status_code == 200
-    assert [(a["rule"], a["subject"]) for a in officer.json()] == [("facet_lag", "CTPC")]
+    assert [(a["rule"], a["subject"]) for a in officer.json()["items"]] == [("facet_lag", "CTPC")]
     outsider = api_as(cast.cti_b_staff)("get", "/api/v1/dashboards/watch")
-    assert outsider.status_code == 200 and outsider.json() == []
+    assert outsider.status_code == 200 and outsider.json() == {"items": [], "count": 0}
+
+
+def test_the_watch_list_comes_a_page_at_a_time(cast, client_for, api_as, monkeypatch):
+    monkeypatch.setattr(views, "WATCH_PAGE", 2)
+    for n in range(3):  # slipping since 1 July (PRJ-0), 2 June (PRJ-1), 3 June (PRJ-2)
+        MilestoneFactory(project=ProjectFactory(lead=cast.cti_a, code=f"PRJ-{n}"),
+                         due_on=datetime.date(2024, 6, 30 if n == 0 else n))  # fmt: skip
+    url = reverse("dashboards:watch")
+    first = client_for(cast.officer).get(url, {"rule": "milestone_slipping"})
+    assert [a.subject for a in first.context["alerts"]] == ["PRJ-1", "PRJ-2"]
+    assert (
+        "page=2" in first.content.decode() and "rule=milestone_slipping" in first.content.decode()
+    )
+    second = client_for(cast.officer).get(url, {"rule": "milestone_slipping", "page": "2"})
+    assert [a.subject for a in second.context["alerts"]] == ["PRJ-0"]
+    api = api_as(cast.officer)
+    page = api("get", "/api/v1/dashboards/watch?rule=milestone_slipping&limit=2&offset=2")
+    assert page.status_code == 200
+    assert page.json()["count"] == 3 and [a["subject"] for a in page.json()["items"]] == ["PRJ-0"]
+    assert api("get", "/api/v1/dashboards/watch?limit=100000").status_code == 422
 
 
 def test_an_unknown_rule_is_ignored_with_a_notice(cast, client_for):

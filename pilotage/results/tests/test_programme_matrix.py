@@ -189,6 +189,28 @@ def test_the_page_shows_the_plans_first_axis_by_default_then_the_one_asked_for(c
     assert not notices(shown) and not notices(other)
 
 
+def test_each_cell_shows_actual_target_achievement_and_its_status(cast, client_for):
+    programme, (first, second) = plan_on_two_axes(cast, cast.cti_a)
+    client = client_for(cast.officer)
+    on_track = client.get(results_url(programme), {"year": 2024, "axis": first.pk})
+    assert (
+        '<td class="table-success" data-code="K1" data-status="on_track">90'
+        '<div class="small text-muted">/ 100 · 90 %</div></td>'
+    ) in on_track.content.decode()
+    off_track = client.get(results_url(programme), {"year": 2024, "axis": second.pk})
+    assert (
+        '<td class="table-danger" data-code="K2" data-status="off_track">50'
+        '<div class="small text-muted">/ 100 · 50 %</div></td>'
+    ) in off_track.content.decode()
+    Indicator.objects.filter(code="K2").update(code="<K2>", kind="money")
+    Target.objects.filter(indicator__code="<K2>").delete()
+    escaped = client.get(results_url(programme), {"year": 2024, "axis": second.pk})
+    assert (
+        '<td class="" data-code="&lt;K2&gt;" data-status="no_data">50,00\u00a0DH'
+        '<div class="small text-muted"></div></td>'
+    ) in escaped.content.decode()
+
+
 def test_the_whole_plan_is_a_heatmap_that_reads_the_api_not_thousands_of_cells(cast, client_for):
     programme, axes = plan_on_two_axes(cast, cast.cti_a)
     response = client_for(cast.officer).get(results_url(programme), {"year": 2024, "axis": "all"})
