@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -39,8 +40,8 @@ from pilotage.results.models import Indicator, Measurement, ReportingPeriod
 from pilotage.results.selectors import (
     configured_bands,
     in_force,
-    pending_reports_of,
-    target_values_in_force,
+    pending_counts_of,
+    target_values_of_years,
 )
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -113,7 +114,7 @@ def watch_list(
     """Every alert the user may see, the longest-standing first."""
     watch = Watch(user, today, thresholds or Thresholds.from_settings())
     alerts = [alert for rule in RULES for alert in rule(watch)]
-    return sorted(alerts, key=lambda alert: (alert.since, alert.rule, alert.subject))
+    return sorted(alerts, key=attrgetter("since", "rule", "subject"))
 
 
 # A plan's last year is reported and paid in the year after it ends: it stays watched until then.
@@ -126,7 +127,6 @@ class Watch:
 
     def __init__(self, user: Any, today: datetime.date, thresholds: Thresholds) -> None:
         self.user, self.today, self.thresholds = user, today, thresholds
-        self._assessments: dict[int, list[Assessment]] = {}
 
     @cached_property
     def programmes(self) -> list[Programme]:
@@ -137,12 +137,15 @@ class Watch:
             ).order_by("start_year")
         )
 
-    def assessments(self, programme: Programme) -> "list[Assessment]":
-        if programme.pk not in self._assessments:
-            self._assessments[programme.pk] = _assessments(
-                self.user, programme, self.today, self.thresholds
-            )
-        return self._assessments[programme.pk]
+    @cached_property
+    def assessments(self) -> "dict[int, list[Assessment]]":
+        """Each followed plan's indicator assessments (by plan id), read for every plan at once."""
+        return _assessments(self.user, self.programmes, self.today, self.thresholds)
+
+    def acronyms(self, organisation_ids: Iterable[int]) -> dict[int, str]:
+        return dict(
+            Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "acronym")
+        )
 
 
 def _link(url_name: str, args: Iterable[Any] = (), **query: Any) -> str:
@@ -166,17 +169,22 @@ class MoneyState:
         return self.paid / self.allocated if self.allocated > 0 else None
 
 
-def cti_money_states(user: Any, programme: Programme, today: datetime.date) -> dict[int, list]:
-    """For each CTI whose lines the user may see: the allocated and paid totals after each day with
-    entries, in date order (two grouped queries over the journal)."""
-    lines = Allocation.objects.visible_to(user).filter(programme=programme)
+def cti_money_states(
+    user: Any, programmes: list[Programme], today: datetime.date
+) -> dict[tuple[int, int], list]:
+    """For each plan and each CTI whose lines the user may see, by (plan id, CTI id): the
+    allocated and paid totals after each day with entries, in date order (two grouped queries
+    over the journal, whatever the number of plans)."""
+    lines = Allocation.objects.visible_to(user).filter(programme__in=programmes)
     entries = Entry.objects.filter(allocation__in=lines, entry_date__lte=today).order_by()
-    changes: dict[int, dict[datetime.date, list[Decimal]]] = defaultdict(
+    changes: dict[tuple[int, int], dict[datetime.date, list[Decimal]]] = defaultdict(
         lambda: defaultdict(lambda: [Decimal(0), Decimal(0)])
     )
-    rows = entries.values_list("allocation__cti_id", "entry_date", "kind").annotate(Sum("amount"))
-    for cti_id, day, kind, amount in rows:
-        change = changes[cti_id][day]
+    rows = entries.values_list(
+        "allocation__programme_id", "allocation__cti_id", "entry_date", "kind"
+    ).annotate(Sum("amount"))
+    for programme_id, cti_id, day, kind, amount in rows:
+        change = changes[(programme_id, cti_id)][day]
         if kind == EntryKind.ALLOCATION:
             change[0] += amount
         elif kind == EntryKind.REALLOCATION:
@@ -186,19 +194,19 @@ def cti_money_states(user: Any, programme: Programme, today: datetime.date) -> d
     arriving = (
         Entry.objects.filter(target__in=lines, kind=EntryKind.REALLOCATION, entry_date__lte=today)
         .order_by()
-        .values_list("target__cti_id", "entry_date")
+        .values_list("target__programme_id", "target__cti_id", "entry_date")
         .annotate(Sum("amount"))
     )
-    for cti_id, day, amount in arriving:
-        changes[cti_id][day][0] += amount
-    states: dict[int, list[MoneyState]] = {}
-    for cti_id, by_day in changes.items():
+    for programme_id, cti_id, day, amount in arriving:
+        changes[(programme_id, cti_id)][day][0] += amount
+    states: dict[tuple[int, int], list[MoneyState]] = {}
+    for key, by_day in changes.items():
         allocated = paid = Decimal(0)
-        states[cti_id] = []
+        states[key] = []
         for day in sorted(by_day):
             allocated += by_day[day][0]
             paid += by_day[day][1]
-            states[cti_id].append(MoneyState(day, allocated, paid))
+            states[key].append(MoneyState(day, allocated, paid))
     return states
 
 
@@ -229,16 +237,19 @@ def held_since(
 
 
 def facet_alerts(watch: Watch) -> list[Alert]:
+    states = cti_money_states(watch.user, watch.programmes, watch.today)
+    if not states:
+        return []
+    names = watch.acronyms({cti_id for _programme_id, cti_id in states})
     alerts = []
     for programme in watch.programmes:
-        states = cti_money_states(watch.user, programme, watch.today)
-        names = dict(Organisation.objects.filter(pk__in=states).values_list("pk", "acronym"))
-        achievements = kpi_achievements(watch.assessments(programme)) if states else {}
-        for cti_id, cti_states in states.items():
-            alerts += _facet_cti_alerts(
-                programme, cti_id, names[cti_id], cti_states, achievements.get(cti_id),
-                watch.today, watch.thresholds,
-            )  # fmt: skip
+        achievements = kpi_achievements(watch.assessments.get(programme.pk, []))
+        for (programme_id, cti_id), cti_states in states.items():
+            if programme_id == programme.pk:
+                alerts += _facet_cti_alerts(
+                    programme, cti_id, names[cti_id], cti_states, achievements.get(cti_id),
+                    watch.today, watch.thresholds,
+                )  # fmt: skip
     return alerts
 
 
@@ -300,8 +311,10 @@ class Assessment:
     mid_year: bool  # a year still running, assessed on its quarters so far
 
 
-def _assessments(user: Any, programme: Programme, today: datetime.date, thresholds: Thresholds):
-    """Each (CTI, indicator) at its latest assessment: the year in progress on its validated
+def _assessments(
+    user: Any, programmes: list[Programme], today: datetime.date, thresholds: Thresholds
+) -> "dict[int, list[Assessment]]":
+    """By plan: each (CTI, indicator) at its latest assessment: the year in progress on its validated
     quarters once mid-year has passed, else the latest year with a validated value. A summed
     indicator's target is pro-rated to the quarters reported (a flow half-way through the year
     is measured against half the target); the others are measured against the whole target."""
@@ -311,7 +324,7 @@ def _assessments(user: Any, programme: Programme, today: datetime.date, threshol
         assessed |= Q(period__year=today.year, period__part__gt=0)
     values = (
         in_force(Measurement.objects.visible_to(user))
-        .filter(assessed, period__programme=programme)
+        .filter(assessed, period__programme__in=programmes)
         .filter(indicator__objective__agreement__isnull=False)
         # Only each (CTI, indicator)'s latest year is assessed: the earlier ones are not read.
         .annotate(last_year=Window(Max("period__year"),
@@ -321,28 +334,39 @@ def _assessments(user: Any, programme: Programme, today: datetime.date, threshol
         .values_list(
             "organisation_id", "indicator_id", "period__year", "period__part", "value",
             "numerator", "denominator", "validated_at", "period__closes_on",
+            "period__programme_id",
         )
     )  # fmt: skip
     by_key: dict[tuple[int, int], list] = defaultdict(list)
     years: dict[tuple[int, int], int] = {}
-    for cti_id, indicator_id, year, part, value, numerator, denominator, at, closes in values:
+    plan_of: dict[int, int] = {}  # indicator id → its plan's (an indicator belongs to one plan)
+    for cti_id, indicator_id, year, part, value, numerator, denominator, at, closes, plan in values:
         # A value validated before validation times were kept is known from its window's close.
         known_on = timezone.localtime(at).date() if at else closes
         by_key[(cti_id, indicator_id)].append((part, value, numerator, denominator, known_on))
         years[(cti_id, indicator_id)] = year
-    indicators = {
-        i.pk: i for i in Indicator.objects.filter(pk__in={key[1] for key in by_key}).order_by()
-    }
-    targets = {
-        (indicator_id, year): value
-        for year in set(years.values())
-        for indicator_id, value in target_values_in_force(list(indicators), year).items()
-    }
-    assessments = []
+        plan_of[indicator_id] = plan
+    # Each indicator's code and rule (plain values: a national network has thousands of them).
+    rules: dict[tuple[str, str, str], semantics.IndicatorRule] = {}
+    indicators = {}
+    for pk, code, kind, direction, aggregation in (
+        Indicator.objects.filter(pk__any=[key[1] for key in by_key])
+        .rewrite(False)  # no translated field read: spares modeltranslation's work on each row
+        .order_by()
+        .values_list("pk", "code", "kind", "direction", "aggregation")
+    ):
+        key = (kind, direction, aggregation)
+        if key not in rules:
+            rules[key] = semantics.IndicatorRule(
+                semantics.Kind(kind), semantics.Direction(direction),
+                semantics.Aggregation(aggregation),
+            )  # fmt: skip
+        indicators[pk] = (code, rules[key])
+    targets = target_values_of_years(list(indicators), set(years.values()))
+    assessments: dict[int, list[Assessment]] = defaultdict(list)
     for (cti_id, indicator_id), rows in by_key.items():
-        indicator = indicators[indicator_id]
+        code, rule = indicators[indicator_id]
         year = years[(cti_id, indicator_id)]
-        rule = indicator.rule
         actual = semantics.aggregate_periods(
             rule, [semantics.Observation((year, part), v, n, d) for part, v, n, d, _at in rows]
         )
@@ -351,9 +375,9 @@ def _assessments(user: Any, programme: Programme, today: datetime.date, threshol
         if target is not None and in_progress and rule.aggregation is semantics.Aggregation.SUM:
             target = target * len(rows) / 4
         validated_on = max(row[-1] for row in rows)
-        assessments.append(
+        assessments[plan_of[indicator_id]].append(
             Assessment(
-                cti_id, indicator.code, year,
+                cti_id, code, year,
                 semantics.achievement(rule, actual.value, target),
                 max(validated_on, mid_year) if in_progress else validated_on, in_progress,
             )
@@ -377,84 +401,99 @@ def kpi_achievements(
 
 
 def kpi_alerts(watch: Watch) -> list[Alert]:
-    alerts = []
     thresholds = watch.thresholds
+    off: dict[tuple[int, int, int, bool], list[Assessment]] = defaultdict(list)
     for programme in watch.programmes:
-        off: dict[tuple[int, int, bool], list[Assessment]] = defaultdict(list)
-        for a in watch.assessments(programme):
+        for a in watch.assessments.get(programme.pk, []):
             if a.achievement is not None and a.achievement < thresholds.at_risk:
-                off[(a.cti_id, a.year, a.mid_year)].append(a)
-        names = dict(
-            Organisation.objects.filter(pk__in={key[0] for key in off}).values_list("pk", "acronym")
-        )
-        contracts = _contracts(programme, {key[0] for key in off})
-        for (cti_id, year, mid_year), rows in off.items():
-            codes = ", ".join(sorted(a.code for a in rows))
-            if mid_year:
-                text = ngettext(
-                    "%(count)s indicator below %(band)s of its target at mid-%(year)s: %(codes)s.",
-                    "%(count)s indicators below %(band)s of their targets at mid-%(year)s: "
-                    "%(codes)s.",
-                    len(rows),
-                )
-            else:
-                text = ngettext(
-                    "%(count)s indicator below %(band)s of its %(year)s target: %(codes)s.",
-                    "%(count)s indicators below %(band)s of their %(year)s targets: %(codes)s.",
-                    len(rows),
-                )
-            figures = {"count": len(rows), "band": format_percent(thresholds.at_risk),
-                       "year": year, "codes": codes}  # fmt: skip
-            url = (
-                _link("results:contract_scorecard", [contracts[cti_id]], year=year)
-                if cti_id in contracts
-                else _link("results:measurement_list", organisation=cti_id)
+                off[(programme.pk, a.cti_id, a.year, a.mid_year)].append(a)
+    if not off:
+        return []
+    ctis = {key[1] for key in off}
+    names = watch.acronyms(ctis)
+    contracts = _contracts(watch.programmes, ctis)
+    alerts = []
+    for (programme_id, cti_id, year, mid_year), rows in off.items():
+        codes = ", ".join(sorted(a.code for a in rows))
+        if mid_year:
+            text = ngettext(
+                "%(count)s indicator below %(band)s of its target at mid-%(year)s: %(codes)s.",
+                "%(count)s indicators below %(band)s of their targets at mid-%(year)s: %(codes)s.",
+                len(rows),
             )
-            alerts.append(
-                Alert(
-                    Rule.KPI_OFF_TRACK, names[cti_id], text % figures, url,
-                    max(a.validated_on for a in rows), cti_id,
-                )
-            )  # fmt: skip
+        else:
+            text = ngettext(
+                "%(count)s indicator below %(band)s of its %(year)s target: %(codes)s.",
+                "%(count)s indicators below %(band)s of their %(year)s targets: %(codes)s.",
+                len(rows),
+            )
+        figures = {"count": len(rows), "band": format_percent(thresholds.at_risk),
+                   "year": year, "codes": codes}  # fmt: skip
+        url = (
+            _link("results:contract_scorecard", [contracts[(programme_id, cti_id)]], year=year)
+            if (programme_id, cti_id) in contracts
+            else _link("results:measurement_list", organisation=cti_id)
+        )
+        alerts.append(
+            Alert(
+                Rule.KPI_OFF_TRACK, names[cti_id], text % figures, url,
+                max(a.validated_on for a in rows), cti_id,
+            )
+        )  # fmt: skip
     return alerts
 
 
-def _contracts(programme: Programme, cti_ids: set[int]) -> dict[int, int]:
-    """Each CTI's contrat-objectifs under the plan (the scorecard an alert links to)."""
-    return dict(
+def _contracts(programmes: list[Programme], cti_ids: set[int]) -> dict[tuple[int, int], int]:
+    """Each CTI's contrat-objectifs under each plan, by (plan id, CTI id): the scorecard an alert
+    links to (the latest signed, when there are several)."""
+    rows = (
         AgreementParty.objects.filter(
-            agreement__programme=programme,
+            agreement__programme__in=programmes,
             agreement__kind="contrat_objectifs",
             organisation__in=cti_ids,
         )
         .order_by("agreement__signed_on")
-        .values_list("organisation_id", "agreement_id")
+        .values_list("agreement__programme_id", "organisation_id", "agreement_id")
     )
+    return {(programme_id, cti_id): agreement_id for programme_id, cti_id, agreement_id in rows}
 
 
 def reporting_alerts(watch: Watch) -> list[Alert]:
     """A CTI with contract indicators still unreported (no submitted or validated value) for a
     period whose submission window has closed."""
     whole, readable = access.reading_reach(watch.user, Measurement)
+    periods = list(
+        ReportingPeriod.objects.filter(
+            programme__in=watch.programmes, closes_on__lt=watch.today
+        ).order_by("year", "part")
+    )
+    pending = {
+        key: count
+        for key, count in pending_counts_of(periods).items()
+        if whole or key[1] in readable
+    }
+    names = dict(
+        Organisation.objects.filter(pk__in={cti_id for _p, cti_id in pending}).values_list(
+            "pk", "acronym"
+        )
+    )
+    measurements = reverse("results:measurement_list")
     alerts = []
-    periods = ReportingPeriod.objects.filter(
-        programme__in=watch.programmes, closes_on__lt=watch.today
-    ).order_by("year", "part")
-    for period, by_cti in pending_reports_of(list(periods)).items():
-        for cti, indicators in by_cti.items():
-            if not (whole or cti.pk in readable):
+    for period in periods:
+        for (period_id, cti_id), count in pending.items():
+            if period_id != period.pk:
                 continue
             text = ngettext(
                 "%(count)s value for %(period)s not reported; the window closed on %(closed)s.",
                 "%(count)s values for %(period)s not reported; the window closed on %(closed)s.",
-                len(indicators),
-            ) % {"count": len(indicators), "period": period,
+                count,
+            ) % {"count": count, "period": period,
                  "closed": period.closes_on.strftime("%d/%m/%Y")}  # fmt: skip
-            url = _link("results:measurement_list", period=period.pk, organisation=cti.pk)
+            url = f"{measurements}?period={period.pk}&organisation={cti_id}"
             alerts.append(
                 Alert(
-                    Rule.REPORTING_OVERDUE, cti.acronym, text, url,
-                    period.closes_on + ONE_DAY, cti.pk,
+                    Rule.REPORTING_OVERDUE, names[cti_id], text, url,
+                    period.closes_on + ONE_DAY, cti_id,
                 )
             )  # fmt: skip
     return alerts
@@ -471,14 +510,19 @@ def milestone_alerts(watch: Watch) -> list[Alert]:
         .annotate(count=Count("pk"), first=Min("due_on"))
         .order_by()
     )
-    milestones = reverse("projects:milestone_list")  # once: a national network has thousands
+    # Translated and reversed once each, not per alert: a national network has thousands.
+    milestones = reverse("projects:milestone_list")
+    wordings: dict[int, str] = {}
     alerts = []
     for row in rows:
-        text = ngettext(
-            "%(count)s milestone past due, the first since %(due)s.",
-            "%(count)s milestones past due, the first since %(due)s.",
-            row["count"],
-        ) % {"count": row["count"], "due": row["first"].strftime("%d/%m/%Y")}
+        count = row["count"]
+        if count not in wordings:
+            wordings[count] = ngettext(
+                "%(count)s milestone past due, the first since %(due)s.",
+                "%(count)s milestones past due, the first since %(due)s.",
+                count,
+            )
+        text = wordings[count] % {"count": count, "due": row["first"].strftime("%d/%m/%Y")}
         url = f"{milestones}?project={row['project_id']}&overdue=true"
         alerts.append(
             Alert(

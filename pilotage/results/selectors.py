@@ -246,6 +246,46 @@ def pending_reports_of(
     return pending
 
 
+def pending_counts_of(periods: list[ReportingPeriod]) -> dict[tuple[int, int], int]:
+    """How many contract indicators each CTI has not yet reported (no submitted or validated
+    value) for each period: (period id, CTI id) → count, for the counts above zero. Counted in
+    SQL, two queries however many periods and values: what is expected of each CTI under each
+    plan, less what it reported for each period."""
+    contract_party = {
+        "objective__agreement__isnull": False,
+        "objective__agreement__parties__organisation__kind": OrganisationKind.CTI,
+    }
+    expected = {
+        (programme_id, cti_id): count
+        for programme_id, cti_id, count in Indicator.objects.filter(
+            objective__programme__in={period.programme_id for period in periods}, **contract_party
+        )
+        .order_by()
+        .values_list("objective__programme_id", "objective__agreement__parties__organisation_id")
+        .annotate(count=Count("pk", distinct=True))
+    }
+    reported = {
+        (period_id, cti_id): count
+        for period_id, cti_id, count in Measurement.objects.filter(
+            period__in=periods,
+            status__in=(MeasurementStatus.SUBMITTED, MeasurementStatus.VALIDATED),
+            # the CTI's own contract indicators (a party to the indicator's agreement)
+            indicator__objective__agreement__parties__organisation=F("organisation"),
+        )
+        .order_by()
+        .values_list("period_id", "organisation_id")
+        .annotate(count=Count("indicator", distinct=True))
+    }
+    pending = {}
+    for period in periods:
+        for (programme_id, cti_id), count in expected.items():
+            if programme_id == period.programme_id:
+                missing = count - reported.get((period.pk, cti_id), 0)
+                if missing > 0:
+                    pending[(period.pk, cti_id)] = missing
+    return pending
+
+
 @dataclass(frozen=True)
 class MatrixCell:
     actual: semantics.Aggregate
@@ -275,13 +315,22 @@ def in_force(measurements: QuerySet) -> QuerySet:
 
 def target_values_in_force(indicator_ids: list[int], year: int) -> dict[int, Decimal]:
     """The values of `targets_in_force`, without a model instance each (a national matrix reads
-    thousands): the original target first, then each amendment's in order, the last one wins."""
+    thousands)."""
+    in_force = target_values_of_years(indicator_ids, {year})
+    return {indicator_id: value for (indicator_id, _year), value in in_force.items()}
+
+
+def target_values_of_years(
+    indicator_ids: list[int], years: set[int]
+) -> dict[tuple[int, int], Decimal]:
+    """The target in force of each indicator for each of `years`, by (indicator id, year), in one
+    query: the original target first, then each amendment's in order, the last one wins."""
     rows = (
-        Target.objects.filter(indicator__id__any=indicator_ids, year=year)
+        Target.objects.filter(indicator__id__any=indicator_ids, year__in=years)
         .order_by(F("amendment__number").asc(nulls_first=True))
-        .values_list("indicator_id", "value")
+        .values_list("indicator_id", "year", "value")
     )
-    return dict(rows)
+    return {(indicator_id, year): value for indicator_id, year, value in rows}
 
 
 def programme_matrix(

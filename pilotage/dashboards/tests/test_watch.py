@@ -196,10 +196,13 @@ def test_values_missing_after_the_window_closed_fire_the_day_after(cast):
     assert (alert.subject, alert.since) == ("CTPC", datetime.date(2025, 4, 1))
     assert f"period={period.pk}" in alert.url and f"organisation={cast.cti_a.pk}" in alert.url
     assert alerts_of(cast.cti_b_manager, datetime.date(2025, 4, 1), Rule.REPORTING_OVERDUE) == []
-    Measurement.objects.create(
-        indicator=indicator, period=period, organisation=cast.cti_a, status="submitted",
+    value = Measurement.objects.create(
+        indicator=indicator, period=period, organisation=cast.cti_a, status="draft",
         value=Decimal(3),
     )  # fmt: skip
+    [draft] = alerts_of(cast.officer, datetime.date(2025, 4, 1), Rule.REPORTING_OVERDUE)
+    assert draft.reason.startswith("1 ")  # a draft is not reported yet
+    Measurement.objects.filter(pk=value.pk).update(status="submitted")
     assert alerts_of(cast.officer, datetime.date(2025, 4, 1), Rule.REPORTING_OVERDUE) == []
 
 
