@@ -83,8 +83,10 @@ def test_the_admin_and_the_api_documentation_run_under_the_same_policy(
     ):
         visit(page, url)
         if url == "/api/v1/docs":  # Swagger UI (django-ninja's static files) opens an operation
-            page.locator(".opblock-summary").first.click()
-            page.locator(".opblock-body").first.wait_for()
+            # Swagger UI draws the operations from the whole schema (150 of them): on a slow
+            # machine under the suite's load that takes longer than the default 10 s.
+            page.locator(".opblock-summary").first.click(timeout=60_000)
+            page.locator(".opblock-body").first.wait_for(timeout=30_000)
         if violations := page.evaluate("window.cspViolations"):
             found[url] = violations
     assert not found and not console, (found, console)
