@@ -13,12 +13,16 @@ from pilotage.certification.tests.factories import LaboratoryFactory, StaffCount
 from pilotage.dashboards.tests.test_watch import (
     half_paid,
     indicator_of_the_ledger_plan,
+    paid_on,
     validated,
 )
+from pilotage.fund.tests.factories import allocate, commit
 from pilotage.governance.tests.factories import RecommendationFactory
 from pilotage.prestations.tests.factories import CompanyFactory, DeliveryFactory
+from pilotage.programmes.tests.factories import AxisFactory
 from pilotage.projects.tests.factories import MilestoneFactory, ProjectFactory
 from pilotage.results.models import Target
+from pilotage.results.tests.factories import contract_indicator
 
 PAGES = [
     ("home", reverse, ("home",), {}),
@@ -52,9 +56,20 @@ def records_of(cti, many: int, code: str = "", staff_year: int = 2024):
     validated(indicator, cti, 2024, "50", (2025, 3, 1))
 
 
-def counts(client, api):
+def another_plan_followed(cti):
+    """A second plan the watch list follows, with the CTI's contract value and FACET money."""
+    indicator = contract_indicator(cti, code="K-MORE")  # under a 2022-2025 plan of its own
+    Target.objects.create(indicator=indicator, year=2024, value=Decimal(100))
+    validated(indicator, cti, 2024, "40", (2025, 3, 1))
+    axis = AxisFactory(programme=indicator.objective.agreement.programme, number=1,
+                       envelope=Decimal("10000000"))  # fmt: skip
+    paid_on(commit(allocate(cti, amount="1000000", axis=axis), amount="1000000"), "100000",
+            datetime.date(2024, 3, 1))  # fmt: skip
+
+
+def counts(client, api, pages=PAGES):
     found = {}
-    for name, resolve, target, params in PAGES:
+    for name, resolve, target, params in pages:
         # Once before counting: a session or a token writes when it is first used, not after.
         client.get(resolve(*target), params) if resolve else api("get", target, params)
         with CaptureQueriesContext(connection) as queries:
@@ -75,3 +90,18 @@ def test_each_dashboard_runs_the_same_queries_for_few_and_many_rows(cast, client
     records_of(cast.cti_b, 6, "K-B")
     records_of(cast.cti_a, 4, staff_year=2023)
     assert counts(client, api) == few
+
+
+@pytest.mark.parametrize("who", ["officer", "cti_a_manager"])
+def test_the_watch_list_runs_the_same_queries_whatever_the_number_of_plans(
+    cast, client_for, api_as, who
+):
+    """The rules read every plan followed at once. (A CTI's home page shows a scorecard per
+    contract, one per plan: its queries grow with its contracts, not with rows.)"""
+    user = getattr(cast, who)
+    client, api = client_for(user), api_as(user)
+    pages = [page for page in PAGES if page[0].startswith("watch") or who == "officer"]
+    records_of(cast.cti_a, 1, "K-A")
+    few = counts(client, api, pages)
+    another_plan_followed(cast.cti_a)
+    assert counts(client, api, pages) == few
