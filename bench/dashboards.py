@@ -47,9 +47,23 @@ EVALUATION = "Évaluation (bench)"
 RUNS = 5
 TARGET = 1.5
 
+# A CTI's figure for a year from its values (v) by its indicator's rule (i), as results.semantics
+# computes it: the watch list's assessments and the home page's bands both use it.
+ACTUAL_BY_RULE = """CASE WHEN i.kind = 'percentage' AND i.aggregation = 'cumulative_latest' THEN
+                100 * (array_agg(v.numerator ORDER BY v.part DESC)
+                         FILTER (WHERE v.numerator IS NOT NULL AND v.denominator IS NOT NULL))[1]
+                / nullif((array_agg(v.denominator ORDER BY v.part DESC)
+                         FILTER (WHERE v.numerator IS NOT NULL AND v.denominator IS NOT NULL))[1], 0)
+              WHEN i.kind = 'percentage' THEN 100 * sum(v.numerator) / nullif(sum(v.denominator), 0)
+              WHEN i.aggregation = 'sum' THEN sum(v.value)
+              WHEN i.aggregation = 'average' THEN avg(v.value)
+              WHEN i.aggregation = 'max' THEN max(v.value)
+              ELSE (array_agg(v.value ORDER BY v.part DESC) FILTER (WHERE v.value IS NOT NULL))[1]
+         END"""
+
 # --- the watch list: one statement for every rule, one row per alert ---------------------------
 
-WATCH_CTES = """
+WATCH_CTES = f"""
 WITH followed AS (
   SELECT id, start_year, end_year FROM programmes_programme
   WHERE start_year <= %(year)s AND end_year >= %(year)s - 1
@@ -73,17 +87,7 @@ assessed_values AS (
 ),
 actuals AS (
   SELECT v.programme_id, v.cti_id, v.indicator_id, v.year, i.code, i.direction, i.aggregation,
-         CASE WHEN i.kind = 'percentage' AND i.aggregation = 'cumulative_latest' THEN
-                100 * (array_agg(v.numerator ORDER BY v.part DESC)
-                         FILTER (WHERE v.numerator IS NOT NULL AND v.denominator IS NOT NULL))[1]
-                / nullif((array_agg(v.denominator ORDER BY v.part DESC)
-                         FILTER (WHERE v.numerator IS NOT NULL AND v.denominator IS NOT NULL))[1], 0)
-              WHEN i.kind = 'percentage' THEN 100 * sum(v.numerator) / nullif(sum(v.denominator), 0)
-              WHEN i.aggregation = 'sum' THEN sum(v.value)
-              WHEN i.aggregation = 'average' THEN avg(v.value)
-              WHEN i.aggregation = 'max' THEN max(v.value)
-              ELSE (array_agg(v.value ORDER BY v.part DESC) FILTER (WHERE v.value IS NOT NULL))[1]
-         END AS actual,
+         {ACTUAL_BY_RULE} AS actual,
          count(*) AS periods, max(v.known_on) AS known_on
   FROM assessed_values v JOIN results_indicator i ON i.id = v.indicator_id
   WHERE v.year = v.last_year
@@ -280,7 +284,7 @@ SELECT count(*) FROM core_user WHERE is_active
 """
 
 # The statuses of the year's contract indicators, counted by CTI and by axis (the bands).
-BANDS_SQL = """
+BANDS_SQL = f"""
 WITH indicators AS (
   SELECT i.id, i.code, i.kind, i.direction, i.aggregation, coalesce(ax.number, pax.number) AS axis
   FROM results_indicator i JOIN results_objective o ON o.id = i.objective_id
@@ -299,17 +303,7 @@ year_values AS (
 ),
 actuals AS (
   SELECT v.cti_id, i.id, i.axis, i.direction,
-         CASE WHEN i.kind = 'percentage' AND i.aggregation = 'cumulative_latest' THEN
-                100 * (array_agg(v.numerator ORDER BY v.part DESC)
-                         FILTER (WHERE v.numerator IS NOT NULL AND v.denominator IS NOT NULL))[1]
-                / nullif((array_agg(v.denominator ORDER BY v.part DESC)
-                         FILTER (WHERE v.numerator IS NOT NULL AND v.denominator IS NOT NULL))[1], 0)
-              WHEN i.kind = 'percentage' THEN 100 * sum(v.numerator) / nullif(sum(v.denominator), 0)
-              WHEN i.aggregation = 'sum' THEN sum(v.value)
-              WHEN i.aggregation = 'average' THEN avg(v.value)
-              WHEN i.aggregation = 'max' THEN max(v.value)
-              ELSE (array_agg(v.value ORDER BY v.part DESC) FILTER (WHERE v.value IS NOT NULL))[1]
-         END AS actual
+         {ACTUAL_BY_RULE} AS actual
   FROM year_values v JOIN indicators i ON i.id = v.indicator_id
   GROUP BY v.cti_id, i.id, i.axis, i.kind, i.direction, i.aggregation
 ),
