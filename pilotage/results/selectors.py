@@ -7,8 +7,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -61,6 +73,17 @@ def contract_cti(agreement: Agreement) -> Organisation | None:
     return party[0].organisation if party else None
 
 
+def contract_ctis(agreements: list[Agreement]) -> dict[int, Organisation]:
+    """`contract_cti` of several contracts in one query, by agreement id."""
+    parties = AgreementParty.objects.filter(
+        agreement__in=agreements, organisation__kind=OrganisationKind.CTI
+    ).select_related("organisation")
+    found: dict[int, Organisation] = {}
+    for party in parties:
+        found.setdefault(party.agreement_id, party.organisation)
+    return found
+
+
 def reporting_status(measurement: Measurement | None, period: ReportingPeriod, today: date) -> str:
     """Not started / draft / submitted / returned / validated, and overdue when the window has
     closed without a submitted or validated value."""
@@ -101,7 +124,7 @@ def reporting_sheet(agreement: Agreement, period: ReportingPeriod, user: Any) ->
     ):
         latest[m.indicator_id] = m
     targets = targets_in_force([i.pk for i in indicators], period.year)
-    computed = _computed(indicators, cti, period.year, period.part)
+    computed = _computed({(cti.pk, period.year): indicators} if cti else {}, period.part)
     today = timezone.localdate()
     return [
         SheetRow(
@@ -116,25 +139,47 @@ def reporting_sheet(agreement: Agreement, period: ReportingPeriod, user: Any) ->
 
 
 def _computed(
-    indicators: list[Indicator], cti: Organisation | None, year: int, part: int = 0
+    indicators_of: dict[tuple[int, int], list[Indicator]], part: int = 0
 ) -> dict[int, Decimal | None]:
-    """The computed values of the contract's computed indicators (one query for all)."""
-    wanted = [i for i in indicators if i.source == IndicatorSource.COMPUTED and i.computation]
-    if not wanted or cti is None:
-        return {}
-    values = computations.computed_values([cti.pk], year, part)
-    return {i.pk: computations.value_of(values, cti.pk, i) for i in wanted}
+    """The computed values of the computed indicators among `indicators_of` (by (CTI id,
+    year)), by indicator id: one reading per year, whatever the number of contracts."""
+    years: dict[int, set[int]] = {}
+    for cti_id, year in indicators_of:
+        years.setdefault(year, set()).add(cti_id)
+    found: dict[int, Decimal | None] = {}
+    for year, cti_ids in years.items():
+        wanted = {
+            cti_id: [
+                i
+                for i in indicators_of[(cti_id, year)]
+                if i.source == IndicatorSource.COMPUTED and i.computation
+            ]
+            for cti_id in cti_ids
+        }
+        if not any(wanted.values()):
+            continue
+        values = computations.computed_values(cti_ids, year, part)
+        for cti_id, indicators in wanted.items():
+            found.update({i.pk: computations.value_of(values, cti_id, i) for i in indicators})
+    return found
 
 
 def targets_in_force(indicator_ids: list[int], year: int) -> dict[int, Target]:
-    chosen: dict[int, Target] = {}
+    in_force = targets_of_years(indicator_ids, {year})
+    return {indicator_id: target for (indicator_id, _year), target in in_force.items()}
+
+
+def targets_of_years(indicator_ids: list[int], years: set[int]) -> dict[tuple[int, int], Target]:
+    """The target in force of each indicator for each of `years`, by (indicator id, year): the
+    latest amendment's wins (`target_values_of_years` reads only the values)."""
+    chosen: dict[tuple[int, int], Target] = {}
     rows = (
-        Target.objects.filter(indicator__id__any=indicator_ids, year=year)
+        Target.objects.filter(indicator__id__any=indicator_ids, year__in=years)
         .select_related("amendment")
         .order_by()  # sorted below: the model's ordering would join three tables for nothing
     )
     for target in sorted(rows, key=lambda t: t.amendment.number if t.amendment else 0):
-        chosen[target.indicator_id] = target  # the latest amendment wins
+        chosen[(target.indicator_id, target.year)] = target
     return chosen
 
 
@@ -159,22 +204,46 @@ def scorecard(
 ) -> list[ScoreRow]:
     """Each indicator's target, validated actual for the year (by its aggregation rule),
     achievement and status; plus the validated yearly figures for a trend line."""
+    return scorecards([(agreement, year)], user, bands)[0]
+
+
+def scorecards(
+    contracts: list[tuple[Agreement, int]], user: Any, bands: semantics.Bands | None = None
+) -> list[list[ScoreRow]]:
+    """`scorecard` of several (contract, year), in order, in the queries of one: a CTI's or a
+    federation's home page shows one per contract."""
     bands = bands or configured_bands()
-    cti = contract_cti(agreement)
+    agreements = [agreement for agreement, _year in contracts]
+    cti_of = contract_ctis(agreements)
     indicators = list(
-        Indicator.objects.visible_to(user).filter(objective__agreement=agreement).order_by("code")
+        Indicator.objects.visible_to(user)
+        .filter(objective__agreement__in=agreements)
+        .annotate(contract_id=F("objective__agreement_id"))
+        .order_by("code")
     )
+    ctis = list(cti_of.values())
     validated = in_force(
-        Measurement.objects.visible_to(user).filter(indicator__in=indicators, organisation=cti)
+        Measurement.objects.visible_to(user).filter(indicator__in=indicators, organisation__in=ctis)
     ).select_related("period")
+    contract_of = {i.pk: i.contract_id for i in indicators}
     by_indicator: dict[int, list[Measurement]] = {}
     for m in validated:
-        by_indicator.setdefault(m.indicator_id, []).append(m)
-    targets = targets_in_force([i.pk for i in indicators], year)
-    computed = _computed(indicators, cti, year)
-    rows = []
+        # A contract's indicators count its own CTI's values only.
+        owner = cti_of.get(contract_of[m.indicator_id])
+        if owner is not None and m.organisation_id == owner.pk:
+            by_indicator.setdefault(m.indicator_id, []).append(m)
+    year_of = {agreement.pk: year for agreement, year in contracts}
+    targets = targets_of_years([i.pk for i in indicators], set(year_of.values()))
+    indicators_of: dict[tuple[int, int], list[Indicator]] = {}
+    for i in indicators:
+        if i.contract_id in cti_of:
+            key = (cti_of[i.contract_id].pk, year_of[i.contract_id])
+            indicators_of.setdefault(key, []).append(i)
+    computed = _computed(indicators_of)
+    rows: dict[int, list[ScoreRow]] = {agreement.pk: [] for agreement in agreements}
     for indicator in indicators:
         rule = indicator.rule
+        year = year_of[indicator.contract_id]
         measurements = by_indicator.get(indicator.pk, [])
         yearly: dict[int, semantics.Aggregate] = {}
         for y in sorted({m.period.year for m in measurements}):
@@ -182,9 +251,9 @@ def scorecard(
                 rule, [_observation(m) for m in measurements if m.period.year == y]
             )
         actual = yearly.get(year, semantics.Aggregate(None))
-        target = targets.get(indicator.pk)
+        target = targets.get((indicator.pk, year))
         achieved = semantics.achievement(rule, actual.value, target.value if target else None)
-        rows.append(
+        rows[indicator.contract_id].append(
             ScoreRow(
                 indicator,
                 target,
@@ -195,7 +264,7 @@ def scorecard(
                 computed.get(indicator.pk),
             )
         )
-    return rows
+    return [rows[agreement.pk] for agreement in agreements]
 
 
 def _observation(m: Measurement) -> semantics.Observation:
@@ -333,6 +402,59 @@ def target_values_of_years(
     return {(indicator_id, year): value for indicator_id, year, value in rows}
 
 
+def period_aggregates(
+    measurements: QuerySet, rule_of: dict[int, semantics.IndicatorRule]
+) -> dict[tuple[int, int], semantics.Aggregate]:
+    """`semantics.aggregate_periods` of `measurements` for each (CTI id, indicator id), with
+    `rule_of` giving each indicator's rule, counted and summed in SQL: a national matrix would
+    otherwise read tens of thousands of rows into Python. One grouped query, and one more for
+    the last reported period of the cumulative indicators. Divisions stay in Python
+    (`semantics.aggregate_totals`), so that the figures are the same exact decimals."""
+    pair = Q(numerator__isnull=False, denominator__isnull=False)
+    grouped = (
+        measurements.order_by()
+        .values_list("organisation_id", "indicator_id")
+        .annotate(
+            periods=Count("pk"),
+            values=Count("value"),
+            total=Sum("value"),
+            largest=Max("value"),
+            pairs=Count("pk", filter=pair),
+            numerator_total=Sum("numerator", filter=pair),
+            denominator_total=Sum("denominator", filter=pair),
+        )
+    )
+    cumulative = [
+        pk
+        for pk, rule in rule_of.items()
+        if rule.aggregation is semantics.Aggregation.CUMULATIVE_LATEST
+    ]
+    latest: dict[tuple[int, int], tuple] = {}
+    if cumulative:
+        newest_first = Window(
+            RowNumber(),
+            partition_by=[F("organisation_id"), F("indicator_id")],
+            order_by=[F("period__year").desc(), F("period__part").desc()],
+        )
+        last_reported = (
+            measurements.filter(indicator__id__any=cumulative)
+            .filter(Q(value__isnull=False) | pair)
+            .annotate(newest=newest_first)
+            .filter(newest=1)
+            .values_list("organisation_id", "indicator_id", "value", "numerator", "denominator")
+        )
+        latest = {(cti, indicator): figures for cti, indicator, *figures in last_reported}
+    aggregates = {}
+    for cti, indicator, periods, values, total, largest, pairs, numerator, denominator in grouped:
+        value, *last_pair = latest.get((cti, indicator), (None, None, None))
+        totals = semantics.PeriodTotals(
+            periods, values, total, largest, value, pairs, numerator, denominator,
+            tuple(last_pair) if None not in last_pair else None,
+        )  # fmt: skip
+        aggregates[(cti, indicator)] = semantics.aggregate_totals(rule_of[indicator], totals)
+    return aggregates
+
+
 def programme_matrix(
     programme,
     year: int,
@@ -384,29 +506,16 @@ def programme_matrix(
     indicator_ids = list(code_of)
     targets = target_values_in_force(indicator_ids, year)
 
-    def aggregates(queryset) -> dict[tuple[int, str], tuple[int, semantics.Aggregate]]:
-        grouped: dict[tuple[int, str], tuple[int, list]] = {}
-        # Plain tuples, unordered (each cell sorts its periods): a national matrix reads tens of
-        # thousands of measurements.
-        rows = queryset.order_by().values_list(
-            "organisation_id", "indicator_id", "period__year", "period__part", "value",
-            "numerator", "denominator",
-        )  # fmt: skip
-        for cti_id, indicator_id, year, part, value, numerator, denominator in rows:
-            grouped.setdefault((cti_id, code_of[indicator_id]), (indicator_id, []))[1].append(
-                semantics.Observation((year, part), value, numerator, denominator)
-            )
-        return {
-            key: (indicator_id, semantics.aggregate_periods(rules[key[1]], observations))
-            for key, (indicator_id, observations) in grouped.items()
-        }
-
     scope = in_force(
         Measurement.objects.filter(
             indicator__id__any=indicator_ids, period__programme=programme, period__year=year
         )
     )
-    everyone = aggregates(scope)
+    rule_of = {pk: rules[code] for pk, code in code_of.items()}
+    everyone = {
+        (cti_id, code_of[indicator_id]): (indicator_id, aggregate)
+        for (cti_id, indicator_id), aggregate in period_aggregates(scope, rule_of).items()
+    }
     # The CTIs that reported on these indicators, any year, that the user may see (their ids
     # first: as a sub-query of the organisations, PostgreSQL scans it far more slowly).
     reporting = Measurement.objects.visible_to(user).filter(indicator__id__any=indicator_ids)

@@ -223,6 +223,79 @@ def _combine(aggregation: Aggregation, values: Sequence[Decimal]) -> Decimal | N
     raise AssertionError(f"unhandled aggregation {aggregation!r}")  # pragma: no cover
 
 
+@dataclass(frozen=True)
+class PeriodTotals:
+    """What one indicator's periods for one CTI come to, before a rule reads them.
+
+    Counted either here from observations (`period_totals`) or in SQL by one grouped query
+    (`results.selectors.period_aggregates`, where a national matrix has tens of thousands of
+    measurements); `aggregate_totals` applies the rule to either, so the rule is written once.
+    """
+
+    periods: int  # every observation given, reported or not
+    values: int = 0  # those with a value
+    total: Decimal | None = None  # Σ values
+    largest: Decimal | None = None
+    latest: Decimal | None = None  # the value of the last period that has one
+    pairs: int = 0  # those with a numerator and a denominator
+    numerator: Decimal | None = None  # Σ numerators of those
+    denominator: Decimal | None = None  # Σ denominators of those
+    latest_pair: tuple[Decimal, Decimal] | None = None  # the last period's that has both
+
+
+def period_totals(ordered: Sequence[Observation]) -> PeriodTotals:
+    """The totals of observations given in period order."""
+    values = [o.value for o in ordered if o.value is not None]
+    pairs = [
+        (o.numerator, o.denominator)
+        for o in ordered
+        if o.numerator is not None and o.denominator is not None
+    ]
+    return PeriodTotals(
+        periods=len(ordered),
+        values=len(values),
+        total=sum(values, Decimal(0)) if values else None,
+        largest=max(values) if values else None,
+        latest=values[-1] if values else None,
+        pairs=len(pairs),
+        numerator=sum((n for n, _ in pairs), Decimal(0)) if pairs else None,
+        denominator=sum((d for _, d in pairs), Decimal(0)) if pairs else None,
+        latest_pair=pairs[-1] if pairs else None,
+    )
+
+
+def aggregate_totals(rule: IndicatorRule, totals: PeriodTotals) -> Aggregate:
+    """One indicator's periods combined by its rule (see `aggregate_periods`)."""
+    if rule.kind is Kind.PERCENTAGE:
+        if rule.aggregation is Aggregation.CUMULATIVE_LATEST:
+            pair, coverage = totals.latest_pair, min(totals.pairs, 1)
+        else:
+            pair, coverage = (totals.numerator, totals.denominator), totals.pairs
+        if not coverage or pair is None:
+            return Aggregate(None, coverage=0, expected=totals.periods)
+        numerator, denominator = pair
+        return Aggregate(
+            percentage(numerator, denominator),
+            numerator,
+            denominator,
+            coverage=coverage,
+            expected=totals.periods,
+        )
+    value: Decimal | None = None
+    if totals.values:
+        match rule.aggregation:
+            case Aggregation.SUM:
+                value = totals.total
+            case Aggregation.CUMULATIVE_LATEST:
+                value = totals.latest
+            case Aggregation.AVERAGE:
+                assert totals.total is not None
+                value = totals.total / totals.values
+            case Aggregation.MAX:
+                value = totals.largest
+    return Aggregate(value, coverage=totals.values, expected=totals.periods)
+
+
 def aggregate_periods(rule: IndicatorRule, observations: Iterable[Observation]) -> Aggregate:
     """Combine one indicator's periods for one CTI (quarters into a year, years into a plan).
 
@@ -240,20 +313,9 @@ def aggregate_periods(rule: IndicatorRule, observations: Iterable[Observation]) 
     if rule.kind is Kind.PERCENTAGE:
         if any(o.value is not None for o in ordered):
             raise ValueError("percentage observations need a numerator and a denominator")
-        pairs = [
-            (o.numerator, o.denominator)
-            for o in ordered
-            if o.numerator is not None and o.denominator is not None
-        ]
-        if rule.aggregation is Aggregation.CUMULATIVE_LATEST:
-            pairs = pairs[-1:]
-        return _ratio_aggregate(pairs, expected=len(ordered))
-    if any(o.numerator is not None for o in ordered):
+    elif any(o.numerator is not None for o in ordered):
         raise ValueError(f"{rule.kind} observations carry a value, not a numerator/denominator")
-    values = [o.value for o in ordered if o.value is not None]
-    return Aggregate(
-        _combine(rule.aggregation, values), coverage=len(values), expected=len(ordered)
-    )
+    return aggregate_totals(rule, period_totals(ordered))
 
 
 def roll_up(rule: IndicatorRule, per_cti: Mapping[Hashable, Aggregate]) -> Aggregate:
