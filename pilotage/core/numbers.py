@@ -30,17 +30,12 @@ def format_decimal(value: Decimal | None, places: int = 2) -> str:
     if value is None or value == "":
         return ""
     value = value if isinstance(value, Decimal) else Decimal(str(value))
-    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    # Python's own grouping (`1,234.50`), then the French marks: this runs for every cell of a
+    # national results matrix.
+    text = format(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), ",f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    sign = "-" if text.startswith("-") else ""
-    units, _, decimals = text.lstrip("-").partition(".")
-    groups = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    return sign + "\u00a0".join(groups or ["0"]) + ("," + decimals if decimals else "")
+    return text.replace(",", "\u00a0").replace(".", ",")
 
 
 def format_percent(ratio: Any) -> str:

@@ -360,6 +360,15 @@ class Measurement(models.Model):
                 name="measurement_denominator_positive",
             ),
         ]
+        indexes = [
+            # The validated corrections, a few rows: every read of the values in force asks
+            # whether one exists for each measurement (`selectors.in_force`).
+            models.Index(
+                fields=["supersedes"],
+                condition=Q(status="validated", supersedes__isnull=False),
+                name="measurement_validated_fix",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period} {self.organisation} (r{self.revision})"

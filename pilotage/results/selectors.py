@@ -405,14 +405,17 @@ def target_values_of_years(
 def period_aggregates(
     measurements: QuerySet, rule_of: dict[int, semantics.IndicatorRule]
 ) -> dict[tuple[int, int], semantics.Aggregate]:
-    """`semantics.aggregate_periods` of `measurements` for each (CTI id, indicator id), with
-    `rule_of` giving each indicator's rule, counted and summed in SQL: a national matrix would
-    otherwise read tens of thousands of rows into Python. One grouped query, and one more for
-    the last reported period of the cumulative indicators. Divisions stay in Python
+    """`semantics.aggregate_periods` of `measurements` of the indicators in `rule_of` (by id:
+    each one's rule), for each (CTI id, indicator id), counted and summed in SQL: a national
+    matrix would otherwise read tens of thousands of rows into Python. One grouped query, and
+    one more for the last reported period of the cumulative indicators. Divisions stay in Python
     (`semantics.aggregate_totals`), so that the figures are the same exact decimals."""
     pair = Q(numerator__isnull=False, denominator__isnull=False)
+    # Each query filters on its own list of indicator ids: with both lists, PostgreSQL no
+    # longer combines the indexes of indicators and periods (measured: 36 ms against 6).
+    measurements = measurements.order_by()
     grouped = (
-        measurements.order_by()
+        measurements.filter(indicator__id__any=list(rule_of))
         .values_list("organisation_id", "indicator_id")
         .annotate(
             periods=Count("pk"),
@@ -506,11 +509,7 @@ def programme_matrix(
     indicator_ids = list(code_of)
     targets = target_values_in_force(indicator_ids, year)
 
-    scope = in_force(
-        Measurement.objects.filter(
-            indicator__id__any=indicator_ids, period__programme=programme, period__year=year
-        )
-    )
+    scope = in_force(Measurement.objects.filter(period__programme=programme, period__year=year))
     rule_of = {pk: rules[code] for pk, code in code_of.items()}
     everyone = {
         (cti_id, code_of[indicator_id]): (indicator_id, aggregate)
