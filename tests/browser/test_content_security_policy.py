@@ -1,11 +1,12 @@
 """The pages work under their Content-Security-Policy in a real browser: charts drawn (Vega without
 eval) with their tooltip, choices that submit themselves, the admin and the API's Swagger page —
-and the browser reports no violation, in French and Arabic."""
+and the browser reports no violation, in French and Arabic. The officer's walk through the main
+pages runs axe-core on each page as well (test_accessibility.py): one walk, not two."""
 
 import pytest
 
 from pilotage.core.tests.test_security_headers import directives
-from tests.browser.test_accessibility import main_pages  # noqa: F401 (a fixture)
+from tests.browser.test_accessibility import main_pages, violations  # noqa: F401 (a fixture)
 from tests.browser.test_journey import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -37,17 +38,23 @@ def visit(page, url) -> None:
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
-def test_the_main_pages_run_under_their_policy_without_a_violation(
+def test_the_main_pages_run_under_their_policy_and_pass_axe_core(
     browser_page,
     cast,
     main_pages,  # noqa: F811 (the fixture imported above)
     language,
+    settings,
 ):
+    settings.DEMO_BANNER = True  # as `make demo` shows the pages
     page = browser_page
+    page.goto("/accounts/login/")
+    inaccessible = {"sign-in page": violations(page)}
     console = watched_page(page, cast.officer, language)
     found = {}
     for name, url in main_pages.items():
         visit(page, url)
+        assert page.locator("html").get_attribute("lang") == language, name
+        inaccessible[name] = violations(page)
         if name == "scorecard":
             # Vega drew its charts through its interpreter, and the tooltip is styled by our
             # stylesheet (vega-tooltip's own <style> element is refused).
@@ -55,9 +62,11 @@ def test_the_main_pages_run_under_their_policy_without_a_violation(
             tooltip = page.locator("#vg-tooltip-element.visible")
             tooltip.wait_for()
             assert tooltip.evaluate("e => getComputedStyle(e).position") == "fixed"
-        if violations := page.evaluate("window.cspViolations"):
-            found[name] = violations
+        if refused := page.evaluate("window.cspViolations"):
+            found[name] = refused
     assert not found and not console, (found, console)
+    problems = {name: v for name, v in inaccessible.items() if v}
+    assert not problems, "\n".join(f"{name}: {v}" for name, v in problems.items())
 
     # The language choice submits itself (data-autosubmit, no inline handler).
     page.goto("/")
@@ -87,6 +96,6 @@ def test_the_admin_and_the_api_documentation_run_under_the_same_policy(
             # machine under the suite's load that takes longer than the default 10 s.
             page.locator(".opblock-summary").first.click(timeout=60_000)
             page.locator(".opblock-body").first.wait_for(timeout=30_000)
-        if violations := page.evaluate("window.cspViolations"):
-            found[url] = violations
+        if refused := page.evaluate("window.cspViolations"):
+            found[url] = refused
     assert not found and not console, (found, console)
