@@ -243,16 +243,17 @@ class PeriodTotals:
     latest_pair: tuple[Decimal, Decimal] | None = None  # the last period's that has both
 
 
-def period_totals(ordered: Sequence[Observation]) -> PeriodTotals:
-    """The totals of observations given in period order."""
-    values = [o.value for o in ordered if o.value is not None]
-    pairs = [
-        (o.numerator, o.denominator)
-        for o in ordered
-        if o.numerator is not None and o.denominator is not None
-    ]
+Figures: TypeAlias = tuple[Decimal | None, Decimal | None, Decimal | None]
+"""One period's (value, numerator, denominator), as an ``Observation`` carries them."""
+
+
+def period_totals(figures: Sequence[Figures]) -> PeriodTotals:
+    """The totals of periods' figures given in period order (checked as observations by
+    `aggregate_periods`, or read from typed database columns)."""
+    values = [value for value, _n, _d in figures if value is not None]
+    pairs = [(n, d) for _value, n, d in figures if n is not None and d is not None]
     return PeriodTotals(
-        periods=len(ordered),
+        periods=len(figures),
         values=len(values),
         total=sum(values, Decimal(0)) if values else None,
         largest=max(values) if values else None,
@@ -315,7 +316,9 @@ def aggregate_periods(rule: IndicatorRule, observations: Iterable[Observation]) 
             raise ValueError("percentage observations need a numerator and a denominator")
     elif any(o.numerator is not None for o in ordered):
         raise ValueError(f"{rule.kind} observations carry a value, not a numerator/denominator")
-    return aggregate_totals(rule, period_totals(ordered))
+    return aggregate_totals(
+        rule, period_totals([(o.value, o.numerator, o.denominator) for o in ordered])
+    )
 
 
 def roll_up(rule: IndicatorRule, per_cti: Mapping[Hashable, Aggregate]) -> Aggregate:
