@@ -67,14 +67,11 @@ NOT_STARTED, OVERDUE = "not_started", "overdue"
 
 def contract_cti(agreement: Agreement) -> Organisation | None:
     """The CTI whose contract this is (its party of kind CTI)."""
-    party = agreement.parties.filter(organisation__kind=OrganisationKind.CTI).select_related(
-        "organisation"
-    )
-    return party[0].organisation if party else None
+    return contract_ctis([agreement]).get(agreement.pk)
 
 
 def contract_ctis(agreements: list[Agreement]) -> dict[int, Organisation]:
-    """`contract_cti` of several contracts in one query, by agreement id."""
+    """The CTI of each contract (its party of kind CTI), by agreement id, in one query."""
     parties = AgreementParty.objects.filter(
         agreement__in=agreements, organisation__kind=OrganisationKind.CTI
     ).select_related("organisation")
@@ -170,17 +167,18 @@ def targets_in_force(indicator_ids: list[int], year: int) -> dict[int, Target]:
 
 
 def targets_of_years(indicator_ids: list[int], years: set[int]) -> dict[tuple[int, int], Target]:
-    """The target in force of each indicator for each of `years`, by (indicator id, year): the
-    latest amendment's wins (`target_values_of_years` reads only the values)."""
-    chosen: dict[tuple[int, int], Target] = {}
-    rows = (
-        Target.objects.filter(indicator__id__any=indicator_ids, year__in=years)
-        .select_related("amendment")
-        .order_by()  # sorted below: the model's ordering would join three tables for nothing
+    """The target in force of each indicator for each of `years`, by (indicator id, year)
+    (`target_values_of_years` reads only the values)."""
+    read = _targets_in_amendment_order(indicator_ids, years).select_related("amendment")
+    return {(target.indicator_id, target.year): target for target in read}
+
+
+def _targets_in_amendment_order(indicator_ids: list[int], years: set[int]) -> QuerySet:
+    """The targets of those indicators and years, the original target first and then each
+    amendment's in order: read into a dict, the last one, in force, wins."""
+    return Target.objects.filter(indicator__id__any=indicator_ids, year__in=years).order_by(
+        F("amendment__number").asc(nulls_first=True)
     )
-    for target in sorted(rows, key=lambda t: t.amendment.number if t.amendment else 0):
-        chosen[(target.indicator_id, target.year)] = target
-    return chosen
 
 
 @dataclass(frozen=True)
@@ -392,12 +390,10 @@ def target_values_in_force(indicator_ids: list[int], year: int) -> dict[int, Dec
 def target_values_of_years(
     indicator_ids: list[int], years: set[int]
 ) -> dict[tuple[int, int], Decimal]:
-    """The target in force of each indicator for each of `years`, by (indicator id, year), in one
-    query: the original target first, then each amendment's in order, the last one wins."""
-    rows = (
-        Target.objects.filter(indicator__id__any=indicator_ids, year__in=years)
-        .order_by(F("amendment__number").asc(nulls_first=True))
-        .values_list("indicator_id", "year", "value")
+    """The value of each indicator's target in force for each of `years`, by (indicator id,
+    year), without a model instance each."""
+    rows = _targets_in_amendment_order(indicator_ids, years).values_list(
+        "indicator_id", "year", "value"
     )
     return {(indicator_id, year): value for indicator_id, year, value in rows}
 

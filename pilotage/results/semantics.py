@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 from typing import TypeAlias
@@ -193,41 +193,12 @@ def percentage(numerator: Decimal | None, denominator: Decimal | None) -> Decima
     return HUNDRED * numerator / denominator
 
 
-def _ratio_aggregate(pairs: Sequence[tuple[Decimal, Decimal]], expected: int) -> Aggregate:
-    if not pairs:
-        return Aggregate(None, coverage=0, expected=expected)
-    numerator = sum((n for n, _ in pairs), Decimal(0))
-    denominator = sum((d for _, d in pairs), Decimal(0))
-    return Aggregate(
-        percentage(numerator, denominator),
-        numerator,
-        denominator,
-        coverage=len(pairs),
-        expected=expected,
-    )
-
-
-def _combine(aggregation: Aggregation, values: Sequence[Decimal]) -> Decimal | None:
-    """Combine present values, given in period order; nothing present gives ``None``, not 0."""
-    if not values:
-        return None
-    match aggregation:
-        case Aggregation.SUM:
-            return sum(values, Decimal(0))
-        case Aggregation.CUMULATIVE_LATEST:
-            return values[-1]
-        case Aggregation.AVERAGE:
-            return sum(values, Decimal(0)) / len(values)
-        case Aggregation.MAX:
-            return max(values)
-    raise AssertionError(f"unhandled aggregation {aggregation!r}")  # pragma: no cover
-
-
 @dataclass(frozen=True)
 class PeriodTotals:
-    """What one indicator's periods for one CTI come to, before a rule reads them.
+    """What one indicator's periods for one CTI come to, before a rule reads them (or its CTIs'
+    figures, for a roll-up).
 
-    Counted either here from observations (`period_totals`) or in SQL by one grouped query
+    Counted either here (`period_totals`) or in SQL by one grouped query
     (`results.selectors.period_aggregates`, where a national matrix has tens of thousands of
     measurements); `aggregate_totals` applies the rule to either, so the rule is written once.
     """
@@ -334,19 +305,16 @@ def roll_up(rule: IndicatorRule, per_cti: Mapping[Hashable, Aggregate]) -> Aggre
     ``expected`` how many were given.
     """
     aggregates = list(per_cti.values())
-    if rule.kind is Kind.PERCENTAGE:
-        if any(a.numerator is None and a.value is not None for a in aggregates):
-            raise ValueError("a percentage rolls up from its numerator and denominator")
-        pairs = [
-            (a.numerator, a.denominator)
-            for a in aggregates
-            if a.numerator is not None and a.denominator is not None
-        ]
-        return _ratio_aggregate(pairs, expected=len(aggregates))
-    values = [a.value for a in aggregates if a.value is not None]
+    if rule.kind is Kind.PERCENTAGE and any(
+        a.numerator is None and a.value is not None for a in aggregates
+    ):
+        raise ValueError("a percentage rolls up from its numerator and denominator")
     # Across CTIs a cumulative figure adds up: CTI A's stock plus CTI B's stock.
-    how = Aggregation.SUM if rule.aggregation is Aggregation.CUMULATIVE_LATEST else rule.aggregation
-    return Aggregate(_combine(how, values), coverage=len(values), expected=len(aggregates))
+    if rule.aggregation is Aggregation.CUMULATIVE_LATEST:
+        rule = replace(rule, aggregation=Aggregation.SUM)
+    return aggregate_totals(
+        rule, period_totals([(a.value, a.numerator, a.denominator) for a in aggregates])
+    )
 
 
 def achievement(
