@@ -49,5 +49,5 @@ class Migration(migrations.Migration):
             name="name_fr",
             field=models.CharField(max_length=255, null=True, unique=True, verbose_name="name"),
         ),
-        migrations.RunPython(existing_names_are_french, migrations.RunPython.noop),
+        migrations.RunPython(existing_names_are_french, migrations.RunPython.noop, elidable=True),
     ]

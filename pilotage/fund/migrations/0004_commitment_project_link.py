@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
                 to="projects.project", verbose_name="project",
             ),
         ),
-        migrations.RunPython(link_projects, migrations.RunPython.noop),
+        migrations.RunPython(link_projects, migrations.RunPython.noop, elidable=True),
         migrations.AddConstraint(
             model_name="commitment",
             constraint=models.CheckConstraint(

@@ -32,4 +32,4 @@ class Migration(migrations.Migration):
         ("django_tasks_database", "0021_conditional_partial_index_ordering"),
     ]
 
-    operations = [migrations.RunPython(follow, back)]
+    operations = [migrations.RunPython(follow, back, elidable=True)]

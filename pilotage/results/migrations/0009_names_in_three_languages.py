@@ -184,5 +184,5 @@ class Migration(migrations.Migration):
             name="title_fr",
             field=models.CharField(max_length=500, null=True, verbose_name="title"),
         ),
-        migrations.RunPython(existing_names_are_french, migrations.RunPython.noop),
+        migrations.RunPython(existing_names_are_french, migrations.RunPython.noop, elidable=True),
     ]
