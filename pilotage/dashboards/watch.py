@@ -94,8 +94,8 @@ class Thresholds:
         )
 
 
-@dataclass(frozen=True)
-class Alert:
+@dataclass(slots=True)  # not frozen: a national network raises tens of thousands, and frozen
+class Alert:  # dataclasses set each field through object.__setattr__
     rule: Rule
     subject: str  # whom or what it is about: a CTI, a project, a laboratory
     reason: str  # the figures that make it fire, in words
@@ -508,17 +508,17 @@ def milestone_alerts(watch: Watch) -> list[Alert]:
     rows = (
         Milestone.objects.visible_to(watch.user)
         .filter(overdue_milestones(watch.today))
-        .values("project_id", "project__code", "project__lead_id")
+        .values_list("project_id", "project__code", "project__lead_id")
         .annotate(count=Count("pk"), first=Min("due_on"))
         .order_by()
     )
-    # Translated and reversed once each, not per alert: a national network has thousands.
+    # Translated, reversed and formatted once each, not per alert: a national network has
+    # thousands.
     milestones = reverse("projects:milestone_list")
     wordings: dict[int, str] = {}
     days: dict[datetime.date, str] = {}
     alerts = []
-    for row in rows:
-        count, first = row["count"], row["first"]
+    for project_id, code, lead_id, count, first in rows:
         if count not in wordings:
             wordings[count] = ngettext(
                 "%(count)s milestone past due, the first since %(due)s.",
@@ -528,13 +528,8 @@ def milestone_alerts(watch: Watch) -> list[Alert]:
         if first not in days:
             days[first] = first.strftime("%d/%m/%Y")
         text = wordings[count] % {"count": count, "due": days[first]}
-        url = f"{milestones}?project={row['project_id']}&overdue=true"
-        alerts.append(
-            Alert(
-                Rule.MILESTONE_SLIPPING, row["project__code"], text, url,
-                row["first"] + ONE_DAY, row["project__lead_id"],
-            )
-        )  # fmt: skip
+        url = f"{milestones}?project={project_id}&overdue=true"
+        alerts.append(Alert(Rule.MILESTONE_SLIPPING, code, text, url, first + ONE_DAY, lead_id))
     return alerts
 
 
