@@ -51,6 +51,8 @@ SEED = 20250607
 COMPANIES = int(os.environ.get("BENCH_COMPANIES", 100_000))
 DELIVERIES = int(os.environ.get("BENCH_DELIVERIES", 1_000_000))
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 100_000))
+# DESIGN.md §9: validated and stored at no worse than 2× COPY of the same rows.
+IMPORT_TARGET = 2
 REPEATS = 5
 CATEGORIES = [
     "laboratory_testing", "certification", "product_validation", "technical_assistance",
@@ -185,21 +187,36 @@ def clear_imported(cti_id: int) -> None:
         cursor.execute("CHECKPOINT")
 
 
-def copy_import(resolved: Path, cti_id: int) -> None:
-    from django.db import connection, transaction
+COPIED_COLUMNS = (
+    "reference, company_id, category, title, started_on, amount_invoiced, funding, "
+    "task_force_project"
+)
 
-    columns = (
-        "reference, company_id, category, title, started_on, amount_invoiced, funding, "
-        "task_force_project"
-    )
-    with (
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY services_servicedelivery ({columns}, cti_id) FROM STDIN") as copy,
-        resolved.open() as handle,
-    ):
-        for line in handle:
-            copy.write(line[:-1] + f"\t{cti_id}\n")
+
+def copy_import(resolved: Path, cti_id: int, *, with_history: bool = False) -> None:
+    """COPY of the resolved rows: the reference. With `with_history`, also their history rows
+    (one INSERT … SELECT), which an audited import must write too: the floor of ours."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        with (
+            cursor.cursor.copy(
+                f"COPY services_servicedelivery ({COPIED_COLUMNS}, cti_id) FROM STDIN"
+            ) as copy,
+            resolved.open() as handle,
+        ):
+            for line in handle:
+                copy.write(line[:-1] + f"\t{cti_id}\n")
+        if with_history:
+            cursor.execute(
+                "INSERT INTO services_historicalservicedelivery "
+                f"(id, {COPIED_COLUMNS}, cti_id, history_date, history_change_reason, "
+                "history_type) "
+                f"SELECT id, {COPIED_COLUMNS}, cti_id, %s, 'bench', '+' "
+                "FROM services_servicedelivery WHERE cti_id = %s AND reference LIKE 'IMP-%%'",
+                [timezone.now(), cti_id],
+            )
 
 
 class _File:
@@ -377,14 +394,17 @@ def main() -> int:
         "dataset": {"companies": COMPANIES, "deliveries": DELIVERIES, "seed": SEED, **dataset}
     }
     timings = {}
-    copies, ours = [], []
-    for _n in range(3):  # in turns, the median of three each: the machine's mood hits both alike
+    copies, audited_copies, ours = [], [], []
+    for _n in range(3):  # in turns, the median of three each: the machine's mood hits all alike
         copies.append(_timed(lambda: copy_import(big_resolved, cti.pk)))
+        clear_imported(cti.pk)
+        audited_copies.append(_timed(lambda: copy_import(big_resolved, cti.pk, with_history=True)))
         clear_imported(cti.pk)
         with acting_as(actor):
             ours.append(_timed(lambda: our_import(big, cti, actor)))
         clear_imported(cti.pk)
     timings["copy"], timings["ours"] = statistics.median(copies), statistics.median(ours)
+    timings["audited_copy"] = statistics.median(audited_copies)
     timings["import_export"] = _timed(lambda: import_export_import(big, cti))
     clear_imported(cti.pk)
     with acting_as(actor):
@@ -402,8 +422,10 @@ def main() -> int:
         "ours_s": round(timings["ours"], 3),
         "import_export_s": round(timings["import_export"], 3),
         "ours_vs_copy": round(timings["ours"] / timings["copy"], 2),
+        "audited_copy_s": round(timings["audited_copy"], 3),
+        "ours_vs_audited_copy": round(timings["ours"] / timings["audited_copy"], 2),
         "import_export_vs_copy": round(timings["import_export"] / timings["copy"], 2),
-        "target_vs_copy": 4,
+        "target_vs_copy": IMPORT_TARGET,
     }
     results["import_peak_memory"] = memory
     results["computed_indicators"] = {
@@ -443,7 +465,9 @@ def _print_table(results: dict) -> None:
     lines = [
         ("measure", "ours", "baseline", "ratio", "target"),
         (f"import {imp['rows']:,} rows vs COPY", f"{imp['ours_s']:.2f} s", f"{imp['copy_s']:.2f} s",
-         f"{imp['ours_vs_copy']:.2f}×", "≤ 4×"),
+         f"{imp['ours_vs_copy']:.2f}×", f"≤ {IMPORT_TARGET}×"),
+        ("import vs COPY + its history rows (INSERT … SELECT)", f"{imp['ours_s']:.2f} s",
+         f"{imp['audited_copy_s']:.2f} s", f"{imp['ours_vs_audited_copy']:.2f}×", "—"),
         ("django-import-export vs COPY", f"{imp['import_export_s']:.2f} s", f"{imp['copy_s']:.2f} s",
          f"{imp['import_export_vs_copy']:.2f}×", "—"),
         ("computed KPIs, all CTIs, 2024", f"{kpi['ours_s'] * 1000:.1f} ms",
