@@ -89,6 +89,34 @@ def test_an_empty_sqlite_database_built_from_the_models_equals_one_migrated_step
     assert len(built_schema) > 300
 
 
+def test_a_first_contact_stopped_half_way_leaves_the_database_empty_for_the_next(tmp_path):
+    database = tmp_path / "stopped.sqlite3"
+    # The process dies as the last migration is recorded, every table already created.
+    crash = (
+        "import sys, django; from unittest import mock; django.setup(); "
+        "from django.core.management import call_command; "
+        "from django.db.migrations.recorder import MigrationRecorder; "
+        "real = MigrationRecorder.record_applied; count = [0]\n"
+        "def record(self, app, name):\n"
+        "    count[0] += 1\n"
+        "    if count[0] == 100: raise OSError('the disk is full')\n"
+        "    real(self, app, name)\n"
+        "with mock.patch.object(MigrationRecorder, 'record_applied', record):\n"
+        "    call_command('migrate', verbosity=0)\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update(DATABASE_URL=f"sqlite:///{database}", DJANGO_SETTINGS_MODULE="pilotage.settings")
+    stopped = subprocess.run([sys.executable, "-c", crash], cwd=PROJECT, env=env,
+                             capture_output=True, text=True)  # fmt: skip
+    assert stopped.returncode != 0 and "the disk is full" in stopped.stderr, stopped.stderr
+    assert schema(database) == {}
+
+    run = migrate(database)
+    output, _ = run.communicate(timeout=600)
+    assert run.returncode == 0, output.decode()
+    assert len(contents(database)["projects_theme"]) == 4
+
+
 def test_a_database_that_holds_tables_is_migrated_step_by_step(tmp_path):
     database = tmp_path / "partial.sqlite3"
     with sqlite3.connect(database) as connection:

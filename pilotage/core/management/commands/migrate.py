@@ -43,18 +43,20 @@ class Command(MigrateCommand):
                     "Empty SQLite database: creating its tables from the models"
                 )
             )
-        self.sync_apps(connection, executor.loader.migrated_apps)
-        # The data operations see the models as the migrations leave them, as a replay's last
-        # operations would: without the live models' signals (history, audit).
-        state = executor.loader.project_state()
+        # One transaction (SQLite rolls schema changes back too): whatever stops it half-way
+        # leaves the database empty, so the next `migrate` starts again, never on half a schema.
         with connection.schema_editor() as editor:
+            self.sync_apps(connection, executor.loader.migrated_apps)
+            # The data operations see the models as the migrations leave them, as a replay's
+            # last operations would: without the live models' signals (history, audit).
+            state = executor.loader.project_state()
             for migration, _backwards in plan:
                 for operation in migration.operations:
                     if _a_new_database_needs(migration.app_label, operation):
                         operation.database_forwards(migration.app_label, editor, state, state)
-        executor.recorder.ensure_schema()
-        for migration, _backwards in plan:
-            executor.record_migration(migration)
+            executor.recorder.ensure_schema()
+            for migration, _backwards in plan:
+                executor.record_migration(migration)
 
 
 def _builds_from_models(connection, options) -> bool:
