@@ -161,17 +161,19 @@ def service_figures(user: Any, programme: Programme) -> list[Figure]:
     deliveries = ServiceDelivery.objects.visible_to(user).filter(
         started_on__year__gte=programme.start_year, started_on__year__lte=programme.end_year
     )
-    totals = delivery_totals(deliveries)
-    smes = (
-        deliveries.filter(company__size_class__in=SME_SIZES)
-        .order_by()
-        .aggregate(n=Count("company", distinct=True))["n"]
+    totals = delivery_totals(
+        deliveries,
+        smes=Count("company", distinct=True, filter=Q(company__size_class__in=SME_SIZES)),
     )
     url = link("services:delivery_list")
     return [
         Figure(_("Deliveries"), totals["deliveries"], url),
         Figure(_("Companies served"), totals["companies"], url),
-        Figure(_("of which SMEs (TPE, PME)"), smes, link("services:delivery_list", sme="true")),
+        Figure(
+            _("of which SMEs (TPE, PME)"),
+            totals["smes"],
+            link("services:delivery_list", sme="true"),
+        ),
         Figure(_("Revenue invoiced"), totals["amount"], url, "money"),
     ]
 

@@ -8,7 +8,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -89,12 +89,14 @@ def computed_actuals(*, cti_ids: Iterable[int], year: int, part: int = 0) -> Val
     return values
 
 
-def delivery_totals(deliveries: QuerySet) -> dict[str, Any]:
-    """The totals row of a (filtered) list of deliveries: one aggregate query."""
+def delivery_totals(deliveries: QuerySet, **more: Aggregate) -> dict[str, Any]:
+    """The totals row of a (filtered) list of deliveries, with `more` figures asked of the same
+    rows: one aggregate query (a national register has a million deliveries to read once)."""
     return deliveries.order_by().aggregate(
         deliveries=Count("pk"),
         companies=Count("company", distinct=True),
         amount=Coalesce(Sum("amount_invoiced"), ZERO),
+        **more,
     )
 
 
