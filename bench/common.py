@@ -49,12 +49,16 @@ def page_getter(user, url: str, params: dict) -> Callable[..., None]:
 
 @contextlib.contextmanager
 def served_as_in_production() -> Iterator[None]:
-    """Pages as in production, except static files (no collectstatic manifest here)."""
+    """Pages as in production, except static files (no collectstatic manifest here): the heap
+    loaded and frozen as the WSGI entry point leaves it (`pilotage/core/heap.py`)."""
     from django.conf import settings
     from django.test import override_settings
 
+    from pilotage.core.heap import settle
+
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}):
+        settle()
         yield
 
 
