@@ -299,7 +299,7 @@ def _facet_cti_alerts(
 # --- indicators --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen, as Alert: a national network has thousands
 class Assessment:
     """One contract indicator of one CTI measured against its target."""
 

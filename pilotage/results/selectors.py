@@ -331,13 +331,19 @@ def pending_counts_of(periods: list[ReportingPeriod]) -> dict[tuple[int, int], i
         .values_list("objective__programme_id", "objective__agreement__parties__organisation_id")
         .annotate(count=Count("pk", distinct=True))
     }
+    # The CTI's own contract indicators: the CTI is a party to the indicator's agreement. A
+    # semi-join: the join it replaces read the agreements too, and PostgreSQL, expecting 1 % of
+    # the rows it got, sorted them on disk (20 % slower at ten times national scale).
+    own_contract = AgreementParty.objects.filter(
+        agreement_id=OuterRef("indicator__objective__agreement_id"),
+        organisation_id=OuterRef("organisation_id"),
+    )
     reported = {
         (period_id, cti_id): count
         for period_id, cti_id, count in Measurement.objects.filter(
+            Exists(own_contract),
             period__in=periods,
             status__in=(MeasurementStatus.SUBMITTED, MeasurementStatus.VALIDATED),
-            # the CTI's own contract indicators (a party to the indicator's agreement)
-            indicator__objective__agreement__parties__organisation=F("organisation"),
         )
         .order_by()
         .values_list("period_id", "organisation_id")
