@@ -1,7 +1,7 @@
-"""First contact (DESIGN §9): `migrate` then `load_demo` on an empty SQLite database, each in its
-own process as `make demo` runs them, in 30 s or less. The step-by-step replay of the migrations
-(`migrate --replay-migrations`), which `migrate` skips on an empty SQLite database, is timed
-beside it for reference."""
+"""First contact (DESIGN §9): `migrate` (with `createcachetable`) then `load_demo` on an empty
+SQLite database, each in its own process as `make demo` runs them, in 30 s or less. The
+step-by-step replay of the migrations (`migrate --replay-migrations`), which `migrate` skips on
+an empty SQLite database, is timed beside it for reference."""
 
 import os
 import subprocess
@@ -29,6 +29,7 @@ def run() -> dict:
     with tempfile.TemporaryDirectory() as work:
         demo, replayed = Path(work) / "demo.sqlite3", Path(work) / "replayed.sqlite3"
         migrate = _timed_command(demo, "migrate", "--noinput", "-v0")
+        migrate += _timed_command(demo, "createcachetable")  # as `make demo` runs it
         load_demo = _timed_command(demo, "load_demo")
         replay = _timed_command(replayed, "migrate", "--noinput", "-v0", "--replay-migrations")
     return {

@@ -89,6 +89,7 @@ def build_dataset() -> dict:
     from pilotage.prestations.models import Company, ServiceDelivery
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable")  # the pages keep figures in it, as in production
     if not Organisation.objects.filter(kind="cti").exists():
         call_command("load_demo", stdout=io.StringIO())
     ctis = list(

@@ -286,6 +286,9 @@ CACHES = {
     if env("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_table"}
 }
+# Figures kept in the cache (`core.figures`) are replaced as soon as their records change; this
+# only bounds how long a worker killed between a commit and its cache write leaves them stale.
+FIGURES_KEPT_SECONDS = int(env("FIGURES_KEPT_SECONDS", "3600"))
 
 # Background work (e-mails now; imports and reports later). The database backend needs no extra
 # service; `make demo` starts its worker. Scaled out, TASKS_BACKEND points at django-tasks-rq.

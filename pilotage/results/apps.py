@@ -12,6 +12,7 @@ class ResultsConfig(AppConfig):
         from pilotage.results.selectors import todo_items
 
         register_todo(todo_items)
+        self.register_figures()
         from pilotage.core import access
         from pilotage.core.navigation import MenuItem, register_menu
         from pilotage.results.models import ReportingPeriod
@@ -37,4 +38,24 @@ class ResultsConfig(AppConfig):
                 _("Reporting periods and their submission windows."),
                 section="results",
             )
+        )  # fmt: skip
+
+    @staticmethod
+    def register_figures() -> None:
+        """What a plan's matrix is computed from: a change to any of these rows computes it
+        again (`core.figures`)."""
+        from pilotage.core import figures
+        from pilotage.programmes.models import Agreement, Amendment, StrategicAxis
+        from pilotage.results.models import (
+            Indicator,
+            Measurement,
+            Objective,
+            ReportingPeriod,
+            Target,
+        )
+        from pilotage.results.selectors import FIGURES
+
+        figures.register(
+            FIGURES, Measurement, Target, Indicator, Objective, ReportingPeriod, StrategicAxis,
+            Agreement, Amendment,
         )  # fmt: skip

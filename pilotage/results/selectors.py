@@ -23,9 +23,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from pilotage.core import access
+from pilotage.core.figures import cached as cached_figures
+from pilotage.core.figures import token as figures_token
 from pilotage.core.models import Organisation
 from pilotage.core.roles import OrganisationKind
 from pilotage.core.todo import TodoItem
@@ -40,6 +42,10 @@ from pilotage.results.models import (
     ReportingPeriod,
     Target,
 )
+
+# The figures computed from a plan's results (`core.figures`): its matrix. The models they are
+# read from are declared in `ResultsConfig.ready`.
+FIGURES = "results"
 
 
 def current_target(indicator: Indicator, year: int) -> Target | None:
@@ -373,6 +379,7 @@ class ProgrammeMatrix:
     rows: list[tuple[Organisation, dict[str, MatrixCell]]]
     totals: dict[str, semantics.Aggregate]  # programme-wide, by each indicator's rule
     axis_of: dict[str, int | None] = field(default_factory=dict)  # code → its axis's number
+    version: str = ""  # the `core.figures` token these figures were kept under
 
 
 def in_force(measurements: QuerySet) -> QuerySet:
@@ -475,8 +482,41 @@ def programme_matrix(
 
     The totals read all CTIs on purpose: DESIGN §5 lets every user see programme-wide aggregates
     (never another CTI's rows), so they are computed from an unrestricted query and only the
-    rolled-up figure leaves this function."""
+    rolled-up figure leaves this function. Every CTI's figures are kept in the cache until a
+    value, target or indicator changes (`core.figures`); which rows the user may see is decided
+    here, on each call."""
     bands = bands or configured_bands()
+    key = ("matrix", programme.pk, year, getattr(axis, "pk", None),
+           bands.on_track, bands.at_risk, get_language())  # fmt: skip
+    version = figures_token(FIGURES)
+    figures = cached_figures(
+        FIGURES, key, lambda: _matrix_figures(programme, year, axis, bands), version=version
+    )
+    whole, readable = access.reading_reach(user, Measurement)
+    shown = figures.reporting if whole else figures.reporting & readable
+    if cti is not None:
+        shown &= {cti.pk}
+    visible_ctis = Organisation.objects.visible_to(user).filter(
+        kind=OrganisationKind.CTI, pk__any=list(shown)
+    )
+    rows = [(organisation, figures.rows[organisation.pk])
+            for organisation in visible_ctis.order_by("acronym")]  # fmt: skip
+    return ProgrammeMatrix(figures.codes, rows, figures.totals, figures.axis_of, version)
+
+
+@dataclass(frozen=True)
+class MatrixFigures:
+    """A plan's matrix for a year as every CTI's figures, before anyone's reach: what the cache
+    keeps."""
+
+    codes: list[tuple[str, str, str]]
+    rows: dict[int, dict[str, MatrixCell]]  # by CTI id: a cell per code
+    totals: dict[str, semantics.Aggregate]
+    axis_of: dict[str, int | None]
+    reporting: frozenset[int]  # the CTIs that reported on these indicators, any year
+
+
+def _matrix_figures(programme, year: int, axis, bands: semantics.Bands) -> MatrixFigures:
     indicators = Indicator.objects.filter(
         objective__programme=programme, objective__agreement__isnull=False
     )
@@ -517,31 +557,30 @@ def programme_matrix(
         (cti_id, code_of[indicator_id]): (indicator_id, aggregate)
         for (cti_id, indicator_id), aggregate in period_aggregates(scope, rule_of).items()
     }
-    # The CTIs that reported on these indicators, any year, that the user may see (their ids
-    # first: as a sub-query of the organisations, PostgreSQL scans it far more slowly).
-    reporting = Measurement.objects.visible_to(user).filter(indicator__id__any=indicator_ids)
-    if cti is not None:
-        reporting = reporting.filter(organisation=cti)
-    visible_ctis = Organisation.objects.visible_to(user).filter(
-        kind=OrganisationKind.CTI,
-        pk__any=list(reporting.order_by().values_list("organisation_id", flat=True).distinct()),
+    # The CTIs that reported on these indicators, any year (their ids: as a sub-query of the
+    # organisations, PostgreSQL scans it far more slowly).
+    reporting = frozenset(
+        Measurement.objects.filter(indicator__id__any=indicator_ids)
+        .order_by()
+        .values_list("organisation_id", flat=True)
+        .distinct()
     )
     nothing = semantics.Aggregate(None)
-    rows = []
-    for organisation in visible_ctis.order_by("acronym"):
+    rows = {}
+    for cti_id in reporting:
         cells = {}
         for code, rule in rules.items():
-            indicator_id, actual = everyone.get((organisation.pk, code), (None, nothing))
+            indicator_id, actual = everyone.get((cti_id, code), (None, nothing))
             target = targets.get(indicator_id) if indicator_id else None
             achieved = semantics.achievement(rule, actual.value, target)
             cells[code] = MatrixCell(actual, target, achieved, semantics.status(achieved, bands))
-        rows.append((organisation, cells))
+        rows[cti_id] = cells
     by_code: dict[str, dict[Hashable, semantics.Aggregate]] = {code: {} for code in rules}
     for (cti_id, code), (_indicator_id, aggregate) in everyone.items():
         by_code[code][cti_id] = aggregate
     totals = {code: semantics.roll_up(rule, by_code[code]) for code, rule in rules.items()}
     codes = [(code, names[code], rules[code].kind.value) for code in sorted(names)]
-    return ProgrammeMatrix(codes, rows, totals, axis_of)
+    return MatrixFigures(codes, rows, totals, axis_of, reporting)
 
 
 def cti_contracts(programme, ctis: list[Organisation], user: Any) -> dict[int, int]:

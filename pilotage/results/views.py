@@ -1,6 +1,7 @@
 """Reporting sheet, batch review and scorecard of a contract, the results matrix of a plan, and
 the pages of the framework that are not a resource's (`resources.py`): objectives, evidence."""
 
+import hashlib
 import json
 from typing import Any
 from urllib.parse import urlencode
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language_bidi, gettext, gettext_lazy, ngettext
 from django.views import View
 
-from pilotage.core import access
+from pilotage.core import access, figures
 from pilotage.core.errors import ServiceError
 from pilotage.core.generic_views import (
     ACCESS_CODES,
@@ -32,6 +33,7 @@ from pilotage.results.forms import (
     ReturnForm,
     ReviseForm,
 )
+from pilotage.results.matrix_cells import matrix_cells
 from pilotage.results.models import Evidence, Measurement, Objective, ReportingPeriod
 
 
@@ -275,10 +277,27 @@ class ProgrammeResults(ObjectMixin, View):
             spec = matrix_heatmap_spec(data_url, words, get_language_bidi())
             context.update(data_url=data_url, spec=json.dumps(spec))
         else:
-            context["matrix"] = selectors.programme_matrix(
+            matrix = selectors.programme_matrix(
                 programme, choices.year, request.user, axis=choices.axis, cti=choices.cti
             )
+            context.update(matrix=matrix, written=_written_rows(programme, choices, matrix))
         return render(request, self.template_name, context)
+
+
+def _written_rows(
+    programme, choices: filters.MatrixChoices, matrix: selectors.ProgrammeMatrix
+) -> dict[int, str]:
+    """Each row's cells as HTML (by CTI id), kept with the figures they are written from: a
+    thousand cells take as long to write as the whole page takes otherwise (DESIGN §9)."""
+    bands = selectors.configured_bands()
+    shown = [cti.pk for cti, _cells in matrix.rows]
+    key = ("matrix-rows", programme.pk, choices.year, getattr(choices.axis, "pk", None),
+           bands.on_track, bands.at_risk, hashlib.sha1(repr(shown).encode()).hexdigest())  # fmt: skip
+    return figures.cached(
+        selectors.FIGURES, key,
+        lambda: {cti.pk: matrix_cells(cells, matrix.codes) for cti, cells in matrix.rows},
+        version=matrix.version,
+    )  # fmt: skip
 
 
 def _matrix_notice(name: str, choices: filters.MatrixChoices) -> str:

@@ -12,9 +12,11 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from pilotage.core import figures
 from pilotage.core.tests.factories import OrganisationFactory
 from pilotage.programmes.tests.factories import AxisFactory, ProgrammeFactory, agreement_with
 from pilotage.results.models import Indicator, Measurement, Objective, Target
+from pilotage.results.selectors import FIGURES
 from pilotage.results.tests.factories import (
     ReportingPeriodFactory,
     contract_indicator,
@@ -281,19 +283,107 @@ def test_a_page_of_one_axis_runs_as_many_queries_for_three_ctis_as_for_one(cast,
     three, _axes = plan_on_two_axes(cast, cast.cti_a, cast.cti_b, OrganisationFactory())
     client = client_for(cast.officer)
 
-    def queries(programme) -> int:
+    def queries(programme) -> tuple[int, int]:
+        """(computed, kept): with nothing in the cache, then with the figures kept."""
         client.get(results_url(programme), {"year": 2024})  # the session is warm
-        with CaptureQueriesContext(connection) as run:
-            response = client.get(results_url(programme), {"year": 2024})
-        assert response.status_code == 200
-        return len(run)
+        counts = []
+        for kept in (False, True):
+            if not kept:
+                figures.renew(FIGURES)
+            with CaptureQueriesContext(connection) as run:
+                response = client.get(results_url(programme), {"year": 2024})
+            assert response.status_code == 200
+            counts.append(len(run))
+        return counts[0], counts[1]
 
     few, many = queries(one), queries(three)
     assert len(client.get(results_url(three)).context["matrix"].rows) == 3
     assert many == few, (few, many)
+    assert few[1] < few[0]  # kept figures are not read again
 
 
 def test_someone_signed_out_is_sent_to_sign_in(cast, client):
     programme, _axes = plan_on_two_axes(cast, cast.cti_a)
     response = client.get(results_url(programme), {"axis": "all"})
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+# --- the figures kept in the cache (DESIGN §9) ----------------------------------------------------
+
+
+def test_a_value_validated_after_the_matrix_was_shown_is_in_the_next_one(cast, client_for):
+    """The figures are kept until a row they are computed from changes, through the service
+    the officer uses as through any other save."""
+    from pilotage.results import services
+
+    a, b = two_ctis(cast)
+    validated(a, cast.cti_a, value=Decimal(90))
+    submitted = Measurement.objects.create(
+        indicator=b, period=period_for(b), organisation=cast.cti_b, value=Decimal(30),
+        status="submitted",
+    )  # fmt: skip
+    client = client_for(cast.officer)
+    assert matrix_page(client, a).totals["K"].value == Decimal(90)
+    assert matrix_page(client, a).totals["K"].value == Decimal(90)  # kept
+    services.measurement_validate(actor=cast.officer, measurement=submitted)
+    assert matrix_page(client, a).totals["K"].value == Decimal(120)
+    Target.objects.create(indicator=a, year=2024, value=Decimal(180))
+    cells = {cti.acronym: row["K"] for cti, row in matrix_page(client, a).rows}
+    assert (cells["CTPC"].target, cells["CTPC"].achievement) == (Decimal(180), Decimal("0.5"))
+    page = client.get(reverse("results:programme_results", args=[a.objective.programme_id]),
+                      {"year": 2024}).content.decode()  # fmt: skip
+    assert "/ 180 · 50 %" in page  # the row's cells were written again too
+    Target.objects.filter(indicator=a).delete()
+    cells = {cti.acronym: row["K"] for cti, row in matrix_page(client, a).rows}
+    assert (cells["CTPC"].target, cells["CTPC"].status) == (None, "no_data")
+
+
+def test_figures_kept_for_the_ministry_show_a_cti_its_own_row_only(cast, client_for):
+    a, b = two_ctis(cast)
+    validated(a, cast.cti_a, value=Decimal(90))
+    validated(b, cast.cti_b, value=Decimal(30))
+    assert len(matrix_page(client_for(cast.officer), a).rows) == 2
+    matrix = matrix_page(client_for(cast.cti_a_staff), a)
+    assert [cti.acronym for cti, _cells in matrix.rows] == ["CTPC"]
+    assert matrix.totals["K"].value == Decimal(120)
+    url = reverse("api:programme_results_matrix", args=[a.objective.programme_id])
+    body = client_for(cast.cti_a_staff).get(url, {"year": 2024}).json()
+    assert {cell["cti"] for cell in body["cells"]} == {"CTPC"}
+
+
+def test_the_figures_are_kept_per_language(cast, client_for):
+    a, _b = two_ctis(cast)
+    Indicator.objects.filter(code="K").update(name_fr="Entreprises servies", name_ar="المقاولات")
+    figures.renew(FIGURES)  # `update()` sends no signal
+    validated(a, cast.cti_a, value=Decimal(90))
+    client = client_for(cast.officer)
+    for language, name in (("fr", "Entreprises servies"), ("ar", "المقاولات")):
+        cast.officer.preferred_language = language
+        cast.officer.save(update_fields=["preferred_language"])
+        assert matrix_page(client, a).codes == [("K", name, "count")]
+
+
+def test_the_token_is_replaced_again_when_the_transaction_commits(
+    cast, django_capture_on_commit_callbacks
+):
+    """A page read between the write and its commit may keep the figures as they were, under the
+    token the write gave: the commit gives another."""
+    before = figures.token(FIGURES)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        contract_indicator(cast.cti_a, code="K")
+        contract_indicator(cast.cti_b, code="K")  # more rows, one token at commit
+        written = figures.token(FIGURES)
+    assert before != written != figures.token(FIGURES)
+    assert len([c for c in callbacks if getattr(c, "topic", None) == FIGURES]) == 1
+
+
+def test_a_cache_that_lost_the_token_computes_the_figures_again(cast, client_for):
+    from django.core.cache import cache
+
+    a, _b = two_ctis(cast)
+    validated(a, cast.cti_a, value=Decimal(90))
+    client = client_for(cast.officer)
+    assert matrix_page(client, a).totals["K"].value == Decimal(90)
+    cache.delete("figures:results:token")
+    Measurement.objects.filter(indicator=a).update(value=Decimal(70))  # no signal, no renew
+    assert matrix_page(client, a).totals["K"].value == Decimal(70)

@@ -3,16 +3,14 @@
 A one-axis matrix of a national network has over a thousand cells; written with template tags
 and filters per cell, the page took five times the SQL behind it (`make bench`). These are the
 same cells the template wrote (figures by the indicator's kind, target, achievement, the status's
-colour), from values that are numbers or escaped."""
+colour), from values that are numbers or escaped; the page keeps them with the figures
+(`views._written_rows`)."""
 
-from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from pilotage.results.selectors import MatrixCell
 from pilotage.results.semantics import Status, format_value
-
-register = template.Library()
 
 STATUS_CLASSES = {
     Status.ON_TRACK: "table-success",
@@ -21,7 +19,6 @@ STATUS_CLASSES = {
 }
 
 
-@register.simple_tag
 def matrix_cells(cells: dict[str, MatrixCell], codes: list[tuple[str, str, str]]) -> SafeString:
     """One CTI's row: a `<td>` per indicator code, in the order of `codes`."""
     written = []
