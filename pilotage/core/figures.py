@@ -53,10 +53,11 @@ def renew(topic: str) -> None:
         cache.set(_token_key(topic), uuid.uuid4().hex, None)
 
     replace()
+    if not connection.in_atomic_block:
+        return  # already committed: the token just given is the last
     # Once per transaction at commit, however many rows it writes (an import writes thousands);
     # a rolled-back savepoint takes its callbacks with it, so a later write registers again.
-    waiting = connection.run_on_commit if connection.in_atomic_block else []
-    if not any(getattr(entry[1], "topic", None) == topic for entry in waiting):
+    if not any(getattr(entry[1], "topic", None) == topic for entry in connection.run_on_commit):
         replace.topic = topic  # type: ignore[attr-defined]
         transaction.on_commit(replace)
 
