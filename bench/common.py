@@ -32,6 +32,18 @@ def medians(*fns, runs: int = 15) -> list[float]:
     return [statistics.median(spent) for spent in times]
 
 
+def after_a_write(get: Callable[[], None], topic: str) -> Callable[[], None]:
+    """`get`, as the request that follows a change to the records of a `core.figures` topic: the
+    figures it keeps are computed again."""
+    from pilotage.core import figures
+
+    def request() -> None:
+        figures.renew(topic)
+        get()
+
+    return request
+
+
 def page_getter(user, url: str, params: dict) -> Callable[..., None]:
     """A function that GETs the page signed in as `user` (extra query parameters as keywords)."""
     from django.test import Client

@@ -1,9 +1,10 @@
 """The watch list: early warnings computed from the records, never typed in by hand.
 
-Each rule reads what the user may read (every queryset goes through `visible_to`), compares it with
-a threshold from the settings (`WATCH_*`, `RESULTS_AT_RISK`, `ACCREDITATION_WARNING_DAYS`) and
-returns alerts that say what is wrong, since when, and link to the records behind them. A rule
-runs a fixed number of queries whatever the number of rows, so the list can sit on a home page.
+Each rule reads what the user may read (through `visible_to`; the indicator assessments, kept in
+the cache for every CTI, through the same reach applied after), compares it with a threshold from
+the settings (`WATCH_*`, `RESULTS_AT_RISK`, `ACCREDITATION_WARNING_DAYS`) and returns alerts that
+say what is wrong, since when, and link to the records behind them. A rule runs a fixed number of
+queries whatever the number of rows, so the list can sit on a home page.
 """
 
 import datetime
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from pilotage.certification.models import Laboratory
-from pilotage.core import access
+from pilotage.core import access, figures
 from pilotage.core.models import Organisation
 from pilotage.core.numbers import format_percent
 from pilotage.fund.models import Allocation, Entry, EntryKind
@@ -37,6 +38,7 @@ from pilotage.projects.filters import overdue_milestones
 from pilotage.projects.models import Milestone
 from pilotage.results import semantics
 from pilotage.results.models import Indicator, Measurement, ReportingPeriod
+from pilotage.results.selectors import FIGURES as RESULTS_FIGURES
 from pilotage.results.selectors import (
     configured_bands,
     in_force,
@@ -139,8 +141,18 @@ class Watch:
 
     @cached_property
     def assessments(self) -> "dict[int, list[Assessment]]":
-        """Each followed plan's indicator assessments (by plan id), read for every plan at once."""
-        return _assessments(self.user, self.programmes, self.today, self.thresholds)
+        """Each followed plan's indicator assessments (by plan id) of the CTIs whose values the
+        user may read. Every CTI's are kept with the plans' results figures (`core.figures`:
+        computed again once a value, target or indicator changes); the reach is applied here."""
+        key = ("watch", *(programme.pk for programme in self.programmes), self.today,
+               *self.thresholds.mid_year)  # fmt: skip
+        every = figures.cached(
+            RESULTS_FIGURES, key, lambda: _assessments(self.programmes, self.today, self.thresholds)
+        )
+        whole, readable = access.reading_reach(self.user, Measurement)
+        if whole:
+            return every
+        return {plan: [a for a in rows if a.cti_id in readable] for plan, rows in every.items()}
 
     def acronyms(self, organisation_ids: Iterable[int]) -> dict[int, str]:
         return dict(
@@ -312,10 +324,10 @@ class Assessment:
 
 
 def _assessments(
-    user: Any, programmes: list[Programme], today: datetime.date, thresholds: Thresholds
+    programmes: list[Programme], today: datetime.date, thresholds: Thresholds
 ) -> "dict[int, list[Assessment]]":
-    """By plan: each (CTI, indicator) at its latest assessment: the year in progress on its validated
-    quarters once mid-year has passed, else the latest year with a validated value. A summed
+    """By plan: each (CTI, indicator) of every CTI at its latest assessment: the year in progress
+    on its validated quarters once mid-year has passed, else the latest year with a validated value. A summed
     indicator's target is pro-rated to the quarters reported (a flow half-way through the year
     is measured against half the target); the others are measured against the whole target."""
     mid_year = datetime.date(today.year, *thresholds.mid_year)
@@ -323,7 +335,7 @@ def _assessments(
     if today >= mid_year:  # the year in progress is assessed from mid-year, on its quarters
         assessed |= Q(period__year=today.year, period__part__gt=0)
     values = (
-        in_force(Measurement.objects.visible_to(user))
+        in_force(Measurement.objects.all())  # every CTI's: Watch.assessments applies the reach
         .filter(assessed, period__programme__in=programmes)
         .filter(indicator__objective__agreement__isnull=False)
         # Only each (CTI, indicator)'s latest year is assessed: the earlier ones are not read.

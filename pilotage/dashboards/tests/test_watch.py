@@ -4,16 +4,19 @@ and shows a user only what they may read."""
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from pilotage.certification.tests.factories import LaboratoryFactory
-from pilotage.dashboards import views
+from pilotage.dashboards import views, watch
 from pilotage.dashboards.watch import Rule, watch_list
 from pilotage.fund import services as fund_services
 from pilotage.fund.tests.factories import allocate, commit, ledger_axis, ledger_clerk, ref
 from pilotage.governance.tests.factories import RecommendationFactory
+from pilotage.programmes.models import Amendment
 from pilotage.projects.tests.factories import MilestoneFactory, ProjectFactory
+from pilotage.results import services as results_services
 from pilotage.results.models import Measurement, Target
 from pilotage.results.tests.factories import contract_indicator, period_for
 
@@ -183,6 +186,49 @@ def test_only_the_latest_year_assessed_counts(cast):
     assert alerts_of(cast.officer, datetime.date(2024, 5, 1), Rule.KPI_OFF_TRACK) == []
     [alert] = alerts_of(cast.officer, datetime.date(2024, 7, 1), Rule.KPI_OFF_TRACK)
     assert "2024" in alert.reason
+
+
+def test_assessments_kept_for_the_ministry_show_each_cti_only_its_own(cast, monkeypatch):
+    day = datetime.date(2024, 5, 1)
+    for cti in (cast.cti_a, cast.cti_b):
+        indicator = indicator_of_the_ledger_plan(cti)
+        Target.objects.create(indicator=indicator, year=2023, value=Decimal(100))
+        validated(indicator, cti, 2023, "50", (2024, 3, 20))
+    assert {a.subject for a in alerts_of(cast.officer, day, Rule.KPI_OFF_TRACK)} == {
+        "CTPC", "CETIEV",
+    }  # fmt: skip
+    # Every CTI's assessments are kept now: the next readers get them from the cache...
+    monkeypatch.setattr(watch, "_assessments", lambda *args: pytest.fail("computed again"))
+    # ...and only what they may read.
+    assert {a.subject for a in alerts_of(cast.cti_a_staff, day, Rule.KPI_OFF_TRACK)} == {"CTPC"}
+    assert {a.subject for a in alerts_of(cast.cti_b_staff, day, Rule.KPI_OFF_TRACK)} == {"CETIEV"}
+    assert alerts_of(cast.cid_manager, day, Rule.KPI_OFF_TRACK) == []
+
+
+def test_a_value_validated_or_a_target_amended_after_the_list_was_read_counts_at_once(cast):
+    indicator = indicator_of_the_ledger_plan(cast.cti_a)
+    Target.objects.create(indicator=indicator, year=2023, value=Decimal(100))
+    period = period_for(indicator, year=2023, opens_on=datetime.date(2024, 1, 1),
+                        closes_on=datetime.date(2024, 3, 31))  # fmt: skip
+    value = Measurement.objects.create(
+        indicator=indicator, period=period, organisation=cast.cti_a, status="submitted",
+        value=Decimal(50), submitted_by=cast.cti_a_manager,
+    )  # fmt: skip
+    day = datetime.date(2024, 5, 1)
+    assert alerts_of(cast.officer, day, Rule.KPI_OFF_TRACK) == []  # nothing validated: kept so
+    results_services.measurement_validate(actor=cast.officer, measurement=value)
+    [alert] = alerts_of(cast.officer, day, Rule.KPI_OFF_TRACK)
+    assert "ENT" in alert.reason
+    amendment = Amendment.objects.create(
+        agreement=indicator.objective.agreement,
+        number=1,
+        kind="targets",
+        signed_on=datetime.date(2024, 4, 1),
+        reason="Revue à mi-parcours",
+    )
+    results_services.target_set(actor=cast.officer, indicator=indicator, year=2023,
+                                value=Decimal(60), amendment=amendment)  # fmt: skip
+    assert alerts_of(cast.officer, day, Rule.KPI_OFF_TRACK) == []  # 50 of 60: 83 %
 
 
 # --- reporting -------------------------------------------------------------------------------
