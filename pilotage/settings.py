@@ -284,7 +284,14 @@ CACHES = {
         "LOCATION": env("REDIS_URL"),
     }
     if env("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_table"}
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cache_table",
+        # Past this many rows the database cache drops a third of those still live: the default
+        # (300) would drop the throttle's slots (and so loosen it) and the kept figures on a busy
+        # day. The large rows, kept figures (~1 MB for a national plan), expire within the hour.
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+    }
 }
 # Figures kept in the cache (`core.figures`) are replaced as soon as their records change; this
 # only bounds how long a worker killed between a commit and its cache write leaves them stale.
