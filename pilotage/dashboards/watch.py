@@ -327,9 +327,10 @@ def _assessments(
     programmes: list[Programme], today: datetime.date, thresholds: Thresholds
 ) -> "dict[int, list[Assessment]]":
     """By plan: each (CTI, indicator) of every CTI at its latest assessment: the year in progress
-    on its validated quarters once mid-year has passed, else the latest year with a validated value. A summed
-    indicator's target is pro-rated to the quarters reported (a flow half-way through the year
-    is measured against half the target); the others are measured against the whole target."""
+    on its validated quarters once mid-year has passed, else the latest year with a validated
+    value. A summed indicator's target is pro-rated to the quarters reported (a flow half-way
+    through the year is measured against half the target); the others are measured against the
+    whole target."""
     mid_year = datetime.date(today.year, *thresholds.mid_year)
     assessed = Q(period__year__lt=today.year)
     if today >= mid_year:  # the year in progress is assessed from mid-year, on its quarters
