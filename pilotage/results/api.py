@@ -3,19 +3,21 @@ workflow steps come from the resources' declarations (`resources.py`); here, ent
 the batch review, a target list and the objectives."""
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from pilotage.api.pagination import BoundedPagination
-from pilotage.core import access
+from pilotage.core import access, figures
 from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.models import Organisation
 from pilotage.core.registry import add_api_routes
+from pilotage.core.roles import OrganisationKind
 from pilotage.programmes.models import Programme
 from pilotage.results import resources, selectors, services
 from pilotage.results.filters import matrix_choices
@@ -176,36 +178,69 @@ def programme_results_matrix(
         raise ServiceError(
             ErrorCode.INVALID, field_errors={name: [refused] for name in choices.unknown}
         )
-    matrix = selectors.programme_matrix(
-        programme, choices.year, request.user, axis=choices.axis, cti=choices.cti
+    encoded = _encoded_matrix(programme, choices.year, choices.axis)
+    visible = Organisation.objects.visible_to(request.user).filter(
+        kind=OrganisationKind.CTI, pk__any=[choices.cti.pk] if choices.cti else list(encoded.cells)
     )
-    ctis = [organisation for organisation, _cells in matrix.rows]
+    ctis = selectors.matrix_rows_shown(request.user, encoded.reporting, visible.order_by("acronym"))
     contracts = selectors.cti_contracts(programme, ctis, request.user)
     table = reverse("results:programme_results", args=[programme.pk])
     cells = []
-    for organisation, row in matrix.rows:
+    for organisation in ctis:
         if organisation.pk in contracts:
             scorecard = reverse("results:contract_scorecard", args=[contracts[organisation.pk]])
             url = f"{scorecard}?year={choices.year}"
         else:  # no contract of its own in sight: the CTI's row in the table
             url = f"{table}?year={choices.year}&cti={organisation.pk}"
-        for code, cell in row.items():
-            cells.append({
-                "cti": organisation.acronym, "indicator": code, "axis": matrix.axis_of.get(code),
-                "actual": _figure(cell.actual.value), "target": _figure(cell.target),
-                "achievement": _figure(cell.achievement), "status": cell.status.value, "url": url,
-            })  # fmt: skip
-    totals = [
-        {"indicator": code, "name": name, "kind": kind, "axis": matrix.axis_of.get(code),
-         "value": _figure(matrix.totals[code].value), "coverage": matrix.totals[code].coverage}
-        for code, name, kind in matrix.codes
-    ]  # fmt: skip
-    body = {
+        closing = f',"cti":{_json(organisation.acronym)},"url":{_json(url)}}}'
+        cells.extend(opened + closing for opened in encoded.cells[organisation.pk])
+    head = {
         "programme_id": programme.pk, "year": choices.year,
         "axis_id": choices.axis.pk if choices.axis else None,
-        "cti_id": choices.cti.pk if choices.cti else None, "cells": cells, "totals": totals,
+        "cti_id": choices.cti.pk if choices.cti else None,
     }  # fmt: skip
-    # Written out as built, in the shape `ProgrammeMatrixOut` documents (the tests hold it to
-    # it): validating 6,250 cells through the schema again took ~0.1 s, as long as the SQL of
-    # their figures (DESIGN §9).
-    return HttpResponse(json.dumps(body, separators=(",", ":")), content_type="application/json")
+    # Written out from the kept pieces, in the shape `ProgrammeMatrixOut` documents (the tests
+    # hold it to it): validating 6,250 cells through the schema again, or even encoding them on
+    # each request, took as long as the SQL of their figures (DESIGN §9).
+    body = f'{_json(head)[:-1]},"cells":[{",".join(cells)}],"totals":{encoded.totals}}}'
+    return HttpResponse(body, content_type="application/json")
+
+
+def _json(value) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class EncodedMatrix:
+    """The matrix's JSON for every CTI, kept with the figures it is written from; each request
+    picks the CTIs its caller may see and adds what is theirs (acronym, link)."""
+
+    reporting: frozenset[int]
+    cells: dict[int, list[str]]  # by CTI id: each cell as a JSON object left open at its end
+    totals: str  # the list of the programme-wide totals
+
+
+def _encoded_matrix(programme, year: int, axis) -> EncodedMatrix:
+    version = figures.token(selectors.FIGURES)
+
+    def encode() -> EncodedMatrix:
+        matrix = selectors.matrix_figures(programme, year, axis, version=version)
+        cells = {
+            cti_id: [_json({
+                "indicator": code, "axis": matrix.axis_of.get(code),
+                "actual": _figure(cell.actual.value), "target": _figure(cell.target),
+                "achievement": _figure(cell.achievement), "status": cell.status.value,
+            })[:-1] for code, cell in row.items()]
+            for cti_id, row in matrix.rows.items()
+        }  # fmt: skip
+        totals = [
+            {"indicator": code, "name": name, "kind": kind, "axis": matrix.axis_of.get(code),
+             "value": _figure(matrix.totals[code].value), "coverage": matrix.totals[code].coverage}
+            for code, name, kind in matrix.codes
+        ]  # fmt: skip
+        return EncodedMatrix(matrix.reporting, cells, _json(totals))
+
+    bands = selectors.configured_bands()
+    key = ("matrix-json", programme.pk, year, getattr(axis, "pk", None),
+           bands.on_track, bands.at_risk, get_language())  # fmt: skip
+    return figures.cached(selectors.FIGURES, key, encode, version=version)

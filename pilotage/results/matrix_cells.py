@@ -3,13 +3,16 @@
 A one-axis matrix of a national network has over a thousand cells; written with template tags
 and filters per cell, the page took five times the SQL behind it (`make bench`). These are the
 same cells the template wrote (figures by the indicator's kind, target, achievement, the status's
-colour), from values that are numbers or escaped; the page keeps them with the figures
-(`views._written_rows`)."""
+colour), from values that are numbers or escaped. Every CTI's row is written once and kept with
+the figures (`views._written_matrix`); each request picks the rows its user may see."""
+
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from pilotage.results.selectors import MatrixCell
+from pilotage.results import semantics
+from pilotage.results.selectors import MatrixCell, MatrixFigures
 from pilotage.results.semantics import Status, format_value
 
 STATUS_CLASSES = {
@@ -33,3 +36,19 @@ def matrix_cells(cells: dict[str, MatrixCell], codes: list[tuple[str, str, str]]
             "</div></td>"
         )
     return mark_safe("".join(written))  # numbers, fixed words and escaped codes
+
+
+@dataclass(frozen=True)
+class WrittenMatrix:
+    """What the matrix page shows of `MatrixFigures`, with each CTI's row already written: the
+    page reads this rather than every cell's figures (unpickling those took a fifth of it)."""
+
+    codes: list[tuple[str, str, str]]
+    totals: dict[str, semantics.Aggregate]
+    reporting: frozenset[int]
+    rows: dict[int, SafeString]  # by CTI id
+
+
+def written_matrix(figures: MatrixFigures) -> WrittenMatrix:
+    rows = {cti_id: matrix_cells(cells, figures.codes) for cti_id, cells in figures.rows.items()}
+    return WrittenMatrix(figures.codes, figures.totals, figures.reporting, rows)

@@ -1,6 +1,6 @@
 """Reads of the results framework that need more than a filter."""
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -467,6 +467,18 @@ def period_aggregates(
     return aggregates
 
 
+@dataclass(frozen=True)
+class MatrixFigures:
+    """A plan's matrix for a year as every CTI's figures, before anyone's reach: what the cache
+    keeps."""
+
+    codes: list[tuple[str, str, str]]
+    rows: dict[int, dict[str, MatrixCell]]  # by CTI id: a cell per code
+    totals: dict[str, semantics.Aggregate]
+    axis_of: dict[str, int | None]
+    reporting: frozenset[int]  # the CTIs that reported on these indicators, any year
+
+
 def programme_matrix(
     programme,
     year: int,
@@ -482,38 +494,40 @@ def programme_matrix(
 
     The totals read all CTIs on purpose: DESIGN §5 lets every user see programme-wide aggregates
     (never another CTI's rows), so they are computed from an unrestricted query and only the
-    rolled-up figure leaves this function. Every CTI's figures are kept in the cache until a
-    value, target or indicator changes (`core.figures`); which rows the user may see is decided
-    here, on each call."""
-    bands = bands or configured_bands()
-    key = ("matrix", programme.pk, year, getattr(axis, "pk", None),
-           bands.on_track, bands.at_risk, get_language())  # fmt: skip
+    rolled-up figure leaves this function."""
     version = figures_token(FIGURES)
-    figures = cached_figures(
-        FIGURES, key, lambda: _matrix_figures(programme, year, axis, bands), version=version
+    figures = matrix_figures(programme, year, axis, bands, version=version)
+    ctis = Organisation.objects.visible_to(user).filter(
+        kind=OrganisationKind.CTI, pk__any=list(figures.reporting if cti is None else {cti.pk})
     )
-    whole, readable = access.reading_reach(user, Measurement)
-    shown = figures.reporting if whole else figures.reporting & readable
-    if cti is not None:
-        shown &= {cti.pk}
-    visible_ctis = Organisation.objects.visible_to(user).filter(
-        kind=OrganisationKind.CTI, pk__any=list(shown)
-    )
-    rows = [(organisation, figures.rows[organisation.pk])
-            for organisation in visible_ctis.order_by("acronym")]  # fmt: skip
+    shown = matrix_rows_shown(user, figures.reporting, ctis.order_by("acronym"))
+    rows = [(organisation, figures.rows[organisation.pk]) for organisation in shown]
     return ProgrammeMatrix(figures.codes, rows, figures.totals, figures.axis_of, version)
 
 
-@dataclass(frozen=True)
-class MatrixFigures:
-    """A plan's matrix for a year as every CTI's figures, before anyone's reach: what the cache
-    keeps."""
+def matrix_figures(
+    programme, year: int, axis=None, bands: semantics.Bands | None = None, *, version: str = ""
+) -> MatrixFigures:
+    """Every CTI's figures of the plan's matrix for a year (one axis, or all), before anyone's
+    reach: kept in the cache until a value, target or indicator changes (`core.figures`).
+    `version`: the token the caller read first, when it keeps figures of its own built from
+    these."""
+    bands = bands or configured_bands()
+    key = ("matrix", programme.pk, year, getattr(axis, "pk", None),
+           bands.on_track, bands.at_risk, get_language())  # fmt: skip
+    return cached_figures(
+        FIGURES, key, lambda: _matrix_figures(programme, year, axis, bands),
+        version=version or figures_token(FIGURES),
+    )  # fmt: skip
 
-    codes: list[tuple[str, str, str]]
-    rows: dict[int, dict[str, MatrixCell]]  # by CTI id: a cell per code
-    totals: dict[str, semantics.Aggregate]
-    axis_of: dict[str, int | None]
-    reporting: frozenset[int]  # the CTIs that reported on these indicators, any year
+
+def matrix_rows_shown(
+    user: Any, reporting: frozenset[int], ctis: Iterable[Organisation]
+) -> list[Organisation]:
+    """Among `ctis` (visible to the user, in the order rows are shown), those whose matrix row
+    the user may see: the CTIs that reported, whose values the user may read."""
+    whole, readable = access.reading_reach(user, Measurement)
+    return [cti for cti in ctis if cti.pk in reporting and (whole or cti.pk in readable)]
 
 
 def _matrix_figures(programme, year: int, axis, bands: semantics.Bands) -> MatrixFigures:

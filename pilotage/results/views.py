@@ -1,7 +1,6 @@
 """Reporting sheet, batch review and scorecard of a contract, the results matrix of a plan, and
 the pages of the framework that are not a resource's (`resources.py`): objectives, evidence."""
 
-import hashlib
 import json
 from typing import Any
 from urllib.parse import urlencode
@@ -10,7 +9,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language_bidi, gettext, gettext_lazy, ngettext
+from django.utils.translation import (
+    get_language,
+    get_language_bidi,
+    gettext,
+    gettext_lazy,
+    ngettext,
+)
 from django.views import View
 
 from pilotage.core import access, figures
@@ -33,7 +38,7 @@ from pilotage.results.forms import (
     ReturnForm,
     ReviseForm,
 )
-from pilotage.results.matrix_cells import matrix_cells
+from pilotage.results.matrix_cells import WrittenMatrix, written_matrix
 from pilotage.results.models import Evidence, Measurement, Objective, ReportingPeriod
 
 
@@ -277,26 +282,26 @@ class ProgrammeResults(ObjectMixin, View):
             spec = matrix_heatmap_spec(data_url, words, get_language_bidi())
             context.update(data_url=data_url, spec=json.dumps(spec))
         else:
-            matrix = selectors.programme_matrix(
-                programme, choices.year, request.user, axis=choices.axis, cti=choices.cti
-            )
-            context.update(matrix=matrix, written=_written_rows(programme, choices, matrix))
+            matrix = _written_matrix(programme, choices)
+            ctis = [choices.cti] if choices.cti else choices.ctis
+            shown = selectors.matrix_rows_shown(request.user, matrix.reporting, ctis)
+            context.update(matrix=matrix, rows=[(cti, matrix.rows[cti.pk]) for cti in shown])
         return render(request, self.template_name, context)
 
 
-def _written_rows(
-    programme, choices: filters.MatrixChoices, matrix: selectors.ProgrammeMatrix
-) -> dict[int, str]:
-    """Each row's cells as HTML (by CTI id), kept with the figures they are written from: a
-    thousand cells take as long to write as the whole page takes otherwise (DESIGN §9)."""
+def _written_matrix(programme, choices: filters.MatrixChoices) -> WrittenMatrix:
+    """Every CTI's row of the chosen axis written as HTML, kept with the figures they are written
+    from: a thousand cells take as long to write as the whole page takes otherwise (DESIGN §9)."""
     bands = selectors.configured_bands()
-    shown = [cti.pk for cti, _cells in matrix.rows]
-    key = ("matrix-rows", programme.pk, choices.year, getattr(choices.axis, "pk", None),
-           bands.on_track, bands.at_risk, hashlib.sha1(repr(shown).encode()).hexdigest())  # fmt: skip
+    version = figures.token(selectors.FIGURES)
+    key = ("matrix-page", programme.pk, choices.year, getattr(choices.axis, "pk", None),
+           bands.on_track, bands.at_risk, get_language())  # fmt: skip
     return figures.cached(
         selectors.FIGURES, key,
-        lambda: {cti.pk: matrix_cells(cells, matrix.codes) for cti, cells in matrix.rows},
-        version=matrix.version,
+        lambda: written_matrix(selectors.matrix_figures(
+            programme, choices.year, choices.axis, bands, version=version
+        )),
+        version=version,
     )  # fmt: skip
 
 

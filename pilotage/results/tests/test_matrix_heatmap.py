@@ -14,17 +14,28 @@ from pilotage.programmes.tests.factories import AxisFactory
 from pilotage.results.api import ProgrammeMatrixOut
 from pilotage.results.charts import STATUS_COLOURS, matrix_heatmap_spec
 from pilotage.results.models import Measurement
-from pilotage.results.tests.test_programme_matrix import plan_on_two_axes, results_url
+from pilotage.results.semantics import format_value
+from pilotage.results.tests.test_programme_matrix import (
+    ShownCell,
+    plan_on_two_axes,
+    results_url,
+    shown_matrix,
+)
 
-FOUR_PLACES = Decimal("0.0001")
+
+def as_the_page_writes(figures: tuple) -> ShownCell:
+    """A served cell of a count indicator, (actual, target, achievement, status), as the matrix
+    page writes it."""
+    actual, target, achievement, status = figures
+    return ShownCell(
+        status, "—" if actual is None else format_value(actual, "count"),
+        "" if target is None else format_value(target, "count"),
+        "" if achievement is None else f"{round(float(achievement) * 100)} %",
+    )  # fmt: skip
 
 
 def matrix_json(programme) -> str:
     return f"/api/v1/programmes/{programme.pk}/results-matrix"
-
-
-def figure(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(FOUR_PLACES)
 
 
 def test_the_json_holds_the_cells_of_the_pages_of_every_axis_put_together(cast, client_for, api_as):
@@ -34,13 +45,9 @@ def test_the_json_holds_the_cells_of_the_pages_of_every_axis_put_together(cast, 
     page = client_for(cast.officer)
     shown = {}
     for axis in axes:
-        matrix = page.get(results_url(programme), {"year": 2024, "axis": axis.pk}).context["matrix"]
-        for cti, cells in matrix.rows:
-            for code, cell in cells.items():
-                shown[(cti.acronym, code, axis.number)] = (
-                    figure(cell.actual.value), figure(cell.target), figure(cell.achievement),
-                    cell.status,
-                )  # fmt: skip
+        matrix = shown_matrix(page.get(results_url(programme), {"year": 2024, "axis": axis.pk}))
+        for acronym, cells in matrix.rows.items():
+            shown.update({(acronym, code, axis.number): cell for code, cell in cells.items()})
     response = api_as(cast.officer)("get", matrix_json(programme), {"year": 2024})
     assert response.status_code == 200, response.content
     answer = response.json()
@@ -54,7 +61,7 @@ def test_the_json_holds_the_cells_of_the_pages_of_every_axis_put_together(cast, 
     }
     # A row is a CTI that reported on the indicators shown: CTIBA, silent on axis 2, has no row
     # on that axis's page, and on the whole plan's its axis-2 cell is an empty one.
-    assert {key: served[key] for key in shown} == shown and len(served) == 6
+    assert {key: as_the_page_writes(served[key]) for key in shown} == shown and len(served) == 6
     assert set(served) - set(shown) == {("CTIBA", "K2", 2)}
     assert served[("CTIBA", "K2", 2)] == (None, None, None, "no_data")
     assert served[("CTPC", "K1", 1)] == (90, 100, Decimal("0.9"), "on_track")
