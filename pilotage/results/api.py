@@ -17,7 +17,6 @@ from pilotage.core import access, figures
 from pilotage.core.errors import ErrorCode, ServiceError
 from pilotage.core.models import Organisation
 from pilotage.core.registry import add_api_routes
-from pilotage.core.roles import OrganisationKind
 from pilotage.programmes.models import Programme
 from pilotage.results import resources, selectors, services
 from pilotage.results.filters import matrix_choices
@@ -179,10 +178,7 @@ def programme_results_matrix(
             ErrorCode.INVALID, field_errors={name: [refused] for name in choices.unknown}
         )
     encoded = _encoded_matrix(programme, choices.year, choices.axis)
-    visible = Organisation.objects.visible_to(request.user).filter(
-        kind=OrganisationKind.CTI, pk__any=[choices.cti.pk] if choices.cti else list(encoded.cells)
-    )
-    ctis = selectors.matrix_rows_shown(request.user, encoded.reporting, visible.order_by("acronym"))
+    ctis = selectors.matrix_ctis(request.user, encoded.reporting, choices.cti)
     contracts = selectors.cti_contracts(programme, ctis, request.user)
     table = reverse("results:programme_results", args=[programme.pk])
     cells = []

@@ -497,10 +497,7 @@ def programme_matrix(
     rolled-up figure leaves this function."""
     version = figures_token(FIGURES)
     figures = matrix_figures(programme, year, axis, bands, version=version)
-    ctis = Organisation.objects.visible_to(user).filter(
-        kind=OrganisationKind.CTI, pk__any=list(figures.reporting if cti is None else {cti.pk})
-    )
-    shown = matrix_rows_shown(user, figures.reporting, ctis.order_by("acronym"))
+    shown = matrix_ctis(user, figures.reporting, cti)
     rows = [(organisation, figures.rows[organisation.pk]) for organisation in shown]
     return ProgrammeMatrix(figures.codes, rows, figures.totals, figures.axis_of, version)
 
@@ -519,6 +516,16 @@ def matrix_figures(
         FIGURES, key, lambda: _matrix_figures(programme, year, axis, bands),
         version=version or figures_token(FIGURES),
     )  # fmt: skip
+
+
+def matrix_ctis(
+    user: Any, reporting: frozenset[int], cti: Organisation | None = None
+) -> list[Organisation]:
+    """The CTIs whose matrix row the user may see (only `cti`, when it is given), by acronym."""
+    ctis = Organisation.objects.visible_to(user).filter(
+        kind=OrganisationKind.CTI, pk__any=list(reporting if cti is None else {cti.pk})
+    )
+    return matrix_rows_shown(user, reporting, ctis.order_by("acronym"))
 
 
 def matrix_rows_shown(
